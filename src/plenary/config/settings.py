@@ -1,0 +1,215 @@
+"""Settings, all read from the environment.
+
+With nothing set you get the embedded mode: a SQLite file and media folder
+under ``PLENARY_DATA_DIR``, the in-memory channel layer, the console email
+backend, and a server bound to 127.0.0.1. ``DATABASE_URL`` and ``REDIS_URL``
+switch to the scale-out mode (PostgreSQL, Redis channel layer and cache).
+``PLENARY_PRODUCTION=true`` makes every secret mandatory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_list
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+DATA_DIR = Path(env("PLENARY_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
+
+PRODUCTION = env("PLENARY_PRODUCTION", to_bool, default=False)
+DEBUG = env("PLENARY_DEBUG", to_bool, default=False)
+# Demo mode: demo data may be loaded and its passwords printed.
+DEMO = env("PLENARY_DEMO", to_bool, default=False)
+
+
+def _embedded_secret_key() -> str:
+    """A random key kept in the data folder, so sessions survive restarts."""
+    if PRODUCTION:
+        raise ImproperlyConfiguredError("Set PLENARY_SECRET_KEY in production.")
+    path = DATA_DIR / "secret_key"
+    if not path.exists():
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+SECRET_KEY = env("PLENARY_SECRET_KEY", default="") or _embedded_secret_key()
+
+ALLOWED_HOSTS = env("PLENARY_ALLOWED_HOSTS", to_list, default=["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS: list[str] = env("PLENARY_CSRF_TRUSTED_ORIGINS", to_list, default=[])
+# The public base URL, used in join links, calendar files and emails.
+BASE_URL = env("PLENARY_BASE_URL", default="http://localhost:8000").rstrip("/")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "plenary.core",
+    "plenary.accounts",
+    "plenary.meetings",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "plenary.config.urls"
+ASGI_APPLICATION = "plenary.config.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "plenary.core.context_processors.plenary",
+            ],
+        },
+    },
+]
+
+# --- Data -----------------------------------------------------------------
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'plenary.sqlite3'}"),
+        conn_max_age=env("PLENARY_DB_CONN_MAX_AGE", int, default=0),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the ASGI server read while a request writes.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+MEDIA_ROOT = DATA_DIR / "media"
+MEDIA_URL = "/media/"
+# Production serves collected files; the embedded mode serves them from the apps.
+STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
+STATIC_URL = "/static/"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+# Embedded mode serves static files straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- People ---------------------------------------------------------------
+
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "meetings:home"
+LOGOUT_REDIRECT_URL = "meetings:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+# Optional single sign-on through an OpenID Connect provider.
+OIDC_ENABLED = bool(env("PLENARY_OIDC_CLIENT_ID", default=""))
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("plenary.accounts.oidc.PlenaryOIDCBackend")
+    OIDC_RP_CLIENT_ID = env("PLENARY_OIDC_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("PLENARY_OIDC_CLIENT_SECRET")
+    OIDC_RP_SIGN_ALGO = env("PLENARY_OIDC_SIGN_ALGO", default="RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("PLENARY_OIDC_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("PLENARY_OIDC_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("PLENARY_OIDC_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("PLENARY_OIDC_JWKS_ENDPOINT", default="")
+    OIDC_RP_SCOPES = "openid email profile"
+
+OTP_TOTP_ISSUER = env("PLENARY_OTP_ISSUER", default="Plenary")
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+# --- Languages ------------------------------------------------------------
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("ar", _("Arabic")),
+    ("zh-hans", _("Chinese")),
+    ("en", _("English")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+    ("es", _("Spanish")),
+]
+LANGUAGES_BIDI = ["ar"]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+# --- Mail -----------------------------------------------------------------
+
+EMAIL_BACKEND = env(
+    "PLENARY_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = env("PLENARY_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env("PLENARY_EMAIL_PORT", int, default=25)
+DEFAULT_FROM_EMAIL = env("PLENARY_FROM_EMAIL", default="plenary@localhost")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("PLENARY_LOG_LEVEL", default="INFO")},
+}
+
+NINJA_PAGINATION_PER_PAGE = 50

@@ -1,0 +1,72 @@
+"""``/healthz``: one check per component, registered by the apps that own them.
+
+Each check returns a ``ComponentHealth``; a check that raises is reported as
+down with the exception's message. Media and speech apps add their checks
+(Janus, speech workers) when they are installed.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import connection
+
+
+@dataclass(frozen=True)
+class ComponentHealth:
+    ok: bool
+    detail: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+HealthCheck = Callable[[], ComponentHealth]
+_checks: dict[str, HealthCheck] = {}
+
+
+def register(name: str) -> Callable[[HealthCheck], HealthCheck]:
+    def decorator(check: HealthCheck) -> HealthCheck:
+        _checks[name] = check
+        return check
+
+    return decorator
+
+
+def run_checks() -> dict[str, Any]:
+    components: dict[str, Any] = {}
+    for name, check in _checks.items():
+        try:
+            result = check()
+        except Exception as exc:
+            result = ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}")
+        components[name] = asdict(result)
+    return {"ok": all(c["ok"] for c in components.values()), "components": components}
+
+
+@register("database")
+def check_database() -> ComponentHealth:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return ComponentHealth(ok=True, detail=connection.vendor)
+
+
+@register("channel_layer")
+def check_channel_layer() -> ComponentHealth:
+    layer = get_channel_layer()
+    if layer is None:
+        return ComponentHealth(ok=False, detail="not configured")
+    probe = {"type": "health.probe", "nonce": uuid.uuid4().hex}
+
+    async def round_trip() -> dict[str, Any]:
+        channel = await layer.new_channel()
+        await layer.send(channel, json.loads(json.dumps(probe)))
+        return dict(await layer.receive(channel))
+
+    received = async_to_sync(round_trip)()
+    return ComponentHealth(ok=received == probe, detail=type(layer).__name__)
