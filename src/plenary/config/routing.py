@@ -2,4 +2,7 @@
 
 from django.urls import URLPattern, URLResolver
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from plenary.floor.routing import websocket_urlpatterns as floor_routes
+from plenary.media.routing import websocket_urlpatterns as media_routes
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [*floor_routes, *media_routes]

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "plenary.core",
     "plenary.accounts",
     "plenary.meetings",
+    "plenary.provisioning",
+    "plenary.floor",
+    "plenary.media",
+    "plenary.proposals",
 ]
 
 MIDDLEWARE = [
@@ -126,7 +130,7 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 MEDIA_ROOT = DATA_DIR / "media"
-MEDIA_URL = "/media/"
+MEDIA_URL = "/files/"
 # Production serves collected files; the embedded mode serves them from the apps.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STATIC_URL = "/static/"

@@ -1,0 +1,5 @@
+"""Accounts API (``/api/v1/accounts/``)."""
+
+from ninja import Router
+
+router = Router(tags=["accounts"])

@@ -1,0 +1,5 @@
+"""Media API (``/api/v1/media/``)."""
+
+from ninja import Router
+
+router = Router(tags=["media"])

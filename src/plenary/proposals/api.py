@@ -1,0 +1,5 @@
+"""Proposals API (``/api/v1/proposals/``)."""
+
+from ninja import Router
+
+router = Router(tags=["proposals"])

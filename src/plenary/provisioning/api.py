@@ -1,0 +1,5 @@
+"""Services API (``/api/v1/provisioning/``)."""
+
+from ninja import Router
+
+router = Router(tags=["provisioning"])
