@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy as _
 
 from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_list
 
-PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env("PLENARY_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
 
 PRODUCTION = env("PLENARY_PRODUCTION", to_bool, default=False)
@@ -112,6 +111,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # A file, not memory, so that a test server in another thread sees the same data.
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
@@ -195,7 +196,7 @@ LANGUAGES = [
     ("es", _("Spanish")),
 ]
 LANGUAGES_BIDI = ["ar"]
-LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+# Each app keeps its own catalog in <app>/locale (see ./scripts/messages).
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -29,4 +29,5 @@ class Command(BaseCommand):
             lifespan="off",
             proxy_headers=True,
             log_level="info",
+            ws="websockets-sansio",
         )
