@@ -34,8 +34,12 @@ need_debs() {
 }
 
 # Debian packages every mode needs: gettext compiles the six catalogs; Janus
-# is the media server.
-base_debs() { need_debs gettext janus ca-certificates; }
+# is the media server; Pango and the Noto fonts render PDFs in all six
+# languages (Arabic shaping, CJK); espeak-ng is the fallback voice.
+base_debs() {
+  need_debs gettext janus ca-certificates libpango-1.0-0 libpangoft2-1.0-0 \
+    fonts-noto-core fonts-noto-cjk espeak-ng
+}
 
 # The virtualenv, re-synced only when the lock file changes.
 ensure_venv() {
