@@ -1,14 +1,22 @@
 """The REST API under ``/api/v1/`` (django-ninja), with its OpenAPI document."""
 
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
+from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
 from plenary.accounts.api import router as accounts_router
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.floor.api import router as floor_router
+from plenary.guidance.api import router as guidance_router
+from plenary.interpretation.api import router as interpretation_router
 from plenary.media.api import router as media_router
 from plenary.meetings.api import router as meetings_router
 from plenary.proposals.api import router as proposals_router
 from plenary.provisioning.api import router as provisioning_router
+from plenary.speech.api import router as speech_router
+from plenary.stats.api import router as stats_router
 
 api = NinjaAPI(
     title="Plenary API",
@@ -22,4 +30,29 @@ api.add_router("/meetings/", meetings_router)
 api.add_router("/provisioning/", provisioning_router)
 api.add_router("/floor/", floor_router)
 api.add_router("/media/", media_router)
+api.add_router("/interpretation/", interpretation_router)
+api.add_router("/speech/", speech_router)
 api.add_router("/pms/", proposals_router)
+api.add_router("/stats/", stats_router)
+api.add_router("/guidance/", guidance_router)
+
+
+@api.exception_handler(Refusal)
+def refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
+    """A service refused: 400, or 403/404 for permission and visibility refusals."""
+    status = (
+        403
+        if isinstance(exc, PermissionRefusal)
+        else 404
+        if isinstance(exc, NotFoundRefusal)
+        else 400
+    )
+    body = {"code": exc.code, "message": str(exc.message), "field": exc.field}
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ValidationError)
+def invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Schema validation failed: a translated summary plus the per-field details."""
+    body = {"code": "invalid", "message": _("The request is not valid."), "errors": exc.errors}
+    return api.create_response(request, body, status=422)

@@ -61,7 +61,11 @@ INSTALLED_APPS = [
     "plenary.provisioning",
     "plenary.floor",
     "plenary.media",
+    "plenary.interpretation",
+    "plenary.speech",
     "plenary.proposals",
+    "plenary.stats",
+    "plenary.guidance",
 ]
 
 MIDDLEWARE = [

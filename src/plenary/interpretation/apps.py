@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InterpretationConfig(AppConfig):
+    name = "plenary.interpretation"
+    label = "interpretation"
+    verbose_name = _("Interpretation")

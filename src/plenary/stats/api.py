@@ -1,0 +1,5 @@
+"""Statistics API (``/api/v1/stats/``)."""
+
+from ninja import Router
+
+router = Router(tags=["stats"])
