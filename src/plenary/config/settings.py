@@ -45,7 +45,7 @@ CSRF_TRUSTED_ORIGINS: list[str] = env("PLENARY_CSRF_TRUSTED_ORIGINS", to_list, d
 BASE_URL = env("PLENARY_BASE_URL", default="http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "plenary.accounts.apps.PlenaryAdminConfig",  # django.contrib.admin, two-factor only
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -222,3 +222,28 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# --- Speech plane (plenary.speech) ----------------------------------------
+
+# Operator folders with extra models (Whisper, MT, Piper voices); nothing downloads.
+SPEECH_MODEL_DIRS = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default=[])
+SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="cpu")
+# Shared secret of the speech workers; empty derives one from SECRET_KEY.
+SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
+
+# --- Media plane (plenary.media) ------------------------------------------
+
+# Janus WebSocket API URL(s). Empty: `plenary serve` runs its own Janus on
+# loopback (embedded default); several: sessions are spread over them.
+JANUS_URLS = env("PLENARY_JANUS_URLS", to_list, default=[])
+JANUS_PORT = env("PLENARY_JANUS_PORT", int, default=8188)
+# Generated per run in the embedded mode; required with external Janus servers.
+JANUS_API_SECRET = env("PLENARY_JANUS_API_SECRET", default="" if JANUS_URLS else secrets.token_urlsafe(24))
+JANUS_ADMIN_KEY = env("PLENARY_JANUS_ADMIN_KEY", default="" if JANUS_URLS else secrets.token_urlsafe(24))
+JANUS_RTP_PORTS = env("PLENARY_JANUS_RTP_PORTS", default="20000-40000")
+# Network interfaces ICE may use (Janus's ice_enforce_list); empty: all but loopback.
+JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")
+# TURN (e.g. coturn with use-auth-secret): time-limited credentials per the TURN REST API.
+TURN_URLS = env("PLENARY_TURN_URLS", to_list, default=[])
+TURN_SECRET = env("PLENARY_TURN_SECRET", default="")
+TURN_TTL_SECONDS = env("PLENARY_TURN_TTL_SECONDS", int, default=6 * 3600)

@@ -1,0 +1,68 @@
+"""The interfaces every engine adapter implements, and the errors they raise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+# Whisper and Silero VAD work on 16 kHz mono float32 audio.
+ASR_SAMPLE_RATE = 16_000
+
+FloatAudio = npt.NDArray[np.float32]
+
+
+class EngineError(RuntimeError):
+    """An engine failed to load a model or to process input."""
+
+
+class ModelMissing(EngineError):
+    """No installed model serves this language or language pair."""
+
+
+@dataclass(frozen=True)
+class Word:
+    """A recognised word with its times in seconds from the start of the audio given."""
+
+    text: str
+    start: float
+    end: float
+
+
+class Recognizer(Protocol):
+    """Speech to text for one model (ASR)."""
+
+    def transcribe(
+        self, audio: FloatAudio, *, language: str, prompt: str = "", hotwords: str = ""
+    ) -> list[Word]:
+        """Recognise ``audio`` (16 kHz mono float32) in ``language`` (a UN code)."""
+        ...
+
+
+class Translator(Protocol):
+    """Text to text for one model and a set of language pairs (MT)."""
+
+    def translate(self, texts: list[str], *, source: str, target: str) -> list[str]: ...
+
+
+@dataclass(frozen=True)
+class Speech:
+    """Synthesised speech: mono int16 samples."""
+
+    samples: npt.NDArray[np.int16]
+    sample_rate: int
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+
+class Synthesizer(Protocol):
+    """Text to speech for one voice (TTS)."""
+
+    # A fallback voice is labelled as such wherever it is offered.
+    is_fallback: bool
+
+    def synthesize(self, text: str) -> Speech: ...

@@ -1,0 +1,33 @@
+"""Speech fixtures: each model loads once per test session (2 cores are slow)."""
+
+from __future__ import annotations
+
+import json
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from plenary.speech.tests.tinymt import build_tiny_mt_model
+
+
+@pytest.fixture(scope="session")
+def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An operator folder with a tiny CTranslate2 model (en<->es, en->fr) and an Argos package."""
+    folder = tmp_path_factory.mktemp("models")
+    tiny = build_tiny_mt_model(folder, pairs=[("en", "es"), ("es", "en"), ("en", "fr")])
+    metadata = {"package_version": "1.0", "from_code": "fr", "to_code": "en"}
+    with zipfile.ZipFile(folder / "translate-fr_en-1_0.argosmodel", "w") as package:
+        package.writestr("translate-fr_en-1_0/metadata.json", json.dumps(metadata))
+        package.write(tiny / "sentencepiece.model", "translate-fr_en-1_0/sentencepiece.model")
+        for file in (tiny / "model").iterdir():
+            package.write(file, f"translate-fr_en-1_0/model/{file.name}")
+    return folder
+
+
+@pytest.fixture
+def speech_models(settings: Any, model_dir: Path) -> Iterator[Path]:
+    settings.SPEECH_MODEL_DIRS = [str(model_dir)]
+    yield model_dir
