@@ -40,9 +40,8 @@ def _force_terms(text: str, glossary: Mapping[str, str]) -> str:
     for term in sorted(glossary, key=len, reverse=True):
         if term.strip():
             pattern = re.compile(rf"(?<!\w){re.escape(term)}(?!\w)", re.IGNORECASE)
-            # A function, so that backslashes in the agreed term stay literal.
-            replacement = glossary[term]
-            text = pattern.sub(lambda _match: replacement, text)
+            # Escaped, so that backslashes in the agreed term stay literal.
+            text = pattern.sub(glossary[term].replace("\\", "\\\\"), text)
     return text
 
 
