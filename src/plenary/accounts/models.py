@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from plenary.core.languages import Language
@@ -118,10 +119,25 @@ class User(AbstractUser):
         related_name="staff",
     )
     gender = models.CharField(_("gender"), max_length=8, choices=Gender.choices, blank=True)
+    # The stable subject identifier ("sub") given by the organisation's
+    # OpenID Connect provider; null for people who sign in with a password only.
+    oidc_subject = models.CharField(
+        _("single sign-on subject"), max_length=255, null=True, blank=True, unique=True
+    )
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        constraints = [
+            # One account per address, whatever its case; accounts without an
+            # address (created by operators) are allowed.
+            models.UniqueConstraint(
+                Lower("email"),
+                condition=~models.Q(email=""),
+                name="user_email_ci_unique",
+                violation_error_message=_("An account with this email address already exists."),
+            )
+        ]
 
     @property
     def is_secretariat(self) -> bool:

@@ -1,0 +1,103 @@
+"""Forms of the sign-in, sign-up and profile pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils.translation import gettext_lazy as _
+
+from plenary.accounts.models import Entity, User
+from plenary.accounts.services import ProfileData, SignUpData
+from plenary.core.errors import Refusal
+
+
+class RefusalFormMixin:
+    """Show a service's :class:`Refusal` on the field it names (or the whole form)."""
+
+    def add_refusal(self, refusal: Refusal) -> None:
+        field = refusal.field if refusal.field in self.fields else None  # type: ignore[attr-defined]
+        self.add_error(field, str(refusal.message))  # type: ignore[attr-defined]
+
+
+class TOTPCodeForm(RefusalFormMixin, forms.Form):
+    code = forms.CharField(
+        label=_("6-digit code"),
+        max_length=12,
+        help_text=_("Open your authenticator app and enter the code it shows now."),
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+
+class ProfileForm(RefusalFormMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("first_name", "last_name", "email", "preferred_language", "gender")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        self.fields["gender"].required = False
+
+    def to_data(self) -> ProfileData:
+        data = self.cleaned_data
+        return ProfileData(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            preferred_language=data["preferred_language"],
+            gender=data["gender"] or "",
+        )
+
+
+class SignUpForm(RefusalFormMixin, BaseUserCreationForm):
+    """Self sign-up of a delegate; the password goes through Django's validators."""
+
+    entity = forms.ModelChoiceField(
+        label=_("Entity you represent"),
+        queryset=Entity.objects.order_by("name"),
+        required=False,
+        empty_label=_("None or not listed"),
+        help_text=_("Your focal point confirms this when you register for a meeting."),
+    )
+
+    class Meta:
+        model = User
+        fields = (
+            "first_name",
+            "last_name",
+            "email",
+            "username",
+            "entity",
+            "preferred_language",
+            "gender",
+        )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+        self.fields["gender"].required = False
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+
+    def to_data(self) -> SignUpData:
+        data = self.cleaned_data
+        return SignUpData(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            preferred_language=data["preferred_language"],
+            gender=data["gender"] or "",
+            username=data["username"],
+            password=data["password1"],
+            entity=data["entity"],
+        )
