@@ -226,7 +226,7 @@ NINJA_PAGINATION_PER_PAGE = 50
 # --- Speech plane (plenary.speech) ----------------------------------------
 
 # Operator folders with extra models (Whisper, MT, Piper voices); nothing downloads.
-SPEECH_MODEL_DIRS = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default=[])
+SPEECH_MODEL_DIRS: list[str] = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default=[])
 SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="cpu")
 # Shared secret of the speech workers; empty derives one from SECRET_KEY.
 SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
@@ -238,8 +238,12 @@ SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 JANUS_URLS = env("PLENARY_JANUS_URLS", to_list, default=[])
 JANUS_PORT = env("PLENARY_JANUS_PORT", int, default=8188)
 # Generated per run in the embedded mode; required with external Janus servers.
-JANUS_API_SECRET = env("PLENARY_JANUS_API_SECRET", default="" if JANUS_URLS else secrets.token_urlsafe(24))
-JANUS_ADMIN_KEY = env("PLENARY_JANUS_ADMIN_KEY", default="" if JANUS_URLS else secrets.token_urlsafe(24))
+if JANUS_URLS:
+    JANUS_API_SECRET = env("PLENARY_JANUS_API_SECRET")
+    JANUS_ADMIN_KEY = env("PLENARY_JANUS_ADMIN_KEY")
+else:
+    JANUS_API_SECRET = env("PLENARY_JANUS_API_SECRET", default=secrets.token_urlsafe(24))
+    JANUS_ADMIN_KEY = env("PLENARY_JANUS_ADMIN_KEY", default=secrets.token_urlsafe(24))
 JANUS_RTP_PORTS = env("PLENARY_JANUS_RTP_PORTS", default="20000-40000")
 # Network interfaces ICE may use (Janus's ice_enforce_list); empty: all but loopback.
 JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")

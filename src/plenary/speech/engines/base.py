@@ -35,9 +35,18 @@ class Recognizer(Protocol):
     """Speech to text for one model (ASR)."""
 
     def transcribe(
-        self, audio: FloatAudio, *, language: str, prompt: str = "", hotwords: str = ""
+        self,
+        audio: FloatAudio,
+        *,
+        language: str,
+        prompt: str = "",
+        hotwords: str = "",
+        beam_size: int = 1,
     ) -> list[Word]:
-        """Recognise ``audio`` (16 kHz mono float32) in ``language`` (a UN code)."""
+        """Recognise ``audio`` (16 kHz mono float32) in ``language`` (a UN code).
+
+        Streaming uses greedy decoding (``beam_size=1``); offline passes may search wider.
+        """
         ...
 
 

@@ -15,7 +15,7 @@ from plenary.speech.engines.base import EngineError, Speech
 class EspeakSynthesizer:
     is_fallback = True
 
-    def __init__(self, voice: str, *, words_per_minute: int = 160):
+    def __init__(self, voice: str, *, words_per_minute: int = 175):
         executable = shutil.which("espeak-ng")
         if executable is None:
             raise EngineError("espeak-ng is not installed.")

@@ -44,12 +44,18 @@ class WhisperRecognizer:
         return self._model
 
     def transcribe(
-        self, audio: FloatAudio, *, language: str, prompt: str = "", hotwords: str = ""
+        self,
+        audio: FloatAudio,
+        *,
+        language: str,
+        prompt: str = "",
+        hotwords: str = "",
+        beam_size: int = 1,
     ) -> list[Word]:
         segments, _info = self._model.transcribe(
             audio,
             language=WHISPER_LANGUAGE.get(language, language),
-            beam_size=1,
+            beam_size=beam_size,
             temperature=0.0,
             condition_on_previous_text=False,
             initial_prompt=prompt or None,

@@ -10,6 +10,9 @@ from typing import Any
 
 import pytest
 
+from plenary.speech.engines import catalog, loader
+from plenary.speech.engines.base import Recognizer
+from plenary.speech.tests.speechdata import ENGLISH, Utterance, speak
 from plenary.speech.tests.tinymt import build_tiny_mt_model
 
 
@@ -31,3 +34,18 @@ def model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def speech_models(settings: Any, model_dir: Path) -> Iterator[Path]:
     settings.SPEECH_MODEL_DIRS = [str(model_dir)]
     yield model_dir
+
+
+@pytest.fixture(scope="session")
+def tiny_en() -> Recognizer:
+    return loader.recognizer(catalog.pick_asr("en"))
+
+
+@pytest.fixture(scope="session")
+def whisper_base() -> Recognizer:
+    return loader.recognizer(catalog.pick_asr("es"))
+
+
+@pytest.fixture(scope="session")
+def piper_english() -> Utterance:
+    return speak(ENGLISH, "en")

@@ -1,0 +1,215 @@
+"""Streaming recognition: the LocalAgreement-2 policy, VAD, end-of-speech final pass.
+
+The policy of ufal/whisper_streaming, tuned as measured in
+``reference/SPEECH-PLANE.md``: a pass over the audio buffer whenever at least
+``min_chunk_s`` of new audio is waiting; a word is *confirmed* when two
+consecutive passes agree on it; the buffer is trimmed at a confirmed
+sentence end once it is longer than ``trim_s``. Silero VAD (shipped with
+faster-whisper) skips passes over silence and noise (where Whisper would
+hallucinate) and, when speech stops, triggers a final pass that confirms the
+rest of the utterance instead of losing it.
+
+Everything is driven by the audio given to :meth:`StreamingRecognizer.push`:
+times are seconds of audio since the stream began, never wall time, so a test
+that pushes one second at a time gets the same captions on any machine.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer, Word
+
+_SENTENCE_END = re.compile("[.?!\u2026\u3002\uff1f\uff01\u061f]$")
+_NORMALISE = re.compile(r"[^\w]+")
+
+# A function that says whether an audio clip (16 kHz float32) contains speech.
+SpeechDetector = Callable[[FloatAudio], bool]
+
+
+def silero_detector(threshold: float = 0.5) -> SpeechDetector:
+    """Silero VAD as shipped with faster-whisper (an ONNX model, loaded once)."""
+    from faster_whisper.vad import VadOptions, get_speech_timestamps
+
+    options = VadOptions(threshold=threshold, min_speech_duration_ms=120, speech_pad_ms=0)
+
+    def has_speech(audio: FloatAudio) -> bool:
+        return bool(get_speech_timestamps(audio, options))
+
+    return has_speech
+
+
+@dataclass(frozen=True)
+class Caption:
+    """Text of the utterance in progress (``final=False``) or a finished segment."""
+
+    text: str
+    start: float
+    end: float
+    final: bool
+
+
+@dataclass
+class Policy:
+    min_chunk_s: float = 1.0
+    trim_s: float = 10.0
+    # Whisper sees at most 30 s: past this, trim at the last confirmed word.
+    max_buffer_s: float = 20.0
+    # This much trailing silence ends an utterance (final pass).
+    end_silence_s: float = 0.8
+
+
+def _key(word: Word) -> str:
+    return _NORMALISE.sub("", word.text.lower())
+
+
+def _join(words: list[Word]) -> str:
+    return "".join(w.text for w in words).strip()
+
+
+@dataclass
+class StreamingRecognizer:
+    recognizer: Recognizer
+    language: str
+    prompt: str = ""
+    hotwords: str = ""
+    policy: Policy = field(default_factory=Policy)
+    has_speech: SpeechDetector | None = None
+
+    def __post_init__(self) -> None:
+        self._buffer: FloatAudio = np.zeros(0, dtype=np.float32)
+        self._buffer_start = 0.0  # audio time of the buffer's first sample
+        self._pending: list[FloatAudio] = []
+        self._pending_samples = 0
+        self._confirmed: list[Word] = []  # confirmed, not yet in a final caption
+        self._confirmed_end = 0.0  # audio time of the last confirmed word's end
+        self._previous: list[Word] = []  # the last pass's unconfirmed words
+        self._recent: list[Word] = []  # the last five confirmed words (overlap check)
+        self._context = ""  # confirmed text trimmed out of the buffer (prompt)
+        self._in_speech = False
+
+    @property
+    def audio_time(self) -> float:
+        """Seconds of audio consumed so far (pending audio included)."""
+        return self._buffer_start + (len(self._buffer) + self._pending_samples) / ASR_SAMPLE_RATE
+
+    @property
+    def lag(self) -> float:
+        """Seconds of audio waiting for a pass (how far behind real time this stream is)."""
+        return self._pending_samples / ASR_SAMPLE_RATE
+
+    def push(self, audio: FloatAudio) -> list[Caption]:
+        """Add audio; run one pass if at least ``min_chunk_s`` is waiting."""
+        self._pending.append(audio.astype(np.float32, copy=False))
+        self._pending_samples += len(audio)
+        if self._pending_samples < self.policy.min_chunk_s * ASR_SAMPLE_RATE:
+            return []
+        chunk = np.concatenate(self._pending)
+        self._pending, self._pending_samples = [], 0
+        self._buffer = np.concatenate([self._buffer, chunk])
+        return self._step(chunk)
+
+    def finish(self) -> list[Caption]:
+        """The stream ended: confirm and finalise whatever is left."""
+        if self._pending:
+            self._buffer = np.concatenate([self._buffer, *self._pending])
+            self._pending, self._pending_samples = [], 0
+        return self._final_pass()
+
+    # --- one pass -----------------------------------------------------------
+
+    def _step(self, chunk: FloatAudio) -> list[Caption]:
+        if self.has_speech is not None:
+            tail = self._buffer[-int(self.policy.end_silence_s * ASR_SAMPLE_RATE) :]
+            if not (self.has_speech(chunk) and self.has_speech(tail)):
+                if self._in_speech:
+                    # Speech just stopped: confirm the rest of the utterance now.
+                    self._in_speech = False
+                    return self._final_pass()
+                if not self.has_speech(chunk):
+                    self._drop_buffer()  # silence or noise: nothing to recognise
+                    return []
+            self._in_speech = True
+        captions = self._confirm(self._transcribe())
+        captions.extend(self._trim())
+        pending = [*self._confirmed, *self._previous]
+        if pending:
+            captions.append(Caption(_join(pending), pending[0].start, pending[-1].end, False))
+        return captions
+
+    def _transcribe(self) -> list[Word]:
+        prompt = " ".join(part for part in (self.prompt, self._context[-200:]) if part)
+        words = self.recognizer.transcribe(
+            self._buffer, language=self.language, prompt=prompt, hotwords=self.hotwords
+        )
+        offset = self._buffer_start
+        shifted = [Word(w.text, w.start + offset, w.end + offset) for w in words]
+        # Only what follows the confirmed text is new.
+        return self._without_overlap([w for w in shifted if w.start >= self._confirmed_end - 0.1])
+
+    def _without_overlap(self, words: list[Word]) -> list[Word]:
+        """Drop a repeat of the last confirmed words at the start of a pass (1 to 5 words)."""
+        recent = self._recent
+        for size in range(min(len(recent), len(words)), 0, -1):
+            if [_key(w) for w in recent[-size:]] == [_key(w) for w in words[:size]]:
+                return words[size:]
+        return words
+
+    def _confirm(self, words: list[Word]) -> list[Caption]:
+        """LocalAgreement-2: confirm the prefix this pass and the previous one agree on."""
+        agreed = 0
+        while agreed < min(len(words), len(self._previous)) and _key(words[agreed]) == _key(
+            self._previous[agreed]
+        ):
+            agreed += 1
+        self._previous = words[agreed:]
+        return self._accept(words[:agreed])
+
+    def _accept(self, words: list[Word]) -> list[Caption]:
+        finals: list[Caption] = []
+        for word in words:
+            self._confirmed.append(word)
+            self._recent = [*self._recent[-4:], word]
+            self._confirmed_end = word.end
+            if _SENTENCE_END.search(word.text.strip()):
+                finals.append(self._finalise())
+        return finals
+
+    def _finalise(self) -> Caption:
+        words, self._confirmed = self._confirmed, []
+        text = _join(words)
+        self._context = f"{self._context} {text}".strip()[-400:]
+        return Caption(text, words[0].start, words[-1].end, final=True)
+
+    def _final_pass(self) -> list[Caption]:
+        captions = self._accept(self._transcribe()) if len(self._buffer) else []
+        if self._confirmed:
+            captions.append(self._finalise())
+        self._previous = []
+        self._drop_buffer()
+        return captions
+
+    def _drop_buffer(self) -> None:
+        self._buffer_start += len(self._buffer) / ASR_SAMPLE_RATE
+        self._buffer = np.zeros(0, dtype=np.float32)
+        self._confirmed_end = max(self._confirmed_end, self._buffer_start)
+
+    def _trim(self) -> list[Caption]:
+        """Keep the buffer short: cut after the last finished sentence."""
+        duration = len(self._buffer) / ASR_SAMPLE_RATE
+        if duration <= self.policy.trim_s:
+            return []
+        forced: list[Caption] = []
+        if duration > self.policy.max_buffer_s and self._confirmed:
+            # No sentence end for too long: finish what is confirmed and cut after it.
+            forced.append(self._finalise())
+        cut = self._confirmed[0].start if self._confirmed else self._confirmed_end
+        if cut > self._buffer_start:
+            samples = int((cut - self._buffer_start) * ASR_SAMPLE_RATE)
+            self._buffer = self._buffer[samples:]
+            self._buffer_start = cut
+        return forced
