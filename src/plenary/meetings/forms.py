@@ -1,0 +1,258 @@
+"""Forms of the meetings pages. They parse input; the services decide.
+
+A ``Refusal`` from a service is shown on the field it names (see
+``RefusalForm.add_refusal``), so a refused action keeps what the person typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plenary.accounts.models import User
+from plenary.core.errors import Refusal
+from plenary.core.languages import Language
+from plenary.meetings import rules
+from plenary.meetings.models import (
+    REMOTE_RIGHT_ORDER,
+    AttendanceMode,
+    Meeting,
+    Registration,
+    Room,
+    Sector,
+    Session,
+    Site,
+)
+from plenary.meetings.services.meetings import MeetingData, SessionData
+from plenary.meetings.services.participation import ASSIGNABLE_ROLES
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+
+class RefusalForm(forms.Form):
+    """A form that can show a service's ``Refusal`` on the field it concerns."""
+
+    # Service field name -> form field name, where they differ.
+    refusal_fields: dict[str, str] = {}
+
+    def add_refusal(self, refusal: Refusal) -> None:
+        name = self.refusal_fields.get(refusal.field or "", refusal.field)
+        self.add_error(name if name in self.fields else None, str(refusal.message))
+
+
+class MeetingForm(RefusalForm):
+    """The wizard's first step, also used to edit a meeting."""
+
+    code = forms.SlugField(
+        label=_("Reference"),
+        max_length=64,
+        help_text=_("A short stable reference, e.g. T-SG17-2027-03."),
+    )
+    sector = forms.ModelChoiceField(label=_("Sector"), queryset=Sector.objects.all())
+    meeting_type = forms.ChoiceField(label=_("Type of meeting"), choices=Meeting.Type.choices)
+    working_language = forms.ChoiceField(
+        label=_("Working language"), choices=Language.choices, initial=Language.ENGLISH
+    )
+    description = forms.CharField(
+        label=_("Description (working language)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    site = forms.ModelChoiceField(
+        label=_("Site"),
+        queryset=Site.objects.all(),
+        required=False,
+        empty_label=_("Fully virtual (no site)"),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone of a fully virtual meeting"),
+        choices=[(zone, zone) for zone in TIME_ZONES],
+        initial="Europe/Zurich",
+        help_text=_("A meeting at a site uses the site's time zone."),
+    )
+    start_date = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end_date = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    languages = forms.MultipleChoiceField(
+        label=_("Languages offered"),
+        choices=Language.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[Language.ENGLISH],
+    )
+
+    refusal_fields = {"descriptions": "description"}
+
+    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+        if meeting is not None:
+            kwargs.setdefault("initial", initial_for_meeting(meeting))
+        super().__init__(*args, **kwargs)
+        for code, name in Language.choices:
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title in %(language)s") % {"language": name},
+                max_length=300,
+                required=False,
+            )
+
+    def title_fields(self) -> list[forms.BoundField]:
+        return [self[f"title_{code}"] for code in Language.values]
+
+    def add_refusal(self, refusal: Refusal) -> None:
+        if refusal.field == "titles":
+            self.add_error(f"title_{self.cleaned_data['working_language']}", str(refusal.message))
+        else:
+            super().add_refusal(refusal)
+
+    def to_data(self) -> MeetingData:
+        data = self.cleaned_data
+        return MeetingData(
+            code=data["code"],
+            sector=data["sector"],
+            meeting_type=data["meeting_type"],
+            titles={code: data[f"title_{code}"] for code in Language.values},
+            descriptions={data["working_language"]: data["description"]},
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            languages=data["languages"],
+            working_language=data["working_language"],
+            site=data["site"],
+            time_zone=data["time_zone"],
+        )
+
+
+def initial_for_meeting(meeting: Meeting) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        "code": meeting.code,
+        "sector": meeting.sector_id,
+        "meeting_type": meeting.meeting_type,
+        "working_language": meeting.working_language,
+        "description": meeting.descriptions.get(meeting.working_language, ""),
+        "site": meeting.site_id,
+        "time_zone": meeting.time_zone,
+        "start_date": meeting.start_date,
+        "end_date": meeting.end_date,
+        "languages": meeting.languages,
+    }
+    initial.update({f"title_{code}": text for code, text in meeting.titles.items()})
+    return initial
+
+
+class SessionForm(RefusalForm):
+    """A session in the meeting's local time: a day, a start and an end time."""
+
+    title = forms.CharField(label=_("Title"), max_length=200)
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts = forms.TimeField(label=_("Starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    ends = forms.TimeField(label=_("Ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    room = forms.ModelChoiceField(
+        label=_("Room"), queryset=Room.objects.none(), required=False, empty_label=_("No room")
+    )
+    remote_right = forms.ChoiceField(label=_("Remote participants may"))
+
+    refusal_fields = {"starts": "day"}
+
+    def __init__(
+        self, *args: Any, meeting: Meeting, session: Session | None = None, **kwargs: Any
+    ) -> None:
+        if session is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "title": session.title,
+                    "day": session.local_start().date(),
+                    "starts": session.local_start().time(),
+                    "ends": session.local_end().time(),
+                    "room": session.room_id,
+                    "remote_right": session.remote_right,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        ceiling = rules.remote_right_ceiling(meeting.sector.code, meeting.meeting_type)
+        allowed = REMOTE_RIGHT_ORDER[: REMOTE_RIGHT_ORDER.index(ceiling) + 1]
+        remote_right = cast(forms.ChoiceField, self.fields["remote_right"])
+        remote_right.choices = [(right.value, right.label) for right in allowed]
+        remote_right.initial = rules.default_remote_right(meeting.sector.code, meeting.meeting_type)
+        room = cast(forms.ModelChoiceField, self.fields["room"])
+        if meeting.site_id is None:
+            del self.fields["room"]
+        else:
+            room.queryset = Room.objects.filter(site_id=meeting.site_id)
+        if session is None:
+            self.fields["day"].initial = meeting.start_date
+
+    def to_data(self) -> SessionData:
+        data = self.cleaned_data
+        return SessionData(
+            title=data["title"],
+            starts=dt.datetime.combine(data["day"], data["starts"]),
+            ends=dt.datetime.combine(data["day"], data["ends"]),
+            room=data.get("room"),
+            remote_right=data["remote_right"],
+        )
+
+
+class RoleForm(RefusalForm):
+    person = forms.CharField(
+        label=_("Person"), help_text=_("User name or e-mail address."), max_length=254
+    )
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[(role.value, role.label) for role in ASSIGNABLE_ROLES],
+    )
+    language = forms.ChoiceField(label=_("Booth language (interpreters)"), required=False)
+    attendance = forms.ChoiceField(
+        label=_("Attendance"), choices=AttendanceMode.choices, initial=AttendanceMode.ONSITE
+    )
+
+    refusal_fields = {"user": "person"}
+
+    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = cast(forms.ChoiceField, self.fields["language"])
+        names = dict(Language.choices)
+        language.choices = [("", "—")] + [(code, names[code]) for code in meeting.languages]
+
+    def clean_person(self) -> User:
+        value = self.cleaned_data["person"].strip()
+        person = User.objects.filter(
+            Q(username=value) | Q(email__iexact=value), is_active=True
+        ).first()
+        if person is None:
+            raise forms.ValidationError(_("No one has this user name or e-mail address."))
+        return person
+
+
+class RegistrationForm(RefusalForm):
+    kind = forms.ChoiceField(
+        label=_("Register as"), choices=Registration.Kind.choices, widget=forms.RadioSelect
+    )
+    attendance = forms.ChoiceField(
+        label=_("I will attend"), choices=AttendanceMode.choices, widget=forms.RadioSelect
+    )
+
+    def __init__(self, *args: Any, meeting: Meeting, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = cast(forms.ChoiceField, self.fields["kind"])
+        attendance = cast(forms.ChoiceField, self.fields["attendance"])
+        if user.entity_id is None:
+            kind.choices = [(Registration.Kind.OBSERVER.value, Registration.Kind.OBSERVER.label)]
+            kind.initial = Registration.Kind.OBSERVER
+        else:
+            kind.initial = Registration.Kind.DELEGATE
+            kind.help_text = _("As a delegate you represent %(entity)s.") % {"entity": user.entity}
+        if meeting.is_virtual:
+            attendance.choices = [(AttendanceMode.REMOTE.value, AttendanceMode.REMOTE.label)]
+        attendance.initial = AttendanceMode.REMOTE
+
+
+class DecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
+    )
+    note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)

@@ -1,0 +1,148 @@
+"""Read-side helpers for pages, the API and other apps (the floor, statistics).
+
+Nothing here writes; authorisation for actions lives in ``services``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from plenary.meetings.models import (
+    AttendanceMode,
+    Meeting,
+    Participation,
+    Registration,
+    RemoteRight,
+    Session,
+)
+
+# Most significant first: ``participation_for`` returns the first one held.
+ROLE_PRECEDENCE = [
+    Participation.Role.CHAIR,
+    Participation.Role.VICE_CHAIR,
+    Participation.Role.SECRETARIAT,
+    Participation.Role.DELEGATE,
+    Participation.Role.OBSERVER,
+    Participation.Role.INTERPRETER,
+    Participation.Role.ROOM_OPERATOR,
+]
+PRESIDING_ROLES = {
+    Participation.Role.CHAIR,
+    Participation.Role.VICE_CHAIR,
+    Participation.Role.SECRETARIAT,
+}
+
+
+def upcoming_meetings(
+    *,
+    sector: str | None = None,
+    site: str | None = None,
+    virtual: bool | None = None,
+    today: dt.date | None = None,
+) -> QuerySet[Meeting]:
+    """Published meetings that have not ended, soonest first.
+
+    ``sector`` is a Sector code (``"T"``), ``site`` a Site code; ``virtual``
+    ``True`` keeps only fully virtual meetings, ``False`` only those at a site.
+    """
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.PUBLISHED, end_date__gte=today or timezone.localdate()
+    ).select_related("sector", "site")
+    if sector:
+        meetings = meetings.filter(sector__code=sector)
+    if site:
+        meetings = meetings.filter(site__code=site)
+    if virtual is not None:
+        meetings = meetings.filter(site__isnull=virtual)
+    return meetings.order_by("start_date", "code")
+
+
+@dataclass
+class MyMeeting:
+    """One meeting in a person's "my meetings": their registration and roles."""
+
+    meeting: Meeting
+    registration: Registration | None = None
+    roles: list[Participation] = field(default_factory=list)
+    upcoming_sessions: list[Session] = field(default_factory=list)
+
+
+def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]:
+    """Meetings ``user`` registered for or holds a role in (cancelled ones included,
+    drafts only for roles), with the sessions still to come, soonest meeting first."""
+    now = now or timezone.now()
+    rows: dict[int, MyMeeting] = {}
+    for registration in Registration.objects.filter(user=user).select_related(
+        "meeting__site", "meeting__sector", "entity"
+    ):
+        if registration.meeting.status != Meeting.Status.DRAFT:
+            rows[registration.meeting_id] = MyMeeting(registration.meeting, registration)
+    for participation in Participation.objects.filter(user=user).select_related(
+        "meeting__site", "meeting__sector"
+    ):
+        row = rows.setdefault(participation.meeting_id, MyMeeting(participation.meeting))
+        row.roles.append(participation)
+    sessions = Session.objects.filter(meeting_id__in=rows, ends_at__gt=now).select_related(
+        "meeting__site", "room"
+    )
+    for session in sessions.order_by("starts_at"):
+        rows[session.meeting_id].upcoming_sessions.append(session)
+    return sorted(rows.values(), key=lambda row: (row.meeting.start_date, row.meeting.code))
+
+
+def participation_for(user: Any, meeting: Meeting) -> Participation | None:
+    """The most significant role ``user`` holds in ``meeting`` (chair before delegate
+    before observer, see ``ROLE_PRECEDENCE``), or ``None`` if they hold none."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    held = {p.role: p for p in Participation.objects.filter(meeting=meeting, user=user)}
+    return next((held[role] for role in ROLE_PRECEDENCE if role in held), None)
+
+
+def remote_right_for(user: Any, session: Session) -> RemoteRight | None:
+    """What ``user`` may do in ``session``, for the floor app to enforce.
+
+    Chairs, vice-chairs and the meeting's secretariat: contribute. Observers:
+    observe. Other participants in the room: contribute. Remote delegates:
+    the session's ``remote_right``. Interpreters and room operators do not
+    take the floor: observe. Not a participant: ``None``.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return None
+    held = list(Participation.objects.filter(meeting_id=session.meeting_id, user=user))
+    if not held:
+        return None
+    roles = {p.role for p in held}
+    if roles & PRESIDING_ROLES:
+        return RemoteRight.CONTRIBUTE
+    delegate = next((p for p in held if p.role == Participation.Role.DELEGATE), None)
+    if delegate is None:
+        return RemoteRight.OBSERVE
+    if delegate.attendance == AttendanceMode.ONSITE:
+        return RemoteRight.CONTRIBUTE
+    return RemoteRight(session.remote_right)
+
+
+def registration_of(user: Any, meeting: Meeting) -> Registration | None:
+    """``user``'s registration for ``meeting`` whatever its status, or ``None``."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Registration.objects.filter(meeting=meeting, user=user).first()
+
+
+def pending_approvals(user: Any) -> QuerySet[Registration]:
+    """Pending registrations of entities where ``user`` is a focal point, oldest first."""
+    return (
+        Registration.objects.filter(
+            status=Registration.Status.PENDING,
+            entity__focal_points=user,
+            meeting__status=Meeting.Status.PUBLISHED,
+        )
+        .select_related("meeting", "user", "entity")
+        .order_by("created_at", "id")
+    )

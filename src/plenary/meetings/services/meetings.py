@@ -1,0 +1,331 @@
+"""Create, update, publish and cancel meetings; add, edit and delete sessions.
+
+Session times are entered in the meeting's local time (its site's time zone,
+or the virtual meeting's own zone) and stored in UTC.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from plenary.core import audit
+from plenary.core.errors import Refusal
+from plenary.core.languages import UN_LANGUAGES, validate_languages
+from plenary.meetings import rules
+from plenary.meetings.models import (
+    REMOTE_RIGHT_ORDER,
+    Meeting,
+    RemoteRight,
+    Room,
+    Sector,
+    Session,
+    Site,
+)
+from plenary.meetings.services.access import check_can_manage, check_can_organise_at
+
+
+@dataclass(frozen=True)
+class MeetingData:
+    """What an organiser enters for a meeting (the wizard's first step)."""
+
+    code: str
+    sector: Sector
+    meeting_type: str
+    titles: dict[str, str]
+    start_date: dt.date
+    end_date: dt.date
+    languages: list[str]
+    working_language: str = "en"
+    site: Site | None = None
+    time_zone: str = "Europe/Zurich"
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SessionData:
+    """A session as entered: naive ``starts``/``ends`` in the meeting's local time.
+
+    Aware datetimes are accepted too and converted to the meeting's zone first.
+    ``remote_right`` ``None`` means the Sector's default.
+    """
+
+    title: str
+    starts: dt.datetime
+    ends: dt.datetime
+    room: Room | None = None
+    remote_right: str | None = None
+
+
+# --- meetings ---------------------------------------------------------------
+
+
+def _clean_texts(texts: dict[str, str], name: str) -> dict[str, str]:
+    cleaned = {code: text.strip() for code, text in texts.items() if text and text.strip()}
+    if set(cleaned) - set(UN_LANGUAGES):
+        raise Refusal(_("Texts may only be given in the six official languages."), field=name)
+    return cleaned
+
+
+def _validated(data: MeetingData, meeting: Meeting | None) -> dict[str, Any]:
+    """The model fields for ``data``, or a ``Refusal`` naming the first bad field."""
+    code = data.code.strip()
+    if not code:
+        raise Refusal(_("Enter a reference for the meeting."), code="invalid", field="code")
+    clash = Meeting.objects.filter(code=code)
+    if meeting is not None:
+        clash = clash.exclude(pk=meeting.pk)
+    if clash.exists():
+        raise Refusal(
+            _("Another meeting already uses the reference %(code)s.") % {"code": code},
+            code="duplicate",
+            field="code",
+        )
+    if data.meeting_type not in Meeting.Type.values:
+        raise Refusal(_("Choose a type of meeting."), code="invalid", field="meeting_type")
+    try:
+        languages = validate_languages(list(data.languages))
+    except ValueError:
+        raise Refusal(
+            _("Languages must be among the six official languages."),
+            code="invalid",
+            field="languages",
+        ) from None
+    if data.working_language not in UN_LANGUAGES:
+        raise Refusal(
+            _("The working language must be one of the six official languages."),
+            code="invalid",
+            field="working_language",
+        )
+    if data.working_language not in languages:
+        raise Refusal(
+            _("The languages offered must include the working language."),
+            code="invalid",
+            field="languages",
+        )
+    titles = _clean_texts(data.titles, "titles")
+    if data.working_language not in titles:
+        raise Refusal(_("Give the title in the working language."), code="invalid", field="titles")
+    if data.end_date < data.start_date:
+        raise Refusal(
+            _("The last day cannot be before the first day."), code="invalid", field="end_date"
+        )
+    if data.site is None:
+        if data.time_zone not in zoneinfo.available_timezones():
+            raise Refusal(
+                _("Choose the time zone of the virtual meeting."),
+                code="invalid",
+                field="time_zone",
+            )
+        time_zone = data.time_zone
+    else:
+        time_zone = data.site.time_zone
+    return {
+        "code": code,
+        "sector": data.sector,
+        "meeting_type": data.meeting_type,
+        "titles": titles,
+        "descriptions": _clean_texts(data.descriptions, "descriptions"),
+        "site": data.site,
+        "time_zone": time_zone,
+        "start_date": data.start_date,
+        "end_date": data.end_date,
+        "working_language": data.working_language,
+        "languages": languages,
+    }
+
+
+def check_create_meeting(actor: Any, data: MeetingData) -> Meeting:
+    """Create a draft meeting organised by ``actor``."""
+    check_can_organise_at(actor, data.site)
+    return do_create_meeting(actor, _validated(data, None))
+
+
+def do_create_meeting(actor: Any, values: dict[str, Any]) -> Meeting:
+    with transaction.atomic():
+        meeting = Meeting.objects.create(organiser=actor, status=Meeting.Status.DRAFT, **values)
+        audit.record(actor, "meeting.created", meeting, code=meeting.code)
+    return meeting
+
+
+def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Meeting:
+    """Change a meeting; its existing sessions must still fit the new dates, site and rules."""
+    check_can_manage(actor, meeting)
+    if data.site != meeting.site:
+        check_can_organise_at(actor, data.site)
+    values = _validated(data, meeting)
+    proposed = Meeting(**{**values, "pk": meeting.pk})
+    for session in meeting.sessions.select_related("room"):
+        try:
+            _check_session_fits(
+                proposed, session.starts_at, session.ends_at, session.room, session.remote_right
+            )
+        except Refusal as refusal:
+            raise Refusal(
+                _("Session “%(title)s” would no longer fit: %(reason)s")
+                % {"title": session.title, "reason": refusal.message},
+                code="sessions_conflict",
+            ) from None
+    return do_update_meeting(actor, meeting, values)
+
+
+def do_update_meeting(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Meeting:
+    with transaction.atomic():
+        changed = sorted(name for name, value in values.items() if getattr(meeting, name) != value)
+        for name, value in values.items():
+            setattr(meeting, name, value)
+        meeting.save()
+        audit.record(actor, "meeting.updated", meeting, fields=changed)
+    return meeting
+
+
+def check_publish_meeting(actor: Any, meeting: Meeting) -> Meeting:
+    """Make a draft meeting public; it needs at least one session."""
+    check_can_manage(actor, meeting)
+    if meeting.status != Meeting.Status.DRAFT:
+        raise Refusal(_("Only a draft meeting can be published."), code="not_draft")
+    if not meeting.sessions.exists():
+        raise Refusal(
+            _("Add at least one session before publishing the meeting."), code="no_sessions"
+        )
+    return do_set_status(actor, meeting, Meeting.Status.PUBLISHED, "meeting.published")
+
+
+def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
+    """Cancel a meeting; registrations stay on record, new ones are refused."""
+    check_can_manage(actor, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise Refusal(_("This meeting is already cancelled."), code="cancelled")
+    return do_set_status(actor, meeting, Meeting.Status.CANCELLED, "meeting.cancelled")
+
+
+def check_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
+    check_can_manage(actor, meeting)
+    with transaction.atomic():
+        meeting.registration_open = is_open
+        meeting.save(update_fields=["registration_open"])
+        audit.record(
+            actor,
+            "meeting.registration_opened" if is_open else "meeting.registration_closed",
+            meeting,
+        )
+    return meeting
+
+
+def do_set_status(actor: Any, meeting: Meeting, status: str, action: str) -> Meeting:
+    with transaction.atomic():
+        meeting.status = status
+        meeting.save(update_fields=["status"])
+        audit.record(actor, action, meeting)
+    return meeting
+
+
+# --- sessions ---------------------------------------------------------------
+
+
+def to_local(meeting: Meeting, moment: dt.datetime) -> dt.datetime:
+    """``moment`` as an aware datetime in the meeting's zone (naive means local)."""
+    tz = meeting.tzinfo
+    if moment.tzinfo is not None:
+        return moment.astimezone(tz)
+    local = moment.replace(tzinfo=tz)
+    # A wall-clock time skipped by a clock change does not survive the round trip.
+    if local.astimezone(dt.UTC).astimezone(tz).replace(tzinfo=None) != moment:
+        raise Refusal(
+            _("%(time)s does not exist in %(zone)s (the clocks change then).")
+            % {"time": moment.strftime("%Y-%m-%d %H:%M"), "zone": tz.key},
+            code="invalid",
+            field="starts",
+        )
+    return local
+
+
+def _check_session_fits(
+    meeting: Meeting,
+    starts: dt.datetime,
+    ends: dt.datetime,
+    room: Room | None,
+    remote_right: str,
+) -> None:
+    """Refuse a session that does not fit ``meeting`` (times are aware)."""
+    if ends <= starts:
+        raise Refusal(_("The session must end after it starts."), code="invalid", field="ends")
+    tz = meeting.tzinfo
+    first = dt.datetime.combine(meeting.start_date, dt.time.min, tz)
+    after_last = dt.datetime.combine(meeting.end_date + dt.timedelta(days=1), dt.time.min, tz)
+    if starts < first or ends > after_last:
+        raise Refusal(
+            _(
+                "The session must take place within the meeting's dates, "
+                "%(first)s to %(last)s, in %(zone)s time."
+            )
+            % {"first": meeting.start_date, "last": meeting.end_date, "zone": tz.key},
+            code="outside_meeting",
+            field="starts",
+        )
+    if room is not None and (meeting.site_id is None or room.site_id != meeting.site_id):
+        raise Refusal(_("The room must be at the meeting's site."), code="invalid", field="room")
+    if remote_right not in RemoteRight.values:
+        raise Refusal(_("Choose the rights of remote participants."), field="remote_right")
+    ceiling = rules.remote_right_ceiling(meeting.sector.code, meeting.meeting_type)
+    if REMOTE_RIGHT_ORDER.index(RemoteRight(remote_right)) > REMOTE_RIGHT_ORDER.index(ceiling):
+        raise Refusal(
+            _("In this kind of meeting remote participants may at most: %(right)s.")
+            % {"right": ceiling.label},
+            code="above_ceiling",
+            field="remote_right",
+        )
+
+
+def _session_values(meeting: Meeting, data: SessionData) -> dict[str, Any]:
+    title = data.title.strip()
+    if not title:
+        raise Refusal(_("Give the session a title."), code="invalid", field="title")
+    starts = to_local(meeting, data.starts)
+    ends = to_local(meeting, data.ends)
+    remote_right = data.remote_right or rules.default_remote_right(
+        meeting.sector.code, meeting.meeting_type
+    )
+    _check_session_fits(meeting, starts, ends, data.room, remote_right)
+    return {
+        "title": title,
+        "starts_at": starts.astimezone(dt.UTC),
+        "ends_at": ends.astimezone(dt.UTC),
+        "room": data.room,
+        "remote_right": remote_right,
+    }
+
+
+def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Session:
+    """Add a session to a meeting that is not cancelled."""
+    check_can_manage(actor, meeting)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise Refusal(_("This meeting is cancelled."), code="cancelled")
+    values = _session_values(meeting, data)
+    with transaction.atomic():
+        session = Session.objects.create(meeting=meeting, **values)
+        audit.record(actor, "session.added", session, starts_at=session.starts_at.isoformat())
+    return session
+
+
+def check_update_session(actor: Any, session: Session, data: SessionData) -> Session:
+    check_can_manage(actor, session.meeting)
+    values = _session_values(session.meeting, data)
+    with transaction.atomic():
+        for name, value in values.items():
+            setattr(session, name, value)
+        session.save()
+        audit.record(actor, "session.updated", session, starts_at=session.starts_at.isoformat())
+    return session
+
+
+def check_delete_session(actor: Any, session: Session) -> None:
+    check_can_manage(actor, session.meeting)
+    with transaction.atomic():
+        audit.record(actor, "session.deleted", session, title=session.title)
+        session.delete()
