@@ -17,7 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_list
 
-DATA_DIR = Path(env("PLENARY_DATA_DIR", default=str(Path.cwd() / "var"))).resolve()
+# The checkout's var/ folder, wherever the command is started from.
+DATA_DIR = Path(
+    env("PLENARY_DATA_DIR", default=str(Path(__file__).resolve().parents[3] / "var"))
+).resolve()
 
 PRODUCTION = env("PLENARY_PRODUCTION", to_bool, default=False)
 DEBUG = env("PLENARY_DEBUG", to_bool, default=False)
