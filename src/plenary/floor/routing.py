@@ -1,5 +1,9 @@
 """WebSocket routes of the floor app."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from plenary.floor.consumers import SessionConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path("ws/sessions/<int:session_id>/", SessionConsumer.as_asgi()),
+]

@@ -1,0 +1,117 @@
+"""Who may do what in a live session, from the meeting's roles and the session's rights.
+
+Derived from ``meetings`` models (participations, the session's remote right,
+the Sector rules in ``plenary.meetings.rules``). Pure decisions live on
+``Standing`` so that services, snapshots and pages agree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from plenary.accounts.models import Entity
+from plenary.meetings.models import AttendanceMode, Participation, RemoteRight, Session
+from plenary.meetings.rules import allows
+
+Role = Participation.Role
+
+# Roles that see the presence list and the secretariat view.
+STAFF_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARIAT, Role.ROOM_OPERATOR})
+# Roles that may ask for the floor in their own name.
+SPEAKING_ROLES = frozenset({Role.DELEGATE, Role.CHAIR, Role.VICE_CHAIR})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A person's position in one session, computed once per connection or command."""
+
+    user_id: int | None
+    name: str
+    roles: frozenset[str]
+    attendance: str
+    entity: Entity | None
+    is_secretariat_staff: bool
+    remote_right: str
+
+    @property
+    def is_participant(self) -> bool:
+        return bool(self.roles) or self.is_secretariat_staff
+
+    @property
+    def is_staff(self) -> bool:
+        """Sees presence and the secretariat view."""
+        return self.is_secretariat_staff or bool(self.roles & STAFF_ROLES)
+
+    @property
+    def is_remote(self) -> bool:
+        return self.attendance == AttendanceMode.REMOTE
+
+    def presides(self, state: dict[str, Any]) -> bool:
+        """The chair always may; a vice-chair only while the chair has handed over to them."""
+        if Role.CHAIR in self.roles:
+            return True
+        return Role.VICE_CHAIR in self.roles and state.get("presiding") == self.user_id
+
+    @property
+    def manages_list(self) -> bool:
+        """Chair, vice-chairs and secretariat keep the speakers' list (add, withdraw, reorder)."""
+        return self.is_secretariat_staff or bool(
+            self.roles & {Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARIAT}
+        )
+
+    @property
+    def may_mute(self) -> bool:
+        return Role.ROOM_OPERATOR in self.roles or self.is_secretariat_staff
+
+    def may_speak(self) -> bool:
+        """May ask for the floor in their own name (observers and staff-only roles may not)."""
+        if not self.roles & SPEAKING_ROLES:
+            return False
+        return not self.is_remote or allows(self.remote_right, RemoteRight.SPEAK)
+
+    def may_contribute(self) -> bool:
+        """May be listed to introduce a contribution."""
+        if not self.roles & SPEAKING_ROLES:
+            return False
+        return not self.is_remote or allows(self.remote_right, RemoteRight.CONTRIBUTE)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "name": self.name,
+            "roles": sorted(self.roles),
+            "attendance": self.attendance,
+            "staff": self.is_staff,
+            "manages_list": self.manages_list,
+            "may_mute": self.may_mute,
+            "may_speak": self.may_speak(),
+            "may_contribute": self.may_contribute(),
+        }
+
+
+def display_name(user: Any) -> str:
+    return str(user.get_full_name() or user.username)
+
+
+def standing_for(user: Any, session: Session) -> Standing:
+    """The standing of ``user`` (possibly anonymous) in ``session``."""
+    if not getattr(user, "is_authenticated", False):
+        return Standing(None, "", frozenset(), AttendanceMode.REMOTE, None, False, "observe")
+    participations = list(
+        Participation.objects.filter(meeting_id=session.meeting_id, user=user).select_related(
+            "entity"
+        )
+    )
+    # The delegate participation (if any) decides where the person sits and for whom.
+    participations.sort(key=lambda p: p.role != Role.DELEGATE)
+    first = participations[0] if participations else None
+    return Standing(
+        user_id=user.pk,
+        name=display_name(user),
+        roles=frozenset(p.role for p in participations),
+        attendance=first.attendance if first else AttendanceMode.REMOTE,
+        entity=(first.entity if first else None) or user.entity,
+        is_secretariat_staff=bool(user.is_secretariat),
+        remote_right=session.remote_right,
+    )
