@@ -1,0 +1,140 @@
+"""Exports of proposals: DOCX with real Word tracked changes, PDF, CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from typing import Any
+
+import docx
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from plenary.core.languages import is_rtl
+from plenary.proposals.changes import Change, tracked_changes
+from plenary.proposals.models import Proposal, ProposalDocument
+
+AUTHOR = "Plenary PMS"
+
+
+def _run(tag: str, text: str, rtl: bool) -> Any:
+    run = OxmlElement("w:r")
+    if rtl:
+        properties = OxmlElement("w:rPr")
+        properties.append(OxmlElement("w:rtl"))
+        run.append(properties)
+    node = OxmlElement(tag)
+    node.set(qn("xml:space"), "preserve")
+    node.text = text
+    run.append(node)
+    return run
+
+
+class _TrackedChanges:
+    """Appends ``w:ins``/``w:del`` revisions, which Word shows as tracked changes."""
+
+    def __init__(self) -> None:
+        self.next_id = 1
+        self.date = timezone.now().replace(microsecond=0).isoformat()
+
+    def paragraph(self, paragraph: object, change: Change, rtl: bool) -> None:
+        element = paragraph._p  # type: ignore[attr-defined]
+        for chunk in change.chunks:
+            if chunk.op == "equal":
+                element.append(_run("w:t", chunk.text, rtl))
+                continue
+            wrapper = OxmlElement("w:ins" if chunk.op == "insert" else "w:del")
+            wrapper.set(qn("w:id"), str(self.next_id))
+            wrapper.set(qn("w:author"), AUTHOR)
+            wrapper.set(qn("w:date"), self.date)
+            self.next_id += 1
+            wrapper.append(_run("w:t" if chunk.op == "insert" else "w:delText", chunk.text, rtl))
+            element.append(wrapper)
+
+
+def proposals_docx(title: str, proposals: Iterable[Proposal], language: str) -> bytes:
+    """One DOCX: each proposal's identifier, action and target, tracked text, reasons."""
+    rtl = is_rtl(language)
+    output = docx.Document()
+    tracker = _TrackedChanges()
+    with translation.override(language):
+        output.add_heading(title, level=1)
+        for proposal in proposals:
+            change = tracked_changes(proposal, language)
+            output.add_heading(
+                f"{proposal.action}    {proposal.identifier}    {proposal.target_pid}", level=3
+            )
+            tracker.paragraph(output.add_paragraph(), change, rtl)
+            if change.reasons:
+                reasons = output.add_paragraph()
+                reasons.add_run(_("Reasons:") + " ").bold = True
+                reasons.add_run(change.reasons)
+    buffer = io.BytesIO()
+    output.save(buffer)
+    return buffer.getvalue()
+
+
+def document_proposals(document: ProposalDocument) -> list[Proposal]:
+    return list(
+        document.proposals.select_related("document__entity", "provision", "edition__instrument")
+    )
+
+
+def document_docx(document: ProposalDocument, language: str) -> bytes:
+    title = f"{document.reference} — {document.entity.name}: {document.title}"
+    return proposals_docx(title, document_proposals(document), language)
+
+
+def document_pdf(document: ProposalDocument, language: str) -> bytes:
+    import weasyprint  # heavy; only loaded when a PDF is asked for
+
+    with translation.override(language):
+        html = render_to_string(
+            "proposals/export_document.html",
+            {
+                "document": document,
+                "language": language,
+                "rtl": is_rtl(language),
+                "changes": [tracked_changes(p, language) for p in document_proposals(document)],
+            },
+        )
+    return bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+CSV_COLUMNS = [
+    "identifier",
+    "document",
+    "entity",
+    "action",
+    "provision",
+    "agenda_item",
+    "status",
+    "text",
+    "reasons",
+]
+
+
+def proposals_csv(proposals: Iterable[Proposal], language: str) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for proposal in proposals:
+        original = proposal.document.original_language
+        writer.writerow(
+            [
+                proposal.identifier,
+                proposal.document.reference,
+                proposal.document.entity.code,
+                proposal.action,
+                proposal.target_pid,
+                proposal.agenda_item.number if proposal.agenda_item else "",
+                proposal.status,
+                proposal.texts.get(language) or proposal.texts.get(original, ""),
+                proposal.reasons.get(language) or proposal.reasons.get(original, ""),
+            ]
+        )
+    return buffer.getvalue()
