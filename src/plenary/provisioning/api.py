@@ -8,6 +8,7 @@ import datetime as dt
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
+from ninja.responses import Status as Reply
 
 from plenary.accounts.models import User
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal
@@ -102,7 +103,7 @@ def _service_request(pk: int) -> ServiceRequest:
 
 
 @router.post("/requests", response={201: RequestOut})
-def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, RequestOut]:
+def create_request(request: HttpRequest, payload: RequestIn) -> Reply[RequestOut]:
     """Request one service for a meeting (approved at once where the policy allows)."""
     spec = ServiceSpec(
         service=payload.service,
@@ -112,7 +113,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> tuple[int, Reque
     )
     (created,) = services.request_services(_user(request), _meeting(payload.meeting), [spec])
     created.refresh_from_db()
-    return 201, RequestOut.of(created)
+    return Reply(201, RequestOut.of(created))
 
 
 @router.get("/meetings/{code}/requests", response=list[RequestOut])
@@ -160,12 +161,12 @@ def my_join_links(request: HttpRequest) -> list[JoinLinkOut]:
 
 
 @router.post("/join-links/{link_id}/revoke", response={204: None})
-def revoke_link(request: HttpRequest, link_id: int) -> tuple[int, None]:
+def revoke_link(request: HttpRequest, link_id: int) -> Reply[None]:
     link = JoinLink.objects.select_related("meeting").filter(pk=link_id).first()
     if link is None:
         raise NotFoundRefusal(_("There is no such join link."))
     services.revoke_link(_user(request), link)
-    return 204, None
+    return Reply(204, None)
 
 
 @router.get("/calendar-feed", response=FeedOut)

@@ -13,7 +13,7 @@ def absolute(path: str) -> str:
 
 
 def meeting_url(meeting: Meeting) -> str:
-    return absolute(reverse("meetings:meeting", kwargs={"code": meeting.code}))
+    return absolute(reverse("meetings:detail", kwargs={"code": meeting.code}))
 
 
 def join_url(token: str) -> str:
