@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plenary.accounts.permissions import verified_staff_required
+from plenary.accounts.permissions import needs_verification, verified_staff_required, verify_url
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.meetings import queries
 from plenary.meetings.forms import (
@@ -186,6 +186,8 @@ def approvals(request: HttpRequest) -> HttpResponse:
 @require_POST
 def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
     """Approve or reject; answers HTMX with the updated row, others with a redirect."""
+    if needs_verification(request.user):
+        return HttpResponseRedirect(verify_url(reverse("meetings:approvals")))
     registration = get_object_or_404(
         Registration.objects.select_related("meeting", "user", "entity"), pk=registration_id
     )
@@ -193,15 +195,13 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
     error = ""
     if form.is_valid():
         try:
-            _authorise(
-                lambda: registration_services.check_decide(
-                    request.user,
-                    registration,
-                    approve=form.cleaned_data["decision"] == "approve",
-                    note=form.cleaned_data["note"],
-                )
+            registration_services.check_decide(
+                request.user,
+                registration,
+                approve=form.cleaned_data["decision"] == "approve",
+                note=form.cleaned_data["note"],
             )
-        except Refusal as refusal:
+        except Refusal as refusal:  # permission refusals too: shown in the row
             error = str(refusal)
     else:
         error = _("Choose to approve or reject.")
