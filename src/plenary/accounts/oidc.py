@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from django.core.exceptions import SuspiciousOperation
 from django.db import transaction
 from django.db.models import QuerySet
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
@@ -57,6 +58,10 @@ class PlenaryOIDCBackend(OIDCAuthenticationBackend):
         return username
 
     def create_user(self, claims: Claims) -> User:
+        if User.objects.filter(email__iexact=claims["email"]).exists():
+            # Only reached when the provider says the address is unverified:
+            # the sign-in fails (mozilla-django-oidc logs it) instead of a 500.
+            raise SuspiciousOperation("unverified OIDC email belongs to another account")
         with transaction.atomic():
             user = User.objects.create_user(
                 self.get_username(claims),

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import functools
+
 import factory
+from django.contrib.auth.hashers import make_password
 
 from plenary.accounts.models import Entity, Region, User
 
 DEFAULT_PASSWORD = "correct-horse-battery-staple"
+
+
+@functools.cache
+def _default_password_hash() -> str:
+    return make_password(DEFAULT_PASSWORD)
 
 
 class EntityFactory(factory.django.DjangoModelFactory[Entity]):
@@ -31,7 +39,15 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
-    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def password(obj: User, create: bool, extracted: str | None, **kwargs: object) -> None:
+        """``UserFactory(password="...")`` sets that password; by default
+        ``DEFAULT_PASSWORD``, hashed once per test run (hashing is slow by design)."""
+        if extracted is None:
+            obj.password = _default_password_hash()
+        else:
+            obj.set_password(extracted)
 
     @factory.post_generation
     def _save(obj: User, create: bool, extracted: object, **kwargs: object) -> None:

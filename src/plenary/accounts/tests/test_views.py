@@ -9,7 +9,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.core import mail
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.test import Client, RequestFactory
+from django.test import Client, RequestFactory, override_settings
 from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
@@ -258,3 +258,12 @@ def test_password_reset_mails_a_link_that_sets_a_new_password() -> None:
     assert response["Location"] == reverse("accounts:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password(new)
+
+
+def test_the_single_sign_on_button_shows_only_when_enabled() -> None:
+    label = "Sign in with your organisation's account"
+    assert label not in Client().get(LOGIN).content.decode()
+    with override_settings(OIDC_ENABLED=True, ROOT_URLCONF="plenary.accounts.tests.oidc_urls"):
+        page = Client().get(LOGIN + "?next=/pms/").content.decode()
+    assert label in page
+    assert 'href="/oidc/authenticate/?next=/pms/"' in page
