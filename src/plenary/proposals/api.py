@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from plenary.core.errors import NotFoundRefusal
 from plenary.proposals import queries, services
@@ -182,9 +183,7 @@ def list_documents(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 
 
 @router.post("/conferences/{code}/documents", response={201: DocumentOut})
-def create_document(
-    request: HttpRequest, code: str, payload: DocumentIn
-) -> tuple[int, dict[str, Any]]:
+def create_document(request: HttpRequest, code: str, payload: DocumentIn) -> Status[dict[str, Any]]:
     document = services.do_create_document(
         _actor(request),
         _conference(code),
@@ -192,7 +191,7 @@ def create_document(
         payload.original_language,
         payload.agenda_items,
     )
-    return 201, _document_out(document)
+    return Status(201, _document_out(document))
 
 
 @router.get("/documents/{pk}", response=DocumentOut, auth=None)
@@ -213,10 +212,10 @@ def _input(payload: ProposalIn) -> services.ProposalInput:
 
 
 @router.post("/documents/{pk}/proposals", response={201: ProposalOut})
-def add_proposal(request: HttpRequest, pk: int, payload: ProposalIn) -> tuple[int, dict[str, Any]]:
+def add_proposal(request: HttpRequest, pk: int, payload: ProposalIn) -> Status[dict[str, Any]]:
     document = services.get_document(request.user, pk)
     proposal = services.do_add_proposal(_actor(request), document, _input(payload))
-    return 201, _proposal_out(proposal)
+    return Status(201, _proposal_out(proposal))
 
 
 @router.put("/proposals/{pk}", response=ProposalOut)

@@ -118,6 +118,11 @@ CSV_COLUMNS = [
 ]
 
 
+def _cell(value: str) -> str:
+    """Spreadsheets run cells that start with these as formulas (CSV injection)."""
+    return "'" + value if value[:1] in {"=", "+", "-", "@"} else value
+
+
 def proposals_csv(proposals: Iterable[Proposal], language: str) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -125,7 +130,8 @@ def proposals_csv(proposals: Iterable[Proposal], language: str) -> str:
     for proposal in proposals:
         original = proposal.document.original_language
         writer.writerow(
-            [
+            _cell(value)
+            for value in [
                 proposal.identifier,
                 proposal.document.reference,
                 proposal.document.entity.code,

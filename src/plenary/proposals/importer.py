@@ -155,23 +155,23 @@ def parse(raw: str | bytes) -> ImportFile:
 
 
 def _check_unique_ids(data: ImportFile) -> None:
+    """Provision ids are unique within an edition; the second use is reported."""
+
+    def walk(items: list[ProvisionData], path: str, seen: set[str]) -> None:
+        for k, provision in enumerate(items):
+            where = f"{path}[{k}]"
+            if provision.id in seen:
+                raise Refusal(
+                    _("Invalid import at %(path)s: the provision id “%(id)s” is used twice.")
+                    % {"path": f"{where}.id", "id": provision.id},
+                    code="invalid_import",
+                )
+            seen.add(provision.id)
+            walk(provision.children, f"{where}.children", seen)
+
     for i, instrument in enumerate(data.instruments):
         for j, edition in enumerate(instrument.editions):
-            seen: set[str] = set()
-            stack = [
-                (f"instruments[{i}].editions[{j}].provisions[{k}]", p)
-                for k, p in enumerate(edition.provisions)
-            ]
-            while stack:
-                path, provision = stack.pop()
-                if provision.id in seen:
-                    raise Refusal(
-                        _("Invalid import at %(path)s: the provision id “%(id)s” is used twice.")
-                        % {"path": f"{path}.id", "id": provision.id},
-                        code="invalid_import",
-                    )
-                seen.add(provision.id)
-                stack.extend((f"{path}.children[{k}]", c) for k, c in enumerate(provision.children))
+            walk(edition.provisions, f"instruments[{i}].editions[{j}].provisions", set())
 
 
 def nodes_of(edition: EditionData) -> list[Node]:
