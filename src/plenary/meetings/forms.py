@@ -40,6 +40,11 @@ class RefusalForm(forms.Form):
     # Service field name -> form field name, where they differ.
     refusal_fields: dict[str, str] = {}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Labels stand on their own line in the stacked layout: no colon.
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
     def add_refusal(self, refusal: Refusal) -> None:
         name = self.refusal_fields.get(refusal.field or "", refusal.field)
         self.add_error(name if name in self.fields else None, str(refusal.message))
