@@ -1,5 +1,9 @@
-"""WebSocket routes of the speech app."""
+"""WebSocket routes of the speech app (the workers' socket; captions ride the session socket)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from plenary.speech.consumers import WorkerConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path("ws/speech/worker/", WorkerConsumer.as_asgi()),
+]

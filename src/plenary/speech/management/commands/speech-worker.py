@@ -1,0 +1,49 @@
+"""``plenary speech-worker``: run a speech worker against a control plane."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from plenary.speech.services import worker_token
+from plenary.speech.worker.client import WorkerClient
+
+
+class Command(BaseCommand):
+    help = "Caption the audio channels the control plane assigns to this worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--url",
+            default=os.environ.get(
+                "PLENARY_SPEECH_CONTROL_URL", "ws://127.0.0.1:8000/ws/speech/worker/"
+            ),
+            help="The control plane's worker socket.",
+        )
+        parser.add_argument("--name", default=socket.gethostname())
+        parser.add_argument("--capacity", type=int, default=1, help="Streams this worker carries.")
+        parser.add_argument(
+            "--rtp-host", default="127.0.0.1", help="Address to receive RTP from Janus on."
+        )
+
+    def handle(
+        self, *args: Any, url: str, name: str, capacity: int, rtp_host: str, **options: Any
+    ) -> None:
+        client = WorkerClient(
+            url,
+            worker_token(),
+            name=name,
+            device=str(settings.SPEECH_DEVICE),
+            capacity=capacity,
+            bind_host=rtp_host,
+        )
+        self.stdout.write(f"Speech worker {name} -> {url}")
+        try:
+            asyncio.run(client.run_forever())
+        except KeyboardInterrupt:
+            client.stop_all()

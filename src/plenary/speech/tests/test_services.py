@@ -1,0 +1,291 @@
+"""Caption streams, workers, segments, gaps and corrections, through the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.utils import timezone
+
+from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.floor.models import SessionEvent
+from plenary.meetings.models import Participation, Session
+from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.speech import events, services
+from plenary.speech.models import CaptionSegment, CaptionStream, SegmentEdit, SpeechWorker
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks: Any) -> Callable[[], Any]:
+    """``with committed(): ...`` runs the after-commit publishing of what it wraps."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def listen() -> Callable[[str], Callable[[], list[dict[str, Any]]]]:
+    """Subscribe a channel to a group; the returned function drains what it received."""
+    layer = get_channel_layer()
+
+    def subscribe(group: str) -> Callable[[], list[dict[str, Any]]]:
+        channel = async_to_sync(layer.new_channel)()
+        async_to_sync(layer.group_add)(group, channel)
+
+        def drain() -> list[dict[str, Any]]:
+            received: list[dict[str, Any]] = []
+            while True:
+                try:
+                    message = async_to_sync(_receive_now)(layer, channel)
+                except TimeoutError:
+                    return received
+                received.append(message["event"])
+
+        return drain
+
+    return subscribe
+
+
+async def _receive_now(layer: Any, channel: str) -> dict[str, Any]:
+    import asyncio
+
+    return dict(await asyncio.wait_for(layer.receive(channel), 0.2))
+
+
+@pytest.fixture
+def session() -> Session:
+    return SessionFactory.create(meeting__languages=["en", "fr", "es"])
+
+
+@pytest.fixture
+def chair(session: Session) -> Any:
+    return ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.CHAIR).user
+
+
+def _worker(**kwargs: Any) -> SpeechWorker:
+    worker = services.do_register_worker("w", "cpu", kwargs.get("capacity", 1), "chan")
+    return worker
+
+
+def test_chair_starts_a_stream_and_a_connected_worker_gets_it(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    worker = _worker()
+    inbox = listen(events.worker_group(worker.pk))
+    with committed():
+        stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    stream.refresh_from_db()
+    assert (stream.status, stream.worker_id) == (CaptionStream.Status.ASSIGNED, worker.pk)
+    [assign] = inbox()
+    assert assign["type"] == "assign" and assign["language"] == "en"
+    assert set(assign["targets"]) == {"fr", "es"}
+
+
+def test_a_delegate_may_not_start_captions(session: Session) -> None:
+    delegate = ParticipationFactory.create(
+        meeting=session.meeting, role=Participation.Role.DELEGATE
+    ).user
+    with pytest.raises(PermissionRefusal):
+        services.do_start_stream(delegate, session.pk, "floor", "en")
+    assert not CaptionStream.objects.exists()
+
+
+def test_a_channel_is_captioned_once(session: Session, chair: Any) -> None:
+    services.do_start_stream(chair, session.pk, "floor", "en")
+    with pytest.raises(Refusal):
+        services.do_start_stream(chair, session.pk, "floor", "fr")
+
+
+@pytest.mark.parametrize(("channel", "language"), [("fr", "es"), ("xx", "xx"), ("floor", "de")])
+def test_bad_channel_or_language_is_refused(
+    session: Session, chair: Any, channel: str, language: str
+) -> None:
+    with pytest.raises(Refusal):
+        services.do_start_stream(chair, session.pk, channel, language)
+
+
+def test_a_booth_stream_removes_its_language_from_floor_translation(
+    session: Session, chair: Any
+) -> None:
+    floor = services.do_start_stream(chair, session.pk, "floor", "en")
+    services.do_start_stream(chair, session.pk, "fr", "fr")
+    assert services.assignment(floor)["targets"] == ["es"]
+
+
+def test_final_is_stored_with_the_floor_holder_and_translations(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    given = timezone.now() - dt.timedelta(seconds=30)
+    SessionEvent.objects.create(
+        session=session,
+        seq=1,
+        kind="floor.given",
+        at=given,
+        data={"request": {"user_id": chair.pk, "name": "Ms Chair"}},
+    )
+    english, french = (
+        listen(events.caption_group(session.pk, "en")),
+        listen(events.caption_group(session.pk, "fr")),
+    )
+    start = timezone.now() - dt.timedelta(seconds=3)
+    with committed():
+        segment = services.do_final(
+            worker.pk,
+            stream.pk,
+            "The meeting is open.",
+            start,
+            start + dt.timedelta(seconds=2),
+            translations={"fr": "La séance est ouverte.", "ar": "not a meeting language"},
+        )
+    assert (segment.speaker_id, segment.speaker_name) == (chair.pk, "Ms Chair")
+    assert {(s.language, s.kind) for s in CaptionSegment.objects.all()} == {
+        ("en", "asr"),
+        ("fr", "mt"),
+    }
+    [en_event] = english()
+    assert en_event["segment"]["text"] == "The meeting is open." and en_event["segment"]["machine"]
+    [fr_event] = french()
+    assert fr_event["segment"]["kind"] == "mt" and fr_event["segment"]["source"] == segment.pk
+
+
+def test_partial_is_published_not_stored(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    english = listen(events.caption_group(session.pk, "en"))
+    with committed():
+        services.do_partial(worker.pk, stream.pk, "The meeting")
+    assert [e["type"] for e in english()] == ["captions.partial"]
+    assert not CaptionSegment.objects.exists()
+
+
+def test_a_worker_may_not_write_another_workers_stream(session: Session, chair: Any) -> None:
+    owner = _worker()
+    intruder = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    assert stream.worker_id == owner.pk
+    with pytest.raises(Refusal):
+        services.do_final(
+            intruder.pk, stream.pk, "x", timezone.now(), timezone.now(), translations={}
+        )
+    assert not CaptionSegment.objects.exists()
+
+
+def test_lost_worker_leaves_a_gap_and_its_stream_moves(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    first = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    CaptionStream.objects.filter(pk=stream.pk).update(
+        captioned_until=timezone.now() - dt.timedelta(seconds=20)
+    )
+    second = _worker()
+    inbox = listen(events.worker_group(second.pk))
+    with committed():
+        services.do_worker_lost(first.pk)
+    stream.refresh_from_db()
+    assert (stream.worker_id, stream.status) == (second.pk, CaptionStream.Status.ASSIGNED)
+    gap = CaptionSegment.objects.get(kind=CaptionSegment.Kind.GAP)
+    assert gap.ends_at - gap.starts_at >= dt.timedelta(seconds=19)
+    assert [m["type"] for m in inbox()] == ["assign"]
+
+
+def test_silent_worker_is_expired(session: Session, chair: Any) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    SpeechWorker.objects.filter(pk=worker.pk).update(
+        last_seen_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    assert services.do_expire_stale_workers() == [worker.pk]
+    stream.refresh_from_db()
+    assert stream.status == CaptionStream.Status.WAITING
+
+
+def test_lagging_stream_moves_to_another_worker(session: Session, chair: Any) -> None:
+    slow = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    fast = _worker()
+    services.do_heartbeat(slow.pk, {stream.pk: 30.0})
+    stream.refresh_from_db()
+    assert stream.worker_id == fast.pk
+
+
+def test_missing_model_is_reported_on_the_stream(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    everyone = listen(f"session-{session.pk}")
+    with committed():
+        services.do_stream_failed(worker.pk, stream.pk, "No speech recognition model for en.")
+    stream.refresh_from_db()
+    assert stream.status == CaptionStream.Status.FAILED
+    assert everyone()[0]["stream"]["status"] == "failed"
+
+
+def test_secretariat_correction_keeps_history(session: Session) -> None:
+    segment = services.do_final(
+        _worker().pk,
+        services.do_start_stream(StaffFactory.create(), session.pk, "floor", "en").pk,
+        "The meeting is clothed.",
+        timezone.now(),
+        timezone.now(),
+        translations={},
+    )
+    staff = StaffFactory.create()
+    services.do_correct_segment(staff, segment.pk, "The meeting is closed.")
+    segment.refresh_from_db()
+    assert segment.text == "The meeting is closed." and segment.edited_at is not None
+    [edit] = SegmentEdit.objects.all()
+    assert (edit.previous_text, edit.editor_id) == ("The meeting is clothed.", staff.pk)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 2001])
+def test_bad_correction_is_refused_and_changes_nothing(session: Session, text: str) -> None:
+    from plenary.speech.tests.factories import CaptionSegmentFactory
+
+    segment = CaptionSegmentFactory.create(session=session)
+    with pytest.raises(Refusal):
+        services.do_correct_segment(StaffFactory.create(), segment.pk, text)
+    segment.refresh_from_db()
+    assert segment.text == "The meeting is called to order." and not SegmentEdit.objects.exists()
+
+
+def test_a_delegate_may_not_correct(session: Session) -> None:
+    from plenary.speech.tests.factories import CaptionSegmentFactory
+
+    segment = CaptionSegmentFactory.create(session=session)
+    with pytest.raises(PermissionRefusal):
+        services.do_correct_segment(DelegateFactory.create(), segment.pk, "changed")
+
+
+def test_glossary_biases_recognition_and_forces_translation(session: Session, chair: Any) -> None:
+    services.do_add_glossary_term(
+        session.meeting.organiser,
+        session.meeting.pk,
+        {"en": "Radio Regulations", "fr": "Règlement des radiocommunications"},
+    )
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    assign = services.assignment(stream)
+    assert "Radio Regulations" in assign["prompt"]
+    assert assign["glossary"]["fr"] == {"Radio Regulations": "Règlement des radiocommunications"}
+    assert assign["glossary"]["es"] == {}
+
+
+def test_glossary_term_needs_two_languages(session: Session) -> None:
+    with pytest.raises(Refusal):
+        services.do_add_glossary_term(session.meeting.organiser, session.meeting.pk, {"en": "ITU"})
+
+
+def test_worker_token_is_checked() -> None:
+    services.check_worker_token(services.worker_token())
+    with pytest.raises(PermissionRefusal):
+        services.check_worker_token("guess")

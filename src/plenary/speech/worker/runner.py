@@ -1,0 +1,118 @@
+"""Caption one assigned stream: RTP in -> Opus decode -> VAD + streaming ASR -> MT -> out."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from plenary.speech import mt
+from plenary.speech.engines import catalog, loader
+from plenary.speech.engines.base import EngineError, ModelMissing
+from plenary.speech.protocol import Assign
+from plenary.speech.rtp import OpusDecoder
+from plenary.speech.streaming import Caption, StreamingRecognizer, silero_detector
+
+logger = logging.getLogger(__name__)
+
+Emit = Callable[[dict[str, Any]], None]
+# No packet for this long: the speaker stopped (or Janus did); finish the utterance.
+IDLE_FLUSH_S = 1.0
+
+
+class StreamRunner(threading.Thread):
+    """One thread per stream; ``emit`` must be thread-safe (it hands over to the event loop)."""
+
+    def __init__(self, assign: Assign, emit: Emit, *, bind_host: str = "127.0.0.1") -> None:
+        super().__init__(name=f"caption-stream-{assign.stream}", daemon=True)
+        self.assign = assign
+        self._emit = emit
+        self._bind_host = bind_host
+        self._stop = threading.Event()
+        self.streamer: StreamingRecognizer | None = None
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def lag(self) -> float:
+        return self.streamer.lag if self.streamer is not None else 0.0
+
+    def run(self) -> None:
+        try:
+            recognizer = loader.recognizer(catalog.pick_asr(self.assign.language))
+        except (ModelMissing, EngineError) as exc:
+            self._emit({"type": "failed", "stream": self.assign.stream, "reason": str(exc)[:300]})
+            return
+        self.streamer = StreamingRecognizer(
+            recognizer,
+            self.assign.language,
+            prompt=self.assign.prompt,
+            hotwords=self.assign.hotwords,
+            has_speech=silero_detector(),
+        )
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+            sock.bind((self._bind_host, 0))
+            sock.settimeout(0.2)
+            self._emit(
+                {"type": "ready", "stream": self.assign.stream, "rtp_port": sock.getsockname()[1]}
+            )
+            self._receive(sock)
+
+    def _receive(self, sock: socket.socket) -> None:
+        assert self.streamer is not None  # noqa: S101 - set by run()
+        decoder = OpusDecoder()
+        origin: float | None = None  # wall time of audio time 0
+        last_packet = time.monotonic()
+        flushed = True
+        while not self._stop.is_set():
+            try:
+                datagram = sock.recv(2048)
+            except TimeoutError:
+                if not flushed and time.monotonic() - last_packet > IDLE_FLUSH_S:
+                    self._deliver(self.streamer.finish(), origin or time.time())
+                    flushed = True
+                continue
+            last_packet = time.monotonic()
+            if origin is None:
+                origin = time.time()
+            audio = decoder.decode(datagram)
+            if len(audio):
+                flushed = False
+                self._deliver(self.streamer.push(audio), origin)
+        if not flushed:
+            self._deliver(self.streamer.finish(), origin or time.time())
+
+    def _deliver(self, captions: list[Caption], origin: float) -> None:
+        for caption in captions:
+            if not caption.final:
+                self._emit({"type": "partial", "stream": self.assign.stream, "text": caption.text})
+                continue
+            self._emit(
+                {
+                    "type": "final",
+                    "stream": self.assign.stream,
+                    "text": caption.text,
+                    "start": origin + caption.start,
+                    "end": origin + caption.end,
+                    "translations": self._translate(caption.text),
+                }
+            )
+
+    def _translate(self, text: str) -> dict[str, str]:
+        translations: dict[str, str] = {}
+        for target in self.assign.targets:
+            try:
+                glossary = self.assign.glossary.get(target)
+                translations[target] = mt.translate_texts(
+                    [text], self.assign.language, target, glossary=glossary
+                )[0]
+            except ModelMissing:
+                continue  # no model for this pair: that language shows the original only
+            except EngineError:
+                logger.exception("translation into %s failed", target)
+        return translations
