@@ -11,6 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
 from plenary.accounts.models import User
+from plenary.accounts.permissions import needs_verification
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal
 from plenary.meetings.models import Meeting
 from plenary.provisioning import links, policy, queries, services
@@ -88,6 +89,14 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
+def _staff_user(request: HttpRequest) -> User:
+    """The caller, for staff actions: staff must have confirmed their sign-in (TOTP)."""
+    user = _user(request)
+    if needs_verification(user):
+        raise PermissionRefusal(_("Confirm your sign-in with your authentication code first."))
+    return user
+
+
 def _meeting(code: str) -> Meeting:
     meeting = Meeting.objects.select_related("site").filter(code=code).first()
     if meeting is None:
@@ -111,7 +120,8 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Reply[RequestOut
         public=payload.public,
         note=payload.note,
     )
-    (created,) = services.request_services(_user(request), _meeting(payload.meeting), [spec])
+    user = _staff_user(request)
+    (created,) = services.request_services(user, _meeting(payload.meeting), [spec])
     created.refresh_from_db()
     return Reply(201, RequestOut.of(created))
 
@@ -119,7 +129,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Reply[RequestOut
 @router.get("/meetings/{code}/requests", response=list[RequestOut])
 def meeting_requests(request: HttpRequest, code: str) -> list[RequestOut]:
     """Every request for the meeting, newest first (its managers and the approvers)."""
-    user = _user(request)
+    user = _staff_user(request)
     meeting = _meeting(code)
     if not (policy.may_manage(user, meeting) or any(policy.may_decide(user, s) for s in Service)):
         raise PermissionRefusal(_("You may not see the services of this meeting."))
@@ -133,14 +143,17 @@ def meeting_requests(request: HttpRequest, code: str) -> list[RequestOut]:
 def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> RequestOut:
     """Approve (and so provision) or reject a pending request; rejecting needs a note."""
     decided = services.decide(
-        _user(request), _service_request(request_id), approve=payload.approve, note=payload.note
+        _staff_user(request),
+        _service_request(request_id),
+        approve=payload.approve,
+        note=payload.note,
     )
     return RequestOut.of(decided)
 
 
 @router.post("/requests/{request_id}/cancel", response=RequestOut)
 def cancel(request: HttpRequest, request_id: int) -> RequestOut:
-    return RequestOut.of(services.cancel(_user(request), _service_request(request_id)))
+    return RequestOut.of(services.cancel(_staff_user(request), _service_request(request_id)))
 
 
 @router.get("/join-links", response=list[JoinLinkOut])

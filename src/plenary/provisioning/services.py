@@ -58,7 +58,8 @@ def check_request(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceSpe
     label = Service(spec.service).label
     if not policy.site_offers(meeting, spec.service):
         raise Refusal(
-            _("%(site)s does not offer %(service)s.") % {"site": meeting.site, "service": label},
+            _("This service is not offered at %(site)s: %(service)s.")
+            % {"site": meeting.site, "service": label},
             code="not_offered",
             field=spec.service,
         )
@@ -77,7 +78,8 @@ def check_request(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceSpe
         service=spec.service, status__in=ServiceRequest.ACTIVE
     ).exists():
         raise Refusal(
-            _("%(service)s has already been requested for this meeting.") % {"service": label},
+            _("This service has already been requested for this meeting: %(service)s.")
+            % {"service": label},
             code="duplicate",
             field=spec.service,
         )

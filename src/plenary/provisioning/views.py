@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.models import User
+from plenary.accounts.permissions import verified_staff_required
 from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.meetings.models import Meeting
 from plenary.provisioning import ics, policy, queries, services
@@ -32,7 +33,7 @@ def _back(request: HttpRequest, default: str) -> str:
     return default
 
 
-@login_required
+@verified_staff_required
 def request_services(request: HttpRequest, code: str) -> HttpResponse:
     """Choose services for a meeting; shows what each needs and the current requests."""
     meeting = get_object_or_404(Meeting.objects.select_related("site"), code=code)
@@ -82,7 +83,7 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_POST
-@login_required
+@verified_staff_required
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     service_request = get_object_or_404(ServiceRequest.objects.select_related("meeting"), pk=pk)
     try:
@@ -92,22 +93,22 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            _("%(service)s cancelled.") % {"service": service_request.get_service_display()},
+            _("Cancelled: %(service)s.") % {"service": service_request.get_service_display()},
         )
     return redirect("provisioning:request", code=service_request.meeting.code)
 
 
-@login_required
+@verified_staff_required
 def queue(request: HttpRequest) -> HttpResponse:
     """Pending requests the signed-in approver may decide."""
     user = _user(request)
-    if not (user.is_secretariat or user.staff_role == User.StaffRole.CONFERENCE):
+    if not user.is_secretariat:  # secretariat and conference department
         raise PermissionDenied
     return render(request, "provisioning/queue.html", {"pending": queries.pending_for(user)})
 
 
 @require_POST
-@login_required
+@verified_staff_required
 def decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve or reject; HTMX gets the updated row, other browsers the queue again."""
     service_request = get_object_or_404(

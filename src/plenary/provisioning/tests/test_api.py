@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 
 from plenary.accounts.models import User
+from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.meetings.models import Meeting
 from plenary.provisioning.models import ServiceRequest
 
@@ -24,7 +25,7 @@ def _post(client: Client, path: str, data: Mapping[str, object] | None = None) -
 def test_request_decide_and_list(
     client: Client, organiser: User, meeting: Meeting, conference: User
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     response = _post(
         client,
         "/requests",
@@ -35,7 +36,7 @@ def test_request_decide_and_list(
     assert created["status"] == "pending"
     assert created["languages"] == ["en", "fr"]
 
-    client.force_login(conference)
+    sign_in_verified(client, conference)
     decided = _post(client, f"/requests/{created['id']}/decision", {"approve": True})
     assert decided.json()["status"] == "provisioned"
 
@@ -44,7 +45,7 @@ def test_request_decide_and_list(
 
 
 def test_refusals_are_json_with_a_code(client: Client, organiser: User, meeting: Meeting) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     body = {"meeting": meeting.code, "service": "captions"}
     assert _post(client, "/requests", body).status_code == 201
     duplicate = _post(client, "/requests", body)
@@ -60,7 +61,7 @@ def test_refusals_are_json_with_a_code(client: Client, organiser: User, meeting:
 def test_participants_may_neither_list_nor_decide(
     client: Client, organiser: User, meeting: Meeting, delegate: User
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     created = _post(client, "/requests", {"meeting": meeting.code, "service": "webcast"}).json()
     client.force_login(delegate)
     assert client.get(f"{API}/meetings/{meeting.code}/requests").status_code == 403
@@ -72,7 +73,7 @@ def test_participants_may_neither_list_nor_decide(
 def test_my_join_links_and_revocation(
     client: Client, organiser: User, meeting: Meeting, delegate: User
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     _post(client, "/requests", {"meeting": meeting.code, "service": "remote_participation"})
     client.force_login(delegate)
     (link,) = client.get(f"{API}/join-links").json()
@@ -95,3 +96,12 @@ def test_calendar_feed_and_reset(client: Client, delegate: User) -> None:
 
 def test_anonymous_callers_are_refused(client: Client) -> None:
     assert client.get(f"{API}/join-links").status_code == 401
+
+
+def test_staff_must_confirm_their_sign_in_first(
+    client: Client, organiser: User, meeting: Meeting
+) -> None:
+    client.force_login(organiser)  # password only, no TOTP step
+    refused = _post(client, "/requests", {"meeting": meeting.code, "service": "captions"})
+    assert refused.status_code == 403
+    assert ServiceRequest.objects.count() == 0

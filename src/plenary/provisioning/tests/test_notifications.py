@@ -32,7 +32,8 @@ def test_approvers_are_asked_in_their_language(
     message = mail.outbox[0]
     assert message.subject == f"Demande de service à traiter pour {meeting.code}"
     assert "Interprétation" in message.body
-    assert "anglais, français" in message.body
+    assert "Anglais, Français" in message.body
+    assert message.body.startswith(f"Bonjour {conference.get_full_name()},")
     assert "/services/requests/" in message.body
 
 
@@ -48,7 +49,7 @@ def test_the_organiser_learns_the_decision_in_their_language(
         services.decide(secretariat, pending, approve=False, note="Sin presupuesto")
     assert [m.to for m in mail.outbox] == [[organiser.email]]
     assert mail.outbox[0].subject == f"Decisión sobre una solicitud de servicio para {meeting.code}"
-    assert "rechazada" in mail.outbox[0].body
+    assert "Se ha rechazado la solicitud" in mail.outbox[0].body
     assert "Sin presupuesto" in mail.outbox[0].body
 
 

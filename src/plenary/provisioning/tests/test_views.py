@@ -11,6 +11,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from plenary.accounts.models import User
+from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.meetings.models import Meeting
 from plenary.provisioning import services
 from plenary.provisioning.models import JoinLink, Service, ServiceRequest
@@ -27,7 +28,7 @@ def _provision(organiser: User, meeting: Meeting, service: str, **fields: Any) -
 def test_request_page_explains_each_service_and_its_approval(
     client: Client, organiser: User, meeting: Meeting
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     response = client.get(reverse("provisioning:request", kwargs={"code": meeting.code}))
     assert response.status_code == 200
     page = response.content.decode()
@@ -47,7 +48,7 @@ def test_request_page_is_forbidden_to_participants(
 def test_requesting_from_the_page_stores_and_reports(
     client: Client, organiser: User, meeting: Meeting
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     url = reverse("provisioning:request", kwargs={"code": meeting.code})
     response = client.post(
         url, {"services": ["captions", "webcast"], "public": "on", "note": "Please"}, follow=True
@@ -61,7 +62,7 @@ def test_requesting_from_the_page_stores_and_reports(
 def test_a_refused_request_is_shown_on_the_form_and_stores_nothing(
     client: Client, organiser: User, meeting: Meeting, db_state: Callable[[], Any]
 ) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     before = db_state()
     response = client.post(
         reverse("provisioning:request", kwargs={"code": meeting.code}),
@@ -74,7 +75,7 @@ def test_a_refused_request_is_shown_on_the_form_and_stores_nothing(
 
 def test_cancel_from_the_page(client: Client, organiser: User, meeting: Meeting) -> None:
     created = _provision(organiser, meeting, Service.CAPTIONS)
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     response = client.post(reverse("provisioning:cancel", kwargs={"pk": created.pk}))
     assert response.status_code == 302
     created.refresh_from_db()
@@ -85,14 +86,21 @@ def test_queue_lists_what_the_approver_may_decide(
     client: Client, organiser: User, meeting: Meeting, conference: User
 ) -> None:
     _provision(organiser, meeting, Service.INTERPRETATION, languages=["en", "fr"])
-    client.force_login(conference)
+    sign_in_verified(client, conference)
     response = client.get(reverse("provisioning:queue"))
     assert response.status_code == 200
     assert meeting.code in response.content.decode()
 
 
+def test_staff_pages_ask_for_the_second_factor(client: Client, organiser: User) -> None:
+    client.force_login(organiser)  # password only, no TOTP step
+    response = client.get(reverse("provisioning:queue"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:verify"))
+
+
 def test_queue_is_forbidden_to_organisers(client: Client, organiser: User) -> None:
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     assert client.get(reverse("provisioning:queue")).status_code == 403
 
 
@@ -100,7 +108,7 @@ def test_htmx_approval_returns_the_updated_row(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     pending = _provision(organiser, meeting, Service.WEBCAST)
-    client.force_login(secretariat)
+    sign_in_verified(client, secretariat)
     response = client.post(
         reverse("provisioning:decide", kwargs={"pk": pending.pk}),
         {"decision": "approve", "note": ""},
@@ -118,7 +126,7 @@ def test_htmx_rejection_without_note_shows_the_error_in_the_row(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     pending = _provision(organiser, meeting, Service.WEBCAST)
-    client.force_login(secretariat)
+    sign_in_verified(client, secretariat)
     response = client.post(
         reverse("provisioning:decide", kwargs={"pk": pending.pk}),
         {"decision": "reject", "note": ""},
@@ -133,7 +141,7 @@ def test_plain_form_decision_redirects_to_the_queue(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     pending = _provision(organiser, meeting, Service.WEBCAST)
-    client.force_login(secretariat)
+    sign_in_verified(client, secretariat)
     response = client.post(
         reverse("provisioning:decide", kwargs={"pk": pending.pk}),
         {"decision": "reject", "note": "No budget"},
@@ -154,7 +162,7 @@ def test_join_page_lists_sessions_for_the_owner_only(
     for session in meeting.sessions.all():
         assert reverse("floor:session", kwargs={"session_id": session.pk}) in page
     assert "9:30 a.m." in page  # local time in Geneva, not UTC (8:30)
-    client.force_login(organiser)
+    sign_in_verified(client, organiser)
     assert client.get(url).status_code == 404
 
 
