@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "plenary.proposals",
     "plenary.stats",
     "plenary.guidance",
+    "plenary.demo",
 ]
 
 MIDDLEWARE = [
