@@ -8,6 +8,7 @@ urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("login/verify/", views.verify, name="verify"),
     path("login/authenticator/", views.enrol, name="enrol"),
+    path("login/continue/", views.continue_sign_in, name="continue"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("sign-up/", views.sign_up, name="sign_up"),
     path("profile/", views.profile, name="profile"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods
 from plenary.accounts import services, signin, totp
 from plenary.accounts.forms import ProfileForm, SignUpForm, TOTPCodeForm
 from plenary.accounts.models import User
-from plenary.accounts.permissions import is_verified_staff
+from plenary.accounts.permissions import is_verified_staff, needs_verification, verify_url
 from plenary.core.errors import Refusal
 
 
@@ -37,6 +38,25 @@ class SignInView(auth_views.LoginView):
             return redirect(f"{reverse(step)}?{urlencode({'next': self.get_success_url()})}")
         response = super().form_valid(form)
         return signin.apply_language(response, user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # Single sign-on returns through ``continue_sign_in`` (language, second factor).
+        context["sso_next"] = (
+            f"{reverse('accounts:continue')}?{urlencode({'next': self.get_success_url()})}"
+        )
+        return context
+
+
+@require_http_methods(["GET"])
+def continue_sign_in(request: HttpRequest) -> HttpResponse:
+    """Where single sign-on lands: staff go on to their code, everyone gets their language."""
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    next_url = signin.safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+    if needs_verification(request.user):
+        return HttpResponseRedirect(verify_url(next_url))
+    return signin.apply_language(HttpResponseRedirect(next_url), request.user)  # type: ignore[arg-type]
 
 
 def _two_factor_done(request: HttpRequest, user: User) -> HttpResponse:

@@ -266,4 +266,20 @@ def test_the_single_sign_on_button_shows_only_when_enabled() -> None:
     with override_settings(OIDC_ENABLED=True, ROOT_URLCONF="plenary.accounts.tests.oidc_urls"):
         page = Client().get(LOGIN + "?next=/pms/").content.decode()
     assert label in page
-    assert 'href="/oidc/authenticate/?next=/pms/"' in page
+    back = "/accounts/login/continue/%3Fnext%3D%252Fpms%252F"
+    assert f'href="/oidc/authenticate/?next={back}"' in page
+
+
+def test_single_sign_on_continues_to_the_code_step_for_staff() -> None:
+    client = Client()
+    client.force_login(staff_with_device())
+    response = client.get("/accounts/login/continue/?next=/pms/")
+    assert response["Location"] == f"{VERIFY}?next=%2Fpms%2F"
+
+
+def test_single_sign_on_continues_in_the_delegates_language() -> None:
+    client = Client()
+    client.force_login(DelegateFactory.create(preferred_language="zh-hans"))
+    response = client.get("/accounts/login/continue/?next=https://evil.example/")
+    assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
