@@ -56,7 +56,7 @@ def continue_sign_in(request: HttpRequest) -> HttpResponse:
     next_url = signin.safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if needs_verification(request.user):
         return HttpResponseRedirect(verify_url(next_url))
-    return signin.apply_language(HttpResponseRedirect(next_url), request.user)  # type: ignore[arg-type]
+    return signin.apply_language(HttpResponseRedirect(next_url), request.user)
 
 
 def _two_factor_done(request: HttpRequest, user: User) -> HttpResponse:
