@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import User
 from plenary.meetings.models import Meeting
+from plenary.meetings.services.access import can_manage
 from plenary.provisioning.models import Service
 
 Approver = User.StaffRole
@@ -52,15 +53,10 @@ _SITE_OFFERS = {
 
 
 def may_manage(user: User, meeting: Meeting) -> bool:
-    """Secretariat: any meeting; regional-office staff: those at their office; other
-    organisers: the meetings they organise (the meetings app's rule)."""
-    if not user.is_authenticated:
-        return False
-    if user.is_secretariat:
-        return True
-    if user.staff_role == User.StaffRole.REGIONAL_OFFICE:
-        return _at_own_office(user, meeting)
-    return user.can_organise and meeting.organiser_id == user.pk
+    """Who may request services: whoever may manage the meeting (the meetings app's rule:
+    secretariat any meeting, regional-office staff those at their office, other organisers
+    their own)."""
+    return can_manage(user, meeting)
 
 
 def _at_own_office(user: User, meeting: Meeting) -> bool:
