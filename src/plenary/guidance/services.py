@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
+from plenary.accounts.permissions import is_verified_staff
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
@@ -53,7 +54,7 @@ def check_publish_guideline(
     user: User, sector: Sector, texts: dict[str, str], in_force_from: dt.date
 ) -> dict[str, str]:
     """Authorise and validate a new version; return the cleaned texts."""
-    if not user.is_secretariat:
+    if not (is_verified_staff(user) and user.is_secretariat):
         raise PermissionRefusal(_("Only the secretariat may publish guidelines."))
     unknown = set(texts) - set(UN_LANGUAGES)
     if unknown:
@@ -107,7 +108,7 @@ def acknowledgement_required(meeting: Meeting) -> bool:
 
 def do_set_acknowledgement_required(user: User, meeting: Meeting, required: bool) -> None:
     """The meeting's organiser (or the secretariat) switches the step on or off."""
-    if not (user.is_secretariat or meeting.organiser_id == user.pk):
+    if not ((is_verified_staff(user) and user.is_secretariat) or meeting.organiser_id == user.pk):
         raise PermissionRefusal(_("Only the organiser of this meeting may change this setting."))
     with transaction.atomic():
         MeetingGuidance.objects.update_or_create(

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from plenary.accounts.models import User
+from plenary.accounts.permissions import verified_staff_required
 from plenary.core.errors import Refusal
 from plenary.guidance import services
 from plenary.guidance.forms import GuidelineForm
@@ -58,7 +59,7 @@ def guideline(request: HttpRequest, sector: str, version: int | None = None) -> 
     )
 
 
-@login_required
+@verified_staff_required
 def guideline_new(request: HttpRequest, sector: str) -> HttpResponse:
     sector_obj = get_object_or_404(Sector, code=sector)
     user: User = request.user  # type: ignore[assignment]

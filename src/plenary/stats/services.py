@@ -11,6 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
+from plenary.accounts.permissions import is_verified_staff
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
@@ -26,7 +27,8 @@ STALE_AFTER = dt.timedelta(minutes=30)
 
 
 def check_staff(user: User) -> None:
-    if not (user.is_authenticated and user.is_secretariat):
+    """Secretariat staff in a session verified with their second factor."""
+    if not (is_verified_staff(user) and user.is_secretariat):
         raise PermissionRefusal(_("Statistics are for the secretariat."))
 
 

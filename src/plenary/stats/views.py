@@ -6,12 +6,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib.auth.views import redirect_to_login
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plenary.accounts.permissions import verified_staff_required
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.stats import exports, labels, opendata, queries, services
 from plenary.stats.charts import Chart
@@ -20,12 +20,13 @@ from plenary.stats.models import ReportJob
 
 
 def staff_only(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Verified staff (second factor) of the secretariat; other staff get a 403 page."""
+
+    @verified_staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
         try:
-            services.check_staff(request.user)
+            services.check_staff(request.user)  # type: ignore[arg-type]
         except PermissionRefusal as refusal:
             return render(request, "stats/forbidden.html", {"message": refusal}, status=403)
         return view(request, *args, **kwargs)

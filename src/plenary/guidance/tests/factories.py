@@ -6,6 +6,9 @@ import datetime as dt
 
 import factory
 
+from plenary.accounts.models import User
+from plenary.accounts.tests.factories import StaffFactory
+from plenary.accounts.tests.helpers import add_device
 from plenary.guidance.models import Guideline
 from plenary.meetings.tests.factories import sector
 
@@ -20,3 +23,11 @@ class GuidelineFactory(factory.django.DjangoModelFactory[Guideline]):
     texts = factory.LazyAttribute(
         lambda g: {"en": f"Version {g.version}: mute your microphone.", "fr": "Coupez le micro."}
     )
+
+
+def verified_staff(**fields: object) -> User:
+    """A secretariat member as ``OTPMiddleware`` presents them after a verified sign-in."""
+    user = StaffFactory.create(**fields)
+    user.otp_device = add_device(user)  # type: ignore[attr-defined]
+    user.is_verified = lambda: True  # type: ignore[attr-defined]
+    return user

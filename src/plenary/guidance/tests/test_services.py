@@ -4,18 +4,18 @@ import datetime as dt
 
 import pytest
 
-from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
+from plenary.accounts.tests.factories import DelegateFactory
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.guidance import services
 from plenary.guidance.models import Guideline, TrainingCompletion, TrainingModule
-from plenary.guidance.tests.factories import GuidelineFactory
+from plenary.guidance.tests.factories import GuidelineFactory, verified_staff
 from plenary.meetings.tests.factories import MeetingFactory, sector
 
 pytestmark = pytest.mark.django_db
 
 
 def test_secretariat_publishes_numbered_versions() -> None:
-    staff = StaffFactory.create()
+    staff = verified_staff()
     first = services.do_publish_guideline(staff, sector(), {"en": "One"}, dt.date(2026, 1, 1))
     second = services.do_publish_guideline(
         staff, sector(), {"en": "Two", "fr": "Deux", "es": " "}, dt.date(2026, 6, 1), "Shorter"
@@ -38,16 +38,14 @@ def test_delegate_may_not_publish() -> None:
 )
 def test_publish_refuses_bad_texts(texts: dict[str, str], field: str | None) -> None:
     with pytest.raises(Refusal) as refused:
-        services.do_publish_guideline(StaffFactory.create(), sector(), texts, dt.date(2026, 1, 1))
+        services.do_publish_guideline(verified_staff(), sector(), texts, dt.date(2026, 1, 1))
     assert refused.value.field == field
 
 
 def test_new_version_cannot_predate_the_latest() -> None:
     GuidelineFactory.create(version=1, in_force_from=dt.date(2026, 6, 1))
     with pytest.raises(Refusal):
-        services.do_publish_guideline(
-            StaffFactory.create(), sector(), {"en": "x"}, dt.date(2026, 1, 1)
-        )
+        services.do_publish_guideline(verified_staff(), sector(), {"en": "x"}, dt.date(2026, 1, 1))
 
 
 def test_meeting_links_to_the_version_in_force_on_its_first_day() -> None:

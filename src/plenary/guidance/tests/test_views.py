@@ -8,6 +8,7 @@ from django.template import Context, Template
 from django.test import Client, RequestFactory
 
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
+from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.guidance import services
 from plenary.guidance.models import Acknowledgement, Guideline, TrainingCompletion
 from plenary.guidance.tests.factories import GuidelineFactory
@@ -17,7 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_secretariat_publishes_through_the_form(client: Client) -> None:
-    client.force_login(StaffFactory.create())
+    sign_in_verified(client, StaffFactory.create())
     response = client.post(
         "/guidance/guidelines/T/new/",
         {"in_force_from": "2026-02-01", "text_en": "Mute when not speaking.", "text_fr": "Micro."},
@@ -29,7 +30,7 @@ def test_secretariat_publishes_through_the_form(client: Client) -> None:
 
 
 def test_form_without_english_shows_the_error_and_stores_nothing(client: Client) -> None:
-    client.force_login(StaffFactory.create())
+    sign_in_verified(client, StaffFactory.create())
     response = client.post("/guidance/guidelines/T/new/", {"in_force_from": "2026-02-01"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()

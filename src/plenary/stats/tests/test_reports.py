@@ -11,8 +11,9 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
+from plenary.accounts.tests.factories import DelegateFactory
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.guidance.tests.factories import verified_staff
 from plenary.stats import report, services
 from plenary.stats.models import ReportInputs, ReportJob, ServiceCost
 from plenary.stats.tasks import runner
@@ -84,7 +85,7 @@ def test_empty_year_report_says_no_meetings() -> None:
 
 @pytest.mark.django_db
 def test_report_requested_twice_gives_the_same_job() -> None:
-    staff = StaffFactory.create()
+    staff = verified_staff()
     first = services.do_request_report(staff, YEAR, "fr")
     second = services.do_request_report(staff, YEAR, "fr")
     other = services.do_request_report(staff, YEAR, "ar")
@@ -96,7 +97,7 @@ def test_report_requested_twice_gives_the_same_job() -> None:
 def test_report_request_refusals() -> None:
     with pytest.raises(PermissionRefusal):
         services.do_request_report(DelegateFactory.create(), YEAR, "fr")
-    staff = StaffFactory.create()
+    staff = verified_staff()
     with pytest.raises(Refusal):
         services.do_request_report(staff, 1999, "fr")
     with pytest.raises(Refusal):
@@ -108,7 +109,7 @@ def test_report_request_refusals() -> None:
 @pytest.mark.usefixtures("facts_2025")
 def test_running_a_job_stores_both_files(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    job = services.do_request_report(StaffFactory.create(), YEAR, "fr")
+    job = services.do_request_report(verified_staff(), YEAR, "fr")
     services.run_report_job(job.pk)
     job.refresh_from_db()
     assert (job.status, job.progress) == (ReportJob.Status.DONE, 100)
@@ -120,7 +121,7 @@ def test_running_a_job_stores_both_files(settings: object, tmp_path: object) -> 
 @pytest.mark.django_db(transaction=True)
 def test_request_runs_in_the_background_thread(settings: object, tmp_path: object) -> None:
     settings.MEDIA_ROOT = tmp_path  # type: ignore[attr-defined]
-    job = services.do_request_report(StaffFactory.create(), YEAR, "en")
+    job = services.do_request_report(verified_staff(), YEAR, "en")
     runner.join()
     deadline = time.monotonic() + 60
     job.refresh_from_db()
