@@ -6,3 +6,6 @@ class ProvisioningConfig(AppConfig):
     name = "plenary.provisioning"
     label = "provisioning"
     verbose_name = _("Services")
+
+    def ready(self) -> None:
+        from plenary.provisioning import signals  # noqa: F401 -- connects the receivers

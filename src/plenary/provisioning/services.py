@@ -289,6 +289,18 @@ def join_link_for(user: User, meeting: Meeting) -> JoinLink | None:
     return _active_join_link(user, meeting)
 
 
+def issue_join_link(user: User, meeting: Meeting) -> JoinLink | None:
+    """Give a new participant their link by email at once, where the meeting has
+    provisioned remote participation and they have no link yet."""
+    if not user.is_active or not queries.is_provisioned(meeting, Service.REMOTE_PARTICIPATION):
+        return None
+    if JoinLink.objects.filter(user=user, meeting=meeting, revoked_at__isnull=True).exists():
+        return None
+    link = _active_join_link(user, meeting)
+    notifications.join_link_ready(link)
+    return link
+
+
 def _active_join_link(user: User, meeting: Meeting) -> JoinLink:
     link = JoinLink.objects.filter(user=user, meeting=meeting, revoked_at__isnull=True).first()
     if link is not None:

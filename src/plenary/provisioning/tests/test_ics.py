@@ -12,7 +12,7 @@ from icalendar import Calendar
 
 from plenary.accounts.models import User
 from plenary.meetings.models import Meeting
-from plenary.meetings.tests.factories import MeetingFactory, SessionFactory
+from plenary.meetings.tests.factories import MeetingFactory, ParticipationFactory, SessionFactory
 from plenary.provisioning import services
 from plenary.provisioning.models import Service
 from plenary.provisioning.services import ServiceSpec
@@ -87,8 +87,6 @@ def test_draft_meetings_are_hidden_from_the_public(client: Client) -> None:
 def test_feed_lists_all_meetings_of_its_owner(
     client: Client, meeting: Meeting, delegate: User
 ) -> None:
-    from plenary.meetings.tests.factories import ParticipationFactory
-
     other = MeetingFactory.create(site=None, time_zone="America/New_York")
     SessionFactory.create(meeting=other, title="Virtual session")
     ParticipationFactory.create(meeting=other, user=delegate)

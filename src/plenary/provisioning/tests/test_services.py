@@ -12,9 +12,10 @@ from plenary.accounts.models import User
 from plenary.accounts.tests.factories import OrganiserFactory
 from plenary.core.audit import entries_for
 from plenary.core.errors import PermissionRefusal, Refusal
-from plenary.meetings.models import Meeting
+from plenary.meetings.models import Meeting, Participation
 from plenary.meetings.tests.factories import (
     MeetingFactory,
+    ParticipationFactory,
     RegionalOfficeFactory,
     RoomFactory,
     SessionFactory,
@@ -307,18 +308,28 @@ def test_provisioning_gives_every_participant_a_link_by_email(
     assert link.token in mail.outbox[0].body
 
 
-def test_participants_approved_later_get_a_link_lazily_and_once(
-    organiser: User, meeting: Meeting
+def test_participants_approved_later_get_their_link_by_email(
+    organiser: User, meeting: Meeting, django_capture_on_commit_callbacks: Any
 ) -> None:
     _request(organiser, meeting, Service.REMOTE_PARTICIPATION)
-    from plenary.meetings.tests.factories import ParticipationFactory
+    with django_capture_on_commit_callbacks(execute=True):
+        late = ParticipationFactory.create(meeting=meeting).user
+        ParticipationFactory.create(meeting=meeting, user=late, role=Participation.Role.OBSERVER)
+    link = JoinLink.objects.get(user=late)
+    assert [m.to for m in mail.outbox] == [[late.email]]
+    assert link.token in mail.outbox[0].body
+    assert services.join_link_for(late, meeting) == link
 
-    late = ParticipationFactory.create(meeting=meeting).user
-    assert not JoinLink.objects.filter(user=late).exists()
-    first = services.join_link_for(late, meeting)
+
+def test_join_links_are_created_lazily_and_once(
+    organiser: User, meeting: Meeting, delegate: User
+) -> None:
+    _request(organiser, meeting, Service.REMOTE_PARTICIPATION)
+    JoinLink.objects.filter(user=delegate).delete()  # e.g. rows from before an upgrade
+    first = services.join_link_for(delegate, meeting)
     assert first is not None
-    assert services.join_link_for(late, meeting) == first
-    assert JoinLink.objects.filter(user=late).count() == 1
+    assert services.join_link_for(delegate, meeting) == first
+    assert JoinLink.objects.filter(user=delegate).count() == 1
 
 
 def test_no_link_without_remote_participation_or_participation(

@@ -13,6 +13,7 @@ from django.urls import reverse
 from plenary.accounts.models import User
 from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.meetings.models import Meeting
+from plenary.meetings.tests.factories import ParticipationFactory
 from plenary.provisioning import services
 from plenary.provisioning.models import JoinLink, Service, ServiceRequest
 from plenary.provisioning.services import ServiceSpec
@@ -216,8 +217,6 @@ def _panel(user: Any, meeting: Meeting) -> str:
 def test_panel_shows_a_late_participant_their_join_button(
     organiser: User, meeting: Meeting
 ) -> None:
-    from plenary.meetings.tests.factories import ParticipationFactory
-
     _provision(organiser, meeting, Service.REMOTE_PARTICIPATION)
     late = ParticipationFactory.create(meeting=meeting).user
     html = _panel(late, meeting)
