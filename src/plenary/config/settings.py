@@ -239,7 +239,7 @@ SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 
 # Janus WebSocket API URL(s). Empty: `plenary serve` runs its own Janus on
 # loopback (embedded default); several: sessions are spread over them.
-JANUS_URLS = env("PLENARY_JANUS_URLS", to_list, default=[])
+JANUS_URLS: list[str] = env("PLENARY_JANUS_URLS", to_list, default=[])
 JANUS_PORT = env("PLENARY_JANUS_PORT", int, default=8188)
 # Generated per run in the embedded mode; required with external Janus servers.
 if JANUS_URLS:
@@ -252,6 +252,6 @@ JANUS_RTP_PORTS = env("PLENARY_JANUS_RTP_PORTS", default="20000-40000")
 # Network interfaces ICE may use (Janus's ice_enforce_list); empty: all but loopback.
 JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")
 # TURN (e.g. coturn with use-auth-secret): time-limited credentials per the TURN REST API.
-TURN_URLS = env("PLENARY_TURN_URLS", to_list, default=[])
+TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")
 TURN_TTL_SECONDS = env("PLENARY_TURN_TTL_SECONDS", int, default=6 * 3600)

@@ -1,0 +1,77 @@
+"""The room manager of the running event loop, built from settings.
+
+Janus connections are asyncio objects, so each event loop (the server's, or
+a short-lived one in a management command) gets its own manager. The
+server's manager also supervises Janus and re-creates rooms after a restart.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import weakref
+
+from django.conf import settings
+
+from plenary.media.janus.client import JanusClient
+from plenary.media.janus.config import JanusConfig
+from plenary.media.rooms import RestartCallback, RoomManager
+
+_managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomManager] = (
+    weakref.WeakKeyDictionary()
+)
+_tasks: set[asyncio.Task[None]] = set()
+_restart_callbacks: list[RestartCallback] = []
+
+
+def embedded_config() -> JanusConfig:
+    """The configuration of the Janus that ``plenary serve`` runs itself."""
+    return JanusConfig(
+        ws_port=settings.JANUS_PORT,
+        api_secret=settings.JANUS_API_SECRET,
+        admin_key=settings.JANUS_ADMIN_KEY,
+        rtp_port_range=settings.JANUS_RTP_PORTS,
+        ice_interfaces=settings.JANUS_ICE_INTERFACES,
+    )
+
+
+def janus_urls() -> list[str]:
+    return list(settings.JANUS_URLS) or [embedded_config().url]
+
+
+async def _connect(url: str) -> JanusClient:
+    return await JanusClient(url, settings.JANUS_API_SECRET).connect()
+
+
+def on_restart(callback: RestartCallback) -> RestartCallback:
+    """Register ``callback(session_ids)``, awaited once Janus is back and rooms re-created."""
+    _restart_callbacks.append(callback)
+    return callback
+
+
+async def _notify_restart(session_ids: list[int]) -> None:
+    for callback in _restart_callbacks:
+        await callback(session_ids)
+
+
+def manager() -> RoomManager:
+    """The manager of the running event loop (created, and supervised, on first use)."""
+    loop = asyncio.get_running_loop()
+    rooms = _managers.get(loop)
+    if rooms is None:
+        rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+        rooms.on_restart = _notify_restart
+        _managers[loop] = rooms
+        task = loop.create_task(rooms.supervise())
+        _tasks.add(task)
+        task.add_done_callback(_tasks.discard)
+    return rooms
+
+
+async def shutdown() -> None:
+    """Close the running loop's manager (tests and server shutdown)."""
+    rooms = _managers.pop(asyncio.get_running_loop(), None)
+    for task in list(_tasks):
+        if task.get_loop() is asyncio.get_running_loop():
+            task.cancel()
+    if rooms is not None:
+        await rooms.close()

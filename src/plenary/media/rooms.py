@@ -1,0 +1,257 @@
+"""Map sessions to Janus objects, and re-create them after a Janus restart.
+
+Per session: one AudioBridge room per channel (the floor and each
+interpretation language) and one multi-stream Streaming mountpoint with one
+audio stream per channel (``mid`` = channel code), fed by ``rtp_forward`` from
+the rooms. Listeners only ever watch the mountpoint: the mix is encoded once
+per channel, whatever the audience.
+
+Janus ids are derived from the session id, so every control-plane process
+finds the same objects without sharing state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from plenary.core.languages import UN_LANGUAGES
+from plenary.media.janus.client import Handle, JanusClient, JanusError, JanusUnavailableError
+
+logger = logging.getLogger(__name__)
+
+FLOOR = "floor"
+AUDIOBRIDGE = "janus.plugin.audiobridge"
+STREAMING = "janus.plugin.streaming"
+# Janus error codes for "already exists" (AudioBridge 486, Streaming 456).
+_EXISTS = {486, 456}
+OPUS_PT = 100
+
+
+def room_id(session_id: int, channel: str) -> int:
+    """The AudioBridge room of ``channel`` (``floor`` or a language) in a session."""
+    offset = 0 if channel == FLOOR else 1 + UN_LANGUAGES.index(channel)
+    return session_id * 10 + offset
+
+
+def mountpoint_id(session_id: int) -> int:
+    return session_id
+
+
+@dataclass(frozen=True)
+class SessionLayout:
+    session_id: int
+    languages: tuple[str, ...]
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        return (FLOOR, *self.languages)
+
+
+ClientFactory = Callable[[str], Awaitable[JanusClient]]
+RestartCallback = Callable[[list[int]], Awaitable[None]]
+
+
+class RoomManager:
+    """Owns the connections to Janus (one per URL) and the sessions placed on them."""
+
+    def __init__(self, urls: Sequence[str], connect: ClientFactory, admin_key: str):
+        if not urls:
+            raise ValueError("at least one Janus URL is needed")
+        self.urls = list(urls)
+        self._connect = connect
+        self._admin_key = admin_key
+        self._clients: dict[str, JanusClient] = {}
+        self._control: dict[str, tuple[Handle, Handle]] = {}
+        # Every session in use, and those whose objects exist on the current connection.
+        self._layouts: dict[int, SessionLayout] = {}
+        self._ready: set[int] = set()
+        # URLs reconnected after a loss, whose sessions still need re-creating.
+        self._reconnected: set[str] = set()
+        self._lock = asyncio.Lock()
+        self.on_restart: RestartCallback | None = None
+
+    def url_for(self, session_id: int) -> str:
+        """Scale-out placement: a session lives on one Janus, chosen by its id."""
+        return self.urls[session_id % len(self.urls)]
+
+    async def client_for(self, session_id: int) -> JanusClient:
+        return await self._client(self.url_for(session_id))
+
+    async def _client(self, url: str) -> JanusClient:
+        client = self._clients.get(url)
+        if client is not None and not client.closed.is_set():
+            return client
+        async with self._lock:
+            client = self._clients.get(url)
+            if client is None or client.closed.is_set():
+                client = await self._connect(url)
+                if url in self._clients:  # a new connection: Janus may have lost everything
+                    self._ready -= {sid for sid in self._ready if self.url_for(sid) == url}
+                    self._reconnected.add(url)
+                self._clients[url] = client
+                self._control[url] = (
+                    await client.attach(AUDIOBRIDGE),
+                    await client.attach(STREAMING),
+                )
+        return client
+
+    async def _handles(self, session_id: int) -> tuple[Handle, Handle]:
+        await self.client_for(session_id)
+        return self._control[self.url_for(session_id)]
+
+    async def ensure_session(self, layout: SessionLayout) -> SessionLayout:
+        """Create the session's rooms and mountpoint unless they exist on this connection."""
+        await self.client_for(layout.session_id)
+        known = self._layouts.get(layout.session_id)
+        if layout.session_id in self._ready and known is not None:
+            if set(layout.languages) <= set(known.languages):
+                return known
+            # A language was added: rebuild the mountpoint with all of them.
+            await self.destroy_session(layout.session_id)
+        audiobridge, streaming = await self._handles(layout.session_id)
+        ports = await self._create_mountpoint(streaming, layout)
+        for channel in layout.channels:
+            room = room_id(layout.session_id, channel)
+            try:
+                await audiobridge.send(
+                    {
+                        "request": "create",
+                        "room": room,
+                        "admin_key": self._admin_key,
+                        "description": f"{layout.session_id}/{channel}",
+                        "sampling_rate": 48000,
+                        "default_prebuffering": 2,
+                        "audiolevel_event": False,
+                    }
+                )
+            except JanusError as exc:
+                if exc.code not in _EXISTS:
+                    raise
+                continue  # whoever created the room also forwarded it
+            await audiobridge.send(
+                {
+                    "request": "rtp_forward",
+                    "room": room,
+                    "admin_key": self._admin_key,
+                    "host": "127.0.0.1",
+                    "port": ports[channel],
+                    "codec": "opus",
+                    "ptype": OPUS_PT,
+                    "always_on": True,
+                }
+            )
+        self._layouts[layout.session_id] = layout
+        self._ready.add(layout.session_id)
+        return layout
+
+    async def _create_mountpoint(self, streaming: Handle, layout: SessionLayout) -> dict[str, int]:
+        media = [
+            {
+                "type": "audio",
+                "mid": channel,
+                "label": channel,
+                "port": 0,
+                "pt": OPUS_PT,
+                "codec": "opus",
+            }
+            for channel in layout.channels
+        ]
+        try:
+            reply = await streaming.send(
+                {
+                    "request": "create",
+                    "admin_key": self._admin_key,
+                    "type": "rtp",
+                    "id": mountpoint_id(layout.session_id),
+                    "description": f"session {layout.session_id}",
+                    "media": media,
+                }
+            )
+            ports = reply.data["stream"]["ports"]
+        except JanusError as exc:
+            if exc.code not in _EXISTS:
+                raise
+            info = await streaming.send(
+                {
+                    "request": "info",
+                    "id": mountpoint_id(layout.session_id),
+                    "admin_key": self._admin_key,
+                }
+            )
+            ports = info.data["info"]["media"]
+        return {str(port["mid"]): int(port["port"]) for port in ports}
+
+    async def destroy_session(self, session_id: int) -> None:
+        layout = self._layouts.pop(session_id, None)
+        if layout is None:
+            return
+        self._ready.discard(session_id)
+        audiobridge, streaming = await self._handles(session_id)
+        for channel in layout.channels:
+            await audiobridge.send(
+                {
+                    "request": "destroy",
+                    "room": room_id(session_id, channel),
+                    "admin_key": self._admin_key,
+                }
+            )
+        await streaming.send(
+            {"request": "destroy", "id": mountpoint_id(session_id), "admin_key": self._admin_key}
+        )
+
+    async def participants(self, session_id: int, channel: str) -> list[dict[str, object]]:
+        audiobridge, _ = await self._handles(session_id)
+        reply = await audiobridge.send(
+            {"request": "listparticipants", "room": room_id(session_id, channel)}
+        )
+        return list(reply.data.get("participants", []))
+
+    async def set_muted(self, session_id: int, channel: str, participant: int, muted: bool) -> None:
+        audiobridge, _ = await self._handles(session_id)
+        await audiobridge.send(
+            {
+                "request": "mute" if muted else "unmute",
+                "room": room_id(session_id, channel),
+                "id": participant,
+            }
+        )
+
+    async def supervise(self, interval: float = 1.0) -> None:
+        """Reconnect to a Janus that went away, re-create its sessions, report them.
+
+        Runs for the life of the server. ``on_restart`` gets the ids of the
+        sessions that were re-created, so that clients can be told to reconnect.
+        """
+        while True:
+            await asyncio.sleep(interval)
+            for url, client in list(self._clients.items()):
+                if client.closed.is_set():
+                    try:
+                        await self._client(url)
+                    except JanusError as exc:
+                        logger.warning("Janus %s still unavailable: %s", url, exc)
+            for url in list(self._reconnected):
+                lost = [layout for sid, layout in self._layouts.items() if self.url_for(sid) == url]
+                try:
+                    for layout in lost:
+                        await self.ensure_session(layout)
+                except JanusError as exc:
+                    logger.warning("Could not re-create sessions on %s: %s", url, exc)
+                    continue
+                self._reconnected.discard(url)
+                logger.info("Janus %s is back; re-created sessions %s", url, lost)
+                if self.on_restart is not None and lost:
+                    await self.on_restart([layout.session_id for layout in lost])
+
+    async def close(self) -> None:
+        for client in self._clients.values():
+            await client.close()
+        self._clients.clear()
+        self._ready.clear()
+        self._layouts.clear()
+
+
+__all__ = ["FLOOR", "JanusUnavailableError", "RoomManager", "SessionLayout", "room_id"]

@@ -1,0 +1,291 @@
+"""Media services: who may listen or speak, and the Janus legs of each socket.
+
+``check_*`` functions decide on the server, from the meeting's roles and the
+live state, and raise ``Refusal``. ``do_*`` coroutines talk to Janus through
+the room manager of the running loop. A socket (``connection``) has at most
+one listening leg (a Streaming subscription carrying every channel, of which
+only the chosen ones are sent) and one speaking leg per target (the floor or
+a booth language), each an AudioBridge participant.
+
+Who is heard on a channel is decided by other apps (``floor`` for the floor,
+``interpretation`` for the booths) through :func:`set_heard`; it is kept in
+the cache so that every process and every later join applies it, and it is
+enforced with AudioBridge moderation, never by the browser.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.languages import validate_languages
+from plenary.floor.rights import Standing, standing_for
+from plenary.media import engine
+from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
+from plenary.media.rooms import AUDIOBRIDGE, FLOOR, STREAMING, SessionLayout, mountpoint_id, room_id
+from plenary.meetings.models import Participation, Session
+
+logger = logging.getLogger(__name__)
+
+Role = Participation.Role
+HEARD_TTL_SECONDS = 24 * 3600
+
+
+class MediaUnavailable(Refusal):
+    """Janus is down or restarting; the client should retry shortly."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Audio is temporarily unavailable. Reconnecting…"), "media_unavailable")
+
+
+# --- Layout and rights ----------------------------------------------------
+
+
+def layout_for(session: Session) -> SessionLayout:
+    """The floor plus one channel per interpretation language of the meeting."""
+    meeting = session.meeting
+    languages = validate_languages([str(code) for code in meeting.languages or []])
+    return SessionLayout(session.pk, tuple(languages))
+
+
+def check_channel(layout: SessionLayout, channel: str) -> str:
+    if channel not in layout.channels:
+        raise Refusal(_("This session has no such channel."), "unknown_channel")
+    return channel
+
+
+def check_listen(user: Any, session: Session) -> Standing:
+    """Participants of the meeting may listen (the public listens through the webcast)."""
+    standing = standing_for(user, session)
+    if not standing.is_participant:
+        raise PermissionRefusal(_("You are not a participant of this meeting."))
+    return standing
+
+
+def check_speak(user: Any, session: Session, target: str) -> Standing:
+    """May ``user`` send audio to ``target`` (the floor, or a booth language)?"""
+    standing = standing_for(user, session)
+    check_channel(layout_for(session), target)
+    if target == FLOOR:
+        allowed = standing.may_speak() or Role.ROOM_OPERATOR in standing.roles
+    else:
+        allowed = Participation.objects.filter(
+            meeting_id=session.meeting_id, user=user, role=Role.INTERPRETER, language=target
+        ).exists()
+    if not allowed:
+        raise PermissionRefusal(_("You may not speak on this channel."), "may_not_speak")
+    return standing
+
+
+# --- Who is heard ---------------------------------------------------------
+
+
+def _heard_key(session_id: int, channel: str) -> str:
+    return f"media:heard:{session_id}:{channel}"
+
+
+def heard(session_id: int, channel: str) -> frozenset[int]:
+    """The users whose microphones are open on ``channel`` (nobody until decided)."""
+    return frozenset(cache.get(_heard_key(session_id, channel), ()))
+
+
+def set_heard(session_id: int, channel: str, user_ids: frozenset[int]) -> None:
+    """Decide who is heard on ``channel`` and enforce it in Janus now.
+
+    Called from synchronous code (signal receivers, command handlers). If
+    Janus is unreachable the decision is still stored and applies to every
+    (re)join; the failure is logged, never raised into the caller's commit.
+    """
+    cache.set(_heard_key(session_id, channel), sorted(user_ids), HEARD_TTL_SECONDS)
+    try:
+        async_to_sync(apply_heard)(session_id, channel)
+    except JanusError as exc:
+        logger.warning("Could not moderate %s/%s in Janus: %s", session_id, channel, exc)
+
+
+async def apply_heard(session_id: int, channel: str) -> None:
+    """Mute every participant of the channel's room except those allowed."""
+    allowed = heard(session_id, channel)
+    rooms = engine.manager()
+    try:
+        participants = await rooms.participants(session_id, channel)
+    except JanusError as exc:
+        if exc.code == 485:  # no such room: nobody joined yet, the joins apply the rule
+            return
+        raise
+    for participant in participants:
+        want_muted = _user_of(participant) not in allowed
+        if bool(participant.get("muted")) != want_muted:
+            await rooms.set_muted(session_id, channel, int(str(participant["id"])), want_muted)
+
+
+def _user_of(participant: dict[str, Any]) -> int | None:
+    display = str(participant.get("display", ""))
+    return int(display) if display.isdigit() else None
+
+
+# --- Janus legs of a socket -----------------------------------------------
+
+
+@dataclass
+class Connection:
+    """The media legs of one socket, held by the process that holds the socket."""
+
+    session_id: int
+    user_id: int | None
+    listener: Handle | None = None
+    channel: str = FLOOR
+    underneath: bool = False
+    speakers: dict[str, Handle] = field(default_factory=dict)
+
+
+_connections: dict[str, Connection] = {}
+
+
+def connection(connection_id: str) -> Connection | None:
+    return _connections.get(connection_id)
+
+
+def _sent_mids(layout: SessionLayout, channel: str, underneath: bool) -> dict[str, bool]:
+    return {mid: mid == channel or (underneath and mid == FLOOR) for mid in layout.channels}
+
+
+async def _guard(coro: Any) -> Any:
+    try:
+        return await coro
+    except JanusUnavailableError as exc:
+        raise MediaUnavailable from exc
+
+
+async def do_speak(
+    connection_id: str, user_id: int, layout: SessionLayout, target: str, sdp: str
+) -> str:
+    """Join ``target``'s room with the browser's offer; return Janus's answer.
+
+    The participant starts muted unless ``target``'s moderation allows the
+    user, so a browser that sends audio without the right is never heard.
+    """
+    return str(await _guard(_speak(connection_id, user_id, layout, target, sdp)))
+
+
+async def _speak(
+    connection_id: str, user_id: int, layout: SessionLayout, target: str, sdp: str
+) -> str:
+    rooms = engine.manager()
+    await rooms.ensure_session(layout)
+    conn = _connections.setdefault(connection_id, Connection(layout.session_id, user_id))
+    old = conn.speakers.pop(target, None)
+    if old is not None:
+        await old.detach()
+    client = await rooms.client_for(layout.session_id)
+    handle = await client.attach(AUDIOBRIDGE)
+    try:
+        reply = await handle.send(
+            {
+                "request": "join",
+                "room": room_id(layout.session_id, target),
+                "id": secrets.randbelow(2**52) + 1,
+                "display": str(user_id),
+                "muted": user_id not in heard(layout.session_id, target),
+                "prebuffer": 2,
+            },
+            jsep={"type": "offer", "sdp": sdp},
+        )
+    except JanusError:
+        await handle.detach()
+        raise
+    if reply.jsep is None:
+        await handle.detach()
+        raise Refusal(_("The audio server did not accept the connection."), "no_answer")
+    conn.speakers[target] = handle
+    return str(reply.jsep["sdp"])
+
+
+async def do_listen(
+    connection_id: str, user_id: int | None, layout: SessionLayout, channel: str, underneath: bool
+) -> str:
+    """Subscribe this socket to the session's channels; return Janus's offer to answer."""
+    return str(await _guard(_listen(connection_id, user_id, layout, channel, underneath)))
+
+
+async def _listen(
+    connection_id: str, user_id: int | None, layout: SessionLayout, channel: str, underneath: bool
+) -> str:
+    rooms = engine.manager()
+    await rooms.ensure_session(layout)
+    conn = _connections.setdefault(connection_id, Connection(layout.session_id, user_id))
+    if conn.listener is not None:
+        await conn.listener.detach()
+        conn.listener = None
+    client = await rooms.client_for(layout.session_id)
+    handle = await client.attach(STREAMING)
+    try:
+        reply = await handle.send({"request": "watch", "id": mountpoint_id(layout.session_id)})
+    except JanusError:
+        await handle.detach()
+        raise
+    if reply.jsep is None:
+        await handle.detach()
+        raise Refusal(_("The audio server did not offer a connection."), "no_offer")
+    conn.listener, conn.channel, conn.underneath = handle, channel, underneath
+    return str(reply.jsep["sdp"])
+
+
+async def do_listen_answer(connection_id: str, layout: SessionLayout, sdp: str) -> None:
+    """Complete the listening leg with the client's answer and send the chosen channel."""
+    conn = _connections.get(connection_id)
+    if conn is None or conn.listener is None:
+        raise Refusal(_("Start listening before sending an answer."), "not_listening")
+    listener = conn.listener
+    await _guard(listener.send({"request": "start"}, jsep={"type": "answer", "sdp": sdp}))
+    await do_switch(connection_id, layout, conn.channel, conn.underneath)
+
+
+async def do_switch(
+    connection_id: str, layout: SessionLayout, channel: str, underneath: bool
+) -> None:
+    """Change what this socket hears, on the same connection (no renegotiation)."""
+    conn = _connections.get(connection_id)
+    if conn is None or conn.listener is None:
+        raise Refusal(_("Start listening before choosing a channel."), "not_listening")
+    listener = conn.listener
+    # One request per stream: Janus 1.1 applies the per-mid form reliably.
+    for mid, send in _sent_mids(layout, channel, underneath).items():
+        await _guard(listener.send({"request": "configure", "mid": mid, "send": send}))
+    conn.channel, conn.underneath = channel, underneath
+
+
+async def do_hangup(connection_id: str, target: str | None = None) -> None:
+    """Close one speaking leg (``target``), or every leg of the socket (``None``)."""
+    conn = _connections.get(connection_id)
+    if conn is None:
+        return
+    handles: list[Handle] = []
+    if target is None:
+        handles = list(conn.speakers.values())
+        conn.speakers.clear()
+        if conn.listener is not None:
+            handles.append(conn.listener)
+        conn.listener = None
+        del _connections[connection_id]
+    elif target in conn.speakers:
+        handles.append(conn.speakers.pop(target))
+    for handle in handles:
+        try:
+            await handle.detach()
+        except JanusError as exc:  # Janus gone: its objects are gone too
+            logger.info("detach after Janus loss: %s", exc)
+
+
+async def forget_session_legs(session_ids: list[int]) -> None:
+    """Drop the legs of sessions whose Janus restarted (their handles no longer exist)."""
+    for connection_id, conn in list(_connections.items()):
+        if conn.session_id in session_ids:
+            del _connections[connection_id]
