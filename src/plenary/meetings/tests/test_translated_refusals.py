@@ -1,6 +1,7 @@
 """The issue's bad-input cases refuse in the person's language (catalogs compiled)."""
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 from django.test import Client
@@ -19,7 +20,7 @@ def local(day: int, hour: int) -> dt.datetime:
     return dt.datetime(2027, 3, day, hour)  # noqa: DTZ001 - local wall-clock time
 
 
-def refusal_in(language: str, action) -> str:  # type: ignore[no-untyped-def]
+def refusal_in(language: str, action: Callable[[], object]) -> str:
     with translation.override(language), pytest.raises(Refusal) as refused:
         action()
     return str(refused.value)
