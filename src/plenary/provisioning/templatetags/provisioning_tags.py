@@ -35,3 +35,10 @@ def provisioning_panel(context: dict[str, Any], meeting: Meeting) -> dict[str, A
             "requests": queries.latest_requests(meeting) if manages else [],
         }
     return panel
+
+
+@register.inclusion_tag("provisioning/_nav_item.html", takes_context=True)
+def provisioning_nav_item(context: dict[str, Any]) -> dict[str, Any]:
+    """The main menu's entry to the approvers' queue, for those who decide requests."""
+    user = context.get("user")
+    return {"show": isinstance(user, User) and user.is_authenticated and user.is_secretariat}

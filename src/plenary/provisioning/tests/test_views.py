@@ -90,7 +90,9 @@ def test_queue_lists_what_the_approver_may_decide(
     sign_in_verified(client, conference)
     response = client.get(reverse("provisioning:queue"))
     assert response.status_code == 200
-    assert meeting.code in response.content.decode()
+    page = response.content.decode()
+    assert meeting.code in page
+    assert f'<a href="{reverse("provisioning:queue")}">Service requests</a>' in page  # menu
 
 
 def test_staff_pages_ask_for_the_second_factor(client: Client, organiser: User) -> None:
@@ -100,9 +102,13 @@ def test_staff_pages_ask_for_the_second_factor(client: Client, organiser: User) 
     assert response["Location"].startswith(reverse("accounts:verify"))
 
 
-def test_queue_is_forbidden_to_organisers(client: Client, organiser: User) -> None:
+def test_queue_is_forbidden_to_organisers(
+    client: Client, organiser: User, meeting: Meeting
+) -> None:
     sign_in_verified(client, organiser)
     assert client.get(reverse("provisioning:queue")).status_code == 403
+    page = client.get(reverse("provisioning:request", kwargs={"code": meeting.code}))
+    assert reverse("provisioning:queue") not in page.content.decode()  # not in their menu
 
 
 def test_htmx_approval_returns_the_updated_row(
