@@ -6,11 +6,13 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import BaseUserCreationForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import Entity, User
 from plenary.accounts.services import ProfileData, SignUpData
 from plenary.core.errors import Refusal
+from plenary.core.languages import UN_LANGUAGES
 
 
 class RefusalFormMixin:
@@ -37,6 +39,17 @@ class TOTPCodeForm(RefusalFormMixin, forms.Form):
     )
 
 
+AUTOCOMPLETE = {"first_name": "given-name", "last_name": "family-name", "email": "email"}
+
+
+def _person_fields(form: forms.BaseForm) -> None:
+    """Names and address are required; gender stays optional; browsers may autofill."""
+    for name, hint in AUTOCOMPLETE.items():
+        form.fields[name].required = True
+        form.fields[name].widget.attrs["autocomplete"] = hint
+    form.fields["gender"].required = False
+
+
 class ProfileForm(RefusalFormMixin, forms.ModelForm):
     class Meta:
         model = User
@@ -44,9 +57,7 @@ class ProfileForm(RefusalFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "email"):
-            self.fields[name].required = True
-        self.fields["gender"].required = False
+        _person_fields(self)
 
     def to_data(self) -> ProfileData:
         data = self.cleaned_data
@@ -84,10 +95,11 @@ class SignUpForm(RefusalFormMixin, BaseUserCreationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name in ("first_name", "last_name", "email"):
-            self.fields[name].required = True
-        self.fields["gender"].required = False
-        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        _person_fields(self)
+        # Suggest the language the person is reading the page in.
+        current = translation.get_language()
+        if current in UN_LANGUAGES:
+            self.fields["preferred_language"].initial = current
 
     def to_data(self) -> SignUpData:
         data = self.cleaned_data

@@ -225,6 +225,13 @@ def test_sign_up_shows_every_problem_and_keeps_the_input() -> None:
     assert not User.objects.filter(username="liwei").exists()
 
 
+def test_sign_up_suggests_the_language_of_the_page() -> None:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "ru"
+    page = client.get("/accounts/sign-up/").content.decode()
+    assert '<option value="ru" selected>' in page
+
+
 def test_profile_saves_the_language_and_switches_the_interface() -> None:
     user = DelegateFactory.create()
     client = Client()
