@@ -59,4 +59,4 @@ class FilterForm(forms.Form):
 
 class ReportRequestForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=year_choices)
-    language = forms.ChoiceField(label=_("Language"), choices=Language.choices)
+    language = forms.ChoiceField(label=_("Report language"), choices=Language.choices)
