@@ -131,7 +131,11 @@ class JanusClient:
         except (OSError, TimeoutError, WebSocketException) as exc:
             raise JanusUnavailableError(f"cannot connect to {self.url}: {exc}") from exc
         self._tasks.append(asyncio.create_task(self._read()))
-        reply = await self._request({"janus": "create"})
+        try:
+            reply = await self._request({"janus": "create"})
+        except JanusError:
+            await self.close()
+            raise
         self.session_id = int(reply["data"]["id"])
         self._tasks.append(asyncio.create_task(self._keepalive()))
         return self

@@ -22,12 +22,18 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         shown = "localhost" if host == "127.0.0.1" else host
         self.stdout.write(f"Plenary on http://{shown}:{port}/")
-        uvicorn.run(
-            "plenary.config.asgi:application",
-            host=host,
-            port=port,
-            lifespan="off",
-            proxy_headers=True,
-            log_level="info",
-            ws="websockets-sansio",
-        )
+        from plenary.media import embedded  # the Janus child, unless external ones are set
+
+        embedded.start()
+        try:
+            uvicorn.run(
+                "plenary.config.asgi:application",
+                host=host,
+                port=port,
+                lifespan="off",
+                proxy_headers=True,
+                log_level="info",
+                ws="websockets-sansio",
+            )
+        finally:
+            embedded.stop()

@@ -1,0 +1,177 @@
+"""The ``media.*`` commands of the session socket (registered from ``MediaConfig.ready``).
+
+The browser's WebRTC signalling goes through these: it asks for a nonce,
+then sends its offer (to speak) or asks for Janus's offer and answers it (to
+listen), each bound to the nonce. ICE is not trickled: browsers send a
+complete offer or answer after gathering, which suits Janus's single public
+candidate and keeps the protocol to one round trip.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, Literal, TypeVar
+
+from asgiref.sync import async_to_sync
+from django.utils.translation import gettext as _
+from pydantic import Field, StringConstraints
+
+from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.floor.attendance import record_attendance
+from plenary.floor.events import event
+from plenary.floor.models import AttendanceRecord
+from plenary.floor.protocol import Command, Context, command
+from plenary.floor.rights import Standing
+from plenary.media import services
+from plenary.media.janus.client import JanusError, JanusUnavailableError
+from plenary.media.rooms import FLOOR
+from plenary.media.signalling import MAX_SDP_BYTES, consume_nonce, issue_nonce, validate_sdp
+from plenary.media.turn import ice_servers
+from plenary.meetings.models import Session
+
+T = TypeVar("T")
+Sdp = Annotated[str, StringConstraints(max_length=MAX_SDP_BYTES)]
+Channel = Annotated[str, StringConstraints(max_length=16)]
+Nonce = Annotated[str, StringConstraints(max_length=64)]
+
+
+class NonceCommand(Command):
+    type: Literal["media.nonce"]
+
+
+class SpeakCommand(Command):
+    type: Literal["media.speak"]
+    nonce: Nonce
+    target: Channel = FLOOR
+    sdp: Sdp
+
+
+class ListenCommand(Command):
+    type: Literal["media.listen"]
+    nonce: Nonce
+    channel: Channel = FLOOR
+    underneath: bool = False
+
+
+class AnswerCommand(Command):
+    type: Literal["media.answer"]
+    nonce: Nonce
+    sdp: Sdp
+
+
+class ChannelCommand(Command):
+    type: Literal["media.channel"]
+    channel: Channel
+    underneath: bool = False
+
+
+class HangupCommand(Command):
+    type: Literal["media.hangup"]
+    target: Channel | None = Field(default=None)
+
+
+def _session(ctx: Context) -> Session:
+    session = Session.objects.select_related("meeting").filter(pk=ctx.session_id).first()
+    if session is None:
+        raise NotFoundRefusal(_("This session does not exist."))
+    return session
+
+
+def _run(call: Callable[..., Awaitable[T]], *args: Any) -> T:
+    """Run a media coroutine on the server's event loop; Janus errors become refusals."""
+    try:
+        return async_to_sync(call)(*args)
+    except JanusUnavailableError:
+        raise services.MediaUnavailable from None
+    except JanusError:
+        raise Refusal(_("The audio server refused the connection."), "media_refused") from None
+
+
+def _record_channel(ctx: Context, session: Session, standing: Standing, channel: str) -> None:
+    """An attendance fact: this socket now hears ``channel`` (empty: stopped listening)."""
+    if standing.user_id is None:
+        return
+    record_attendance(
+        user=ctx.user,
+        session=session,
+        kind=AttendanceRecord.Kind.CHANNEL,
+        attendance=standing.attendance,
+        channel=channel,
+        language="" if channel in (FLOOR, "") else channel,
+        connection=ctx.connection_id,
+    )
+
+
+@command("media.nonce", NonceCommand)
+def handle_nonce(ctx: Context, cmd: NonceCommand) -> None:
+    nonce = issue_nonce(getattr(ctx.user, "pk", None), ctx.session_id, ctx.connection_id)
+    user_key = str(getattr(ctx.user, "pk", None) or ctx.connection_id)
+    ctx.reply(event("media.nonce", nonce=nonce, ice_servers=ice_servers(user_key), ref=cmd.id))
+
+
+@command("media.speak", SpeakCommand)
+def handle_speak(ctx: Context, cmd: SpeakCommand) -> None:
+    session = _session(ctx)
+    services.check_speak(ctx.user, session, cmd.target)
+    consume_nonce(cmd.nonce, ctx.user.pk, ctx.session_id, ctx.connection_id)
+    sdp = validate_sdp(cmd.sdp)
+    layout = services.layout_for(session)
+    answer = _run(services.do_speak, ctx.connection_id, ctx.user.pk, layout, cmd.target, sdp)
+    ctx.reply(event("media.answer", target=cmd.target, sdp=answer, ref=cmd.id))
+
+
+@command("media.listen", ListenCommand)
+def handle_listen(ctx: Context, cmd: ListenCommand) -> None:
+    session = _session(ctx)
+    standing = services.check_listen(ctx.user, session)
+    layout = services.layout_for(session)
+    services.check_channel(layout, cmd.channel)
+    consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
+    offer = _run(
+        services.do_listen, ctx.connection_id, standing.user_id, layout, cmd.channel, cmd.underneath
+    )
+    ctx.reply(event("media.offer", channel=cmd.channel, sdp=offer, ref=cmd.id))
+
+
+@command("media.answer", AnswerCommand)
+def handle_answer(ctx: Context, cmd: AnswerCommand) -> None:
+    session = _session(ctx)
+    standing = services.check_listen(ctx.user, session)
+    consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
+    sdp = validate_sdp(cmd.sdp)
+    layout = services.layout_for(session)
+    _run(services.do_listen_answer, ctx.connection_id, layout, sdp)
+    conn = services.connection(ctx.connection_id)
+    channel = conn.channel if conn else FLOOR
+    _record_channel(ctx, session, standing, channel)
+    ctx.reply(event("media.listening", channel=channel, ref=cmd.id))
+
+
+@command("media.channel", ChannelCommand)
+def handle_channel(ctx: Context, cmd: ChannelCommand) -> None:
+    session = _session(ctx)
+    standing = services.check_listen(ctx.user, session)
+    layout = services.layout_for(session)
+    services.check_channel(layout, cmd.channel)
+    _run(services.do_switch, ctx.connection_id, layout, cmd.channel, cmd.underneath)
+    _record_channel(ctx, session, standing, cmd.channel)
+    ctx.reply(event("media.channel", channel=cmd.channel, underneath=cmd.underneath, ref=cmd.id))
+
+
+@command("media.hangup", HangupCommand)
+def handle_hangup(ctx: Context, cmd: HangupCommand) -> None:
+    session = _session(ctx)
+    standing = services.check_listen(ctx.user, session)
+    listening = (services.connection(ctx.connection_id) or services.Connection(0, None)).listener
+    _run(services.do_hangup, ctx.connection_id, cmd.target)
+    if cmd.target is None and listening is not None:
+        _record_channel(ctx, session, standing, "")
+    ctx.reply(event("media.closed", target=cmd.target, ref=cmd.id))
+
+
+def release(connection_id: str) -> None:
+    """Close every media leg of a socket that went away (call from its ``disconnect``)."""
+    try:
+        async_to_sync(services.do_hangup)(connection_id)
+    except JanusError:
+        return

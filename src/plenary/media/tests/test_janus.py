@@ -1,0 +1,88 @@
+"""The adapter against a real Janus on loopback (its API needs no ICE, so no namespace)."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
+from plenary.media.janus.config import JanusConfig, render
+from plenary.media.janus.process import JanusProcess
+from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
+
+pytestmark = pytest.mark.skipif(not JanusProcess.available(), reason="needs the janus package")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusConfig]:
+    config = JanusConfig(ws_port=_free_port(), api_secret="api-secret", admin_key="admin-key")
+    process = JanusProcess(config, tmp_path_factory.mktemp("janus"))
+    process.start()
+    yield config
+    process.stop()
+
+
+async def _connect(config: JanusConfig) -> JanusClient:
+    return await JanusClient(config.url, config.api_secret).connect()
+
+
+@pytest.fixture
+async def rooms(janus: JanusConfig) -> AsyncIterator[RoomManager]:
+    manager = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    yield manager
+    await manager.close()
+
+
+def test_the_generated_configuration_is_private(tmp_path: Path) -> None:
+    files = render(JanusConfig(ws_port=8188, api_secret="s", admin_key="k"), tmp_path)
+    assert 'ws_ip = "127.0.0.1"' in files["janus.transport.websockets.jcfg"]
+    assert "admin_ws = false" in files["janus.transport.websockets.jcfg"]
+    assert 'api_secret = "s"' in files["janus.jcfg"]
+    assert "lock_rtp_forward = true" in files["janus.plugin.audiobridge.jcfg"]
+    with pytest.raises(ValueError, match="quotes"):
+        render(JanusConfig(ws_port=8188, api_secret='x"; api_secret = "', admin_key="k"), tmp_path)
+
+
+async def test_a_wrong_api_secret_is_refused(janus: JanusConfig) -> None:
+    with pytest.raises(JanusError) as refused:
+        await JanusClient(janus.url, "wrong").connect()
+    assert refused.value.code == 403
+
+
+async def test_no_janus_listening_is_a_typed_error() -> None:
+    with pytest.raises(JanusUnavailableError):
+        await JanusClient(f"ws://127.0.0.1:{_free_port()}/", "x").connect(1.0)
+
+
+async def test_sessions_get_rooms_and_a_mountpoint_once(
+    janus: JanusConfig, rooms: RoomManager
+) -> None:
+    layout = SessionLayout(901, ("fr", "es"))
+    await rooms.ensure_session(layout)
+    await rooms.ensure_session(layout)
+    # A second control-plane process finds the same objects instead of failing.
+    other = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    try:
+        await other.ensure_session(layout)
+    finally:
+        await other.close()
+    client = await rooms.client_for(901)
+    streaming = await client.attach("janus.plugin.streaming")
+    info = await streaming.send({"request": "info", "id": 901, "admin_key": janus.admin_key})
+    assert {m["mid"] for m in info.data["info"]["media"]} == {FLOOR, "fr", "es"}
+    assert await rooms.participants(901, "fr") == []
+
+
+async def test_plugin_errors_are_typed(rooms: RoomManager) -> None:
+    with pytest.raises(JanusError) as refused:
+        await rooms.participants(999, FLOOR)
+    assert refused.value.code == 485  # no such room
