@@ -43,13 +43,23 @@ def two_factor_user(request: HttpRequest) -> User | None:
     return User.objects.filter(pk=pending, is_active=True).first()
 
 
-def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | None = None) -> None:
-    """Sign ``user`` in (if pending) and mark the session verified by ``device``."""
-    if not request.user.is_authenticated:
-        backend = request.session.get(PENDING_BACKEND, settings.AUTHENTICATION_BACKENDS[0])
-        login(request, user, backend=backend)
+def clear_pending(request: HttpRequest) -> None:
     for key in (PENDING_USER, PENDING_BACKEND, PENDING_SINCE):
         request.session.pop(key, None)
+
+
+def complete_sign_in(request: HttpRequest, user: User, device: TOTPDevice | None = None) -> None:
+    """Sign ``user`` in (if pending) and mark the session verified by ``device``.
+
+    The session key changes either way: gaining staff rights is a privilege
+    change, like signing in.
+    """
+    if request.user.is_authenticated:
+        request.session.cycle_key()
+    else:
+        backend = request.session.get(PENDING_BACKEND, settings.AUTHENTICATION_BACKENDS[0])
+        login(request, user, backend=backend)
+    clear_pending(request)
     if device is not None:
         django_otp.login(request, device)
 

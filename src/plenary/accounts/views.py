@@ -36,6 +36,7 @@ class SignInView(auth_views.LoginView):
             signin.begin_two_factor(self.request, user)
             step = "accounts:verify" if services.confirmed_device(user) else "accounts:enrol"
             return redirect(f"{reverse(step)}?{urlencode({'next': self.get_success_url()})}")
+        signin.clear_pending(self.request)
         response = super().form_valid(form)
         return signin.apply_language(response, user)
 

@@ -278,10 +278,16 @@ def test_the_single_sign_on_button_shows_only_when_enabled() -> None:
 
 
 def test_single_sign_on_continues_to_the_code_step_for_staff() -> None:
+    user = staff_with_device()
     client = Client()
-    client.force_login(staff_with_device())
+    client.force_login(user)
     response = client.get("/accounts/login/continue/?next=/pms/")
     assert response["Location"] == f"{VERIFY}?next=%2Fpms%2F"
+    session_before = client.session.session_key
+    response = client.post(response["Location"], {"code": totp_code_for(user)})
+    assert response["Location"] == "/pms/"
+    assert client.session[DEVICE_ID_SESSION_KEY]
+    assert client.session.session_key != session_before
 
 
 def test_single_sign_on_continues_in_the_delegates_language() -> None:
