@@ -296,3 +296,14 @@ def test_single_sign_on_continues_in_the_delegates_language() -> None:
     response = client.get("/accounts/login/continue/?next=https://evil.example/")
     assert response["Location"] == reverse(settings.LOGIN_REDIRECT_URL)
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "zh-hans"
+
+
+def test_single_sign_on_people_are_not_offered_a_password_change() -> None:
+    user = DelegateFactory.create()
+    user.set_unusable_password()
+    user.save()
+    client = Client()
+    client.force_login(user)
+    page = client.get("/accounts/profile/").content.decode()
+    assert "your password is managed there" in page
+    assert reverse("accounts:password_change") not in page
