@@ -6,3 +6,7 @@ class InterpretationConfig(AppConfig):
     name = "plenary.interpretation"
     label = "interpretation"
     verbose_name = _("Interpretation")
+
+    def ready(self) -> None:
+        # Registers the booth.* commands on the session socket.
+        from plenary.interpretation import commands  # noqa: F401

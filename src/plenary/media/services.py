@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import validate_languages
+from plenary.floor.events import event, publish_to_session
 from plenary.floor.rights import Standing, standing_for
 from plenary.media import engine
 from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
@@ -104,6 +105,8 @@ def set_heard(session_id: int, channel: str, user_ids: frozenset[int]) -> None:
     (re)join; the failure is logged, never raised into the caller's commit.
     """
     cache.set(_heard_key(session_id, channel), sorted(user_ids), HEARD_TTL_SECONDS)
+    # Clients show their on-air state from this; enforcement does not depend on them.
+    publish_to_session(session_id, event("media.heard", channel=channel, user_ids=sorted(user_ids)))
     try:
         async_to_sync(apply_heard)(session_id, channel)
     except JanusError as exc:

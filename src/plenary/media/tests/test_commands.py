@@ -10,6 +10,7 @@ import socket
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from plenary.floor.protocol import Context, dispatch
 from plenary.floor.signals import floor_changed
@@ -26,6 +27,7 @@ Role = Participation.Role
 
 @pytest.fixture(autouse=True)
 def janus_down(settings: Any) -> None:
+    cache.clear()  # booth and moderation state live in the cache, keyed by session id
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         settings.JANUS_PORT = sock.getsockname()[1]

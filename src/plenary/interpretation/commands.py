@@ -1,0 +1,72 @@
+"""The ``booth.*`` commands of the session socket (registered from ``ready()``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any, Literal
+
+from django.utils.translation import gettext as _
+from pydantic import StringConstraints
+
+from plenary.core.errors import NotFoundRefusal
+from plenary.floor.events import event
+from plenary.floor.protocol import Command, Context, command
+from plenary.interpretation import services
+from plenary.meetings.models import Session
+
+Language = Annotated[str, StringConstraints(max_length=8)]
+
+
+class BoothCommand(Command):
+    type: Literal["booth.take", "booth.leave", "booth.request", "booth.accept", "booth.complete"]
+    language: Language
+
+
+class CoughCommand(Command):
+    type: Literal["booth.cough"]
+    language: Language
+    down: bool
+
+
+class ChatCommand(Command):
+    type: Literal["booth.chat"]
+    language: Language
+    text: Annotated[str, StringConstraints(max_length=services.MAX_CHAT_CHARS * 2)]
+
+
+def _session(ctx: Context) -> Session:
+    session = Session.objects.select_related("meeting").filter(pk=ctx.session_id).first()
+    if session is None:
+        raise NotFoundRefusal(_("This session does not exist."))
+    return session
+
+
+_ACTIONS: dict[str, Callable[[Any, Session, str], services.BoothState]] = {
+    "booth.take": services.do_take_air,
+    "booth.leave": services.do_leave_air,
+    "booth.request": services.do_request_handover,
+    "booth.accept": services.do_accept_handover,
+    "booth.complete": lambda user, session, language: services.do_complete_handover(
+        session, language
+    ),
+}
+
+
+def handle_booth(ctx: Context, cmd: BoothCommand) -> None:
+    state = _ACTIONS[cmd.type](ctx.user, _session(ctx), cmd.language)
+    ctx.reply(event("booth.state", language=cmd.language, ref=cmd.id, **state))
+
+
+for _type in _ACTIONS:
+    command(_type, BoothCommand)(handle_booth)
+
+
+@command("booth.cough", CoughCommand)
+def handle_cough(ctx: Context, cmd: CoughCommand) -> None:
+    state = services.do_cough(ctx.user, _session(ctx), cmd.language, cmd.down)
+    ctx.reply(event("booth.state", language=cmd.language, ref=cmd.id, **state))
+
+
+@command("booth.chat", ChatCommand)
+def handle_chat(ctx: Context, cmd: ChatCommand) -> None:
+    services.do_chat(ctx.user, _session(ctx), cmd.language, cmd.text)

@@ -1,0 +1,150 @@
+"""Interpretation booths: one live microphone per booth, timed handover, cough key, chat.
+
+A booth is a session's language channel. Its state (who is on air, a
+pending or accepted handover, the cough key) is kept in the cache, shared by
+every process, and every change goes to ``plenary.media.services.set_heard``,
+which enforces it in Janus: whatever a browser sends, only the interpreter on
+air is heard, and not while the cough key is down.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.cache import cache
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plenary.core import audit
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.floor.events import event, publish_to_session, publish_to_user
+from plenary.media import services as media
+from plenary.meetings.models import Participation, Session
+
+HANDOVER_SECONDS = 3
+STATE_TTL_SECONDS = 24 * 3600
+MAX_CHAT_CHARS = 500
+
+BoothState = dict[str, Any]
+
+
+def _key(session_id: int, language: str) -> str:
+    return f"interpretation:booth:{session_id}:{language}"
+
+
+def booth_state(session_id: int, language: str) -> BoothState:
+    """``{"on_air": user id or None, "requested_by", "handover_at" (ISO), "cough": bool}``."""
+    return dict(
+        cache.get(_key(session_id, language))
+        or {"on_air": None, "requested_by": None, "handover_at": None, "cough": False}
+    )
+
+
+def booth_partners(session: Session, language: str) -> set[int]:
+    return set(
+        Participation.objects.filter(
+            meeting_id=session.meeting_id, role=Participation.Role.INTERPRETER, language=language
+        ).values_list("user_id", flat=True)
+    )
+
+
+def check_booth(user: Any, session: Session, language: str) -> set[int]:
+    """``user`` interprets into ``language`` in this session; return the booth's interpreters."""
+    media.check_channel(media.layout_for(session), language)
+    partners = booth_partners(session, language)
+    if user.pk not in partners:
+        raise PermissionRefusal(_("You are not an interpreter in this booth."), "not_in_booth")
+    return partners
+
+
+def _store(session: Session, language: str, state: BoothState) -> BoothState:
+    """Save the state, enforce who is heard, and tell the session (the on-air light)."""
+    cache.set(_key(session.pk, language), state, STATE_TTL_SECONDS)
+    live = state["on_air"] if state["on_air"] and not state["cough"] else None
+    media.set_heard(session.pk, language, frozenset({live} if live else set()))
+    publish_to_session(session.pk, event("booth.state", language=language, **state))
+    return state
+
+
+def _complete_due_handover(session: Session, language: str, state: BoothState) -> BoothState:
+    due = state["handover_at"] and dt.datetime.fromisoformat(state["handover_at"]) <= timezone.now()
+    if not due:
+        return state
+    state = {**state, "on_air": state["requested_by"], "requested_by": None, "handover_at": None}
+    state["cough"] = False
+    audit.record(None, "interpretation.handover", session, language=language, to=state["on_air"])
+    return _store(session, language, state)
+
+
+def do_take_air(user: Any, session: Session, language: str) -> BoothState:
+    """Go on air in an empty booth (an occupied booth needs a handover)."""
+    check_booth(user, session, language)
+    state = _complete_due_handover(session, language, booth_state(session.pk, language))
+    if state["on_air"] not in (None, user.pk):
+        raise Refusal(_("Your partner is on air; ask for a handover."), "booth_busy")
+    audit.record(user, "interpretation.on_air", session, language=language)
+    return _store(session, language, {**state, "on_air": user.pk, "cough": False})
+
+
+def do_leave_air(user: Any, session: Session, language: str) -> BoothState:
+    check_booth(user, session, language)
+    state = booth_state(session.pk, language)
+    if state["on_air"] != user.pk:
+        raise Refusal(_("You are not on air."), "not_on_air")
+    audit.record(user, "interpretation.off_air", session, language=language)
+    return _store(session, language, {**state, "on_air": None, "cough": False})
+
+
+def do_request_handover(user: Any, session: Session, language: str) -> BoothState:
+    """The partner off air asks to take over."""
+    check_booth(user, session, language)
+    state = booth_state(session.pk, language)
+    if state["on_air"] in (None, user.pk):
+        raise Refusal(_("There is nobody to take over from."), "no_handover")
+    return _store(session, language, {**state, "requested_by": user.pk, "handover_at": None})
+
+
+def do_accept_handover(user: Any, session: Session, language: str) -> BoothState:
+    """The interpreter on air accepts; the microphone passes after a short countdown."""
+    check_booth(user, session, language)
+    state = booth_state(session.pk, language)
+    if state["on_air"] != user.pk or not state["requested_by"]:
+        raise Refusal(_("There is no handover request to accept."), "no_handover")
+    at = timezone.now() + dt.timedelta(seconds=HANDOVER_SECONDS)
+    return _store(session, language, {**state, "handover_at": at.isoformat()})
+
+
+def do_complete_handover(session: Session, language: str) -> BoothState:
+    """Pass the microphone if the countdown is over (idempotent; any client may ask)."""
+    return _complete_due_handover(session, language, booth_state(session.pk, language))
+
+
+def do_cough(user: Any, session: Session, language: str, down: bool) -> BoothState:
+    """The cough key: while it is down the interpreter on air is not heard."""
+    check_booth(user, session, language)
+    state = booth_state(session.pk, language)
+    if state["on_air"] != user.pk:
+        raise Refusal(_("You are not on air."), "not_on_air")
+    return _store(session, language, {**state, "cough": down})
+
+
+def do_chat(user: Any, session: Session, language: str, text: str) -> None:
+    """A message to the booth partners only."""
+    partners = check_booth(user, session, language)
+    text = text.strip()
+    if not text or len(text) > MAX_CHAT_CHARS:
+        raise Refusal(
+            _("A booth message must have 1 to %(limit)d characters.") % {"limit": MAX_CHAT_CHARS},
+            "invalid_chat",
+        )
+    message = event(
+        "booth.chat",
+        language=language,
+        user_id=user.pk,
+        name=str(user.get_full_name() or user.username),
+        text=text,
+        at=timezone.now().isoformat(),
+    )
+    for partner in partners:
+        publish_to_user(session.pk, partner, message)

@@ -1,0 +1,84 @@
+"""Booth rules; Janus is not running here, so only the decisions are checked."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.interpretation import services
+from plenary.media.services import heard
+from plenary.meetings.models import Participation, Session
+from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def janus_down(settings: Any) -> None:
+    cache.clear()  # booth and moderation state live in the cache, keyed by session id
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        settings.JANUS_PORT = sock.getsockname()[1]
+    settings.JANUS_URLS = []
+
+
+@pytest.fixture
+def session() -> Session:
+    return SessionFactory.create(meeting__languages=["en", "fr"])
+
+
+def _interpreter(session: Session, language: str = "fr") -> Any:
+    return ParticipationFactory.create(
+        meeting=session.meeting, role=Participation.Role.INTERPRETER, language=language
+    ).user
+
+
+def test_one_live_microphone_per_booth(session: Session) -> None:
+    first, second = _interpreter(session), _interpreter(session)
+    services.do_take_air(first, session, "fr")
+    assert heard(session.pk, "fr") == {first.pk}
+    with pytest.raises(Refusal) as refused:
+        services.do_take_air(second, session, "fr")
+    assert refused.value.code == "booth_busy"
+
+
+def test_handover_passes_the_microphone_when_accepted_and_due(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = _interpreter(session), _interpreter(session)
+    services.do_take_air(first, session, "fr")
+    services.do_request_handover(second, session, "fr")
+    assert services.do_complete_handover(session, "fr")["on_air"] == first.pk  # not accepted
+    monkeypatch.setattr(services, "HANDOVER_SECONDS", 0)
+    services.do_accept_handover(first, session, "fr")
+    assert services.do_complete_handover(session, "fr")["on_air"] == second.pk
+    assert heard(session.pk, "fr") == {second.pk}
+
+
+def test_the_cough_key_silences_the_interpreter_on_air(session: Session) -> None:
+    first = _interpreter(session)
+    services.do_take_air(first, session, "fr")
+    services.do_cough(first, session, "fr", down=True)
+    assert heard(session.pk, "fr") == frozenset()
+    services.do_cough(first, session, "fr", down=False)
+    assert heard(session.pk, "fr") == {first.pk}
+
+
+def test_only_the_booth_s_interpreters_may_act_in_it(session: Session) -> None:
+    outsider = _interpreter(session, "en")
+    with pytest.raises(PermissionRefusal):
+        services.do_take_air(outsider, session, "fr")
+    with pytest.raises(PermissionRefusal):
+        services.do_chat(outsider, session, "fr", "hello")
+
+
+def test_booth_chat_refuses_empty_or_long_messages(session: Session) -> None:
+    first = _interpreter(session)
+    for text in ("  ", "x" * (services.MAX_CHAT_CHARS + 1)):
+        with pytest.raises(Refusal):
+            services.do_chat(first, session, "fr", text)
+    services.do_chat(first, session, "fr", "Next speaker reads fast.")
