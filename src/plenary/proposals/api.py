@@ -236,7 +236,7 @@ def proposal_diff(request: HttpRequest, pk: int, language: str = "en") -> dict[s
     change = tracked_changes(proposal, language)
     return {
         "identifier": proposal.identifier,
-        "language": language,
+        "language": change.language,
         "chunks": [{"op": c.op, "text": c.text} for c in change.chunks],
     }
 

@@ -27,8 +27,16 @@ def in_language(texts: dict[str, str], language: str, fallback: str) -> str:
 
 
 def tracked_changes(proposal: Proposal, language: str) -> Change:
-    """Base text -> proposed text in ``language`` (or the original language if untranslated)."""
+    """Base text -> proposed text in ``language``.
+
+    A proposal not yet translated into ``language`` is shown in its original
+    language, base text included, so that the diff never mixes languages.
+    """
     original = proposal.document.original_language
+    if proposal.action in {Action.ADD, Action.MOD, Action.EDITORIAL} and not proposal.texts.get(
+        language
+    ):
+        language = original
     base = proposal.provision.texts if proposal.provision else {}
     old = in_language(base, language, original)
     new = in_language(proposal.texts, language, original)

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _adopted(conference: Conference, drafter: User, staff: User) -> ProposalDocument:
-    document, mod = draft_with_mod(drafter, conference)
+    document, _mod = draft_with_mod(drafter, conference)
     edition = rr(conference)
     for values in (
         {"action": "SUP", "pid": "5.340"},
@@ -22,7 +22,7 @@ def _adopted(conference: Conference, drafter: User, staff: User) -> ProposalDocu
         services.do_add_proposal(
             drafter,
             document,
-            services.ProposalInput(edition_id=edition.pk, reasons={"en": "Why."}, **values),  # type: ignore[arg-type]
+            services.ProposalInput(edition_id=edition.pk, reasons={"en": "Why."}, **values),
         )
     document = services.do_submit(drafter, document)
     services.do_record_event(staff, list(document.proposals.all()), "adopted", None, "")

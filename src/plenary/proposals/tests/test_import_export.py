@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import zipfile
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -16,7 +17,7 @@ from plenary.proposals.tests.factories import draft_with_mod, rr
 pytestmark = pytest.mark.django_db
 
 
-def _demo() -> dict:  # type: ignore[type-arg]
+def _demo() -> dict[str, Any]:
     return json.loads(DEMO_FILE.read_text())
 
 
@@ -56,7 +57,7 @@ def test_failed_import_stores_nothing(conference: Conference) -> None:
     assert Edition.objects.count() == editions
 
 
-def test_management_command_imports_and_reports_errors(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_management_command_imports_and_reports_errors() -> None:
     out = io.StringIO()
     call_command("pms_import", str(DEMO_FILE), stdout=out)
     assert "3 edition(s)" in out.getvalue()

@@ -189,3 +189,14 @@ def test_api_drafting_round_trip(conference: Conference, drafter: User) -> None:
     submitted = client.post(f"/api/v1/pms/documents/{document}/submit")
     assert submitted.json()["reference"] == "Document 1"
     assert ProposalDocument.objects.get(pk=document).status == "submitted"
+
+
+def test_untranslated_proposal_is_compared_in_its_original_language(
+    conference: Conference, drafter: User
+) -> None:
+    _document, proposal = draft_with_mod(drafter, conference)
+    client = _client(drafter)
+    diff = client.get(f"/api/v1/pms/proposals/{proposal.pk}/diff", {"language": "fr"}).json()
+    assert diff["language"] == "en"
+    assert {"op": "insert", "text": "27"} in diff["chunks"]
+    assert "".join(c["text"] for c in diff["chunks"]).startswith("In the frequency bands")

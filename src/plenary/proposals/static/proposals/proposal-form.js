@@ -1,5 +1,6 @@
-// Fill a MOD's text with the base text of the chosen provision, so that the
-// drafter edits only what changes. Works without it: the text can be typed.
+// Look up the chosen provision in the base editions: select the edition that
+// has it and, for a MOD, fill in its base text so that the drafter edits only
+// what changes. The form works without this script.
 (function () {
   "use strict";
   var form = document.querySelector("form[data-provisions]");
@@ -9,20 +10,24 @@
   var action = form.querySelector("[name=action]");
   var edition = form.querySelector("[name=edition]");
   var status = document.getElementById("base-text-status");
-  function fill() {
-    if (!pid.value.trim() || text.value.trim()) return;
-    if (action.value !== "MOD" && action.value !== "(MOD)") return;
+  function lookUp() {
+    if (!pid.value.trim()) return;
     fetch(form.dataset.provisions + encodeURIComponent(pid.value.trim()), { credentials: "same-origin" })
       .then(function (response) { return response.ok ? response.json() : []; })
       .then(function (found) {
         var match = found.filter(function (p) { return String(p.edition) === edition.value; })[0];
+        if (!match && found.length === 1) {
+          match = found[0];
+          edition.value = String(match.edition);
+        }
+        var modifies = action.value === "MOD" || action.value === "(MOD)";
         var base = match && (match.texts[form.dataset.language] || "");
-        if (base && !text.value.trim()) {
+        if (modifies && base && !text.value.trim()) {
           text.value = base;
           status.textContent = form.dataset.filled;
         }
       });
   }
-  pid.addEventListener("change", fill);
-  action.addEventListener("change", fill);
+  pid.addEventListener("change", lookUp);
+  action.addEventListener("change", lookUp);
 })();
