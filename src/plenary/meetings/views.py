@@ -208,8 +208,8 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
     if request.headers.get("HX-Request"):
         return render(
             request,
-            "meetings/_approval_row.html",
-            {"registration": registration, "form": form, "error": error, "decided": not error},
+            "meetings/_decision_cell.html",
+            {"registration": registration, "error": error, "decided": not error},
         )
     if error:
         messages.error(request, error)
