@@ -15,6 +15,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.middleware import OTPMiddleware
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plenary.accounts import signin
 from plenary.accounts.models import User
 from plenary.accounts.permissions import verified_staff_required
 from plenary.accounts.tests.factories import (
@@ -89,6 +90,18 @@ def test_a_wrong_code_is_refused_with_a_clear_message() -> None:
     response = client.post(VERIFY, {"code": wrong})
     assert response.status_code == 400
     assert "This code is wrong or has expired" in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
+def test_a_password_step_left_too_long_ago_must_be_repeated() -> None:
+    user = staff_with_device()
+    client = Client()
+    password_step(client, user)
+    session = client.session
+    session[signin.PENDING_SINCE] -= signin.PENDING_TTL + 1
+    session.save()
+    response = client.post(VERIFY, {"code": totp_code_for(user)})
+    assert response["Location"] == reverse("accounts:login")
     assert SESSION_KEY not in client.session
 
 
