@@ -178,7 +178,9 @@ def revoke_link(request: HttpRequest, link_id: int) -> Reply[None]:
     link = JoinLink.objects.select_related("meeting").filter(pk=link_id).first()
     if link is None:
         raise NotFoundRefusal(_("There is no such join link."))
-    services.revoke_link(_user(request), link)
+    user = _user(request)
+    # Revoking someone else's link is a staff action.
+    services.revoke_link(user if link.user_id == user.pk else _staff_user(request), link)
     return Reply(204, None)
 
 

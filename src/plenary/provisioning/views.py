@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.models import User
-from plenary.accounts.permissions import verified_staff_required
+from plenary.accounts.permissions import needs_verification, verified_staff_required
 from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.meetings.models import Meeting
 from plenary.provisioning import ics, policy, queries, services
@@ -164,8 +164,11 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(JoinLink.objects.select_related("meeting"), pk=pk)
+    user = _user(request)
+    if link.user_id != user.pk and needs_verification(user):
+        raise PermissionDenied  # someone else's link: a staff action, needs the second factor
     try:
-        services.revoke_link(_user(request), link)
+        services.revoke_link(user, link)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:

@@ -12,7 +12,7 @@ from django.test import Client
 from plenary.accounts.models import User
 from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.meetings.models import Meeting
-from plenary.provisioning.models import ServiceRequest
+from plenary.provisioning.models import JoinLink, ServiceRequest
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/provisioning"
@@ -105,3 +105,18 @@ def test_staff_must_confirm_their_sign_in_first(
     refused = _post(client, "/requests", {"meeting": meeting.code, "service": "captions"})
     assert refused.status_code == 403
     assert ServiceRequest.objects.count() == 0
+
+
+def test_revoking_someone_elses_link_needs_a_confirmed_staff_sign_in(
+    client: Client, organiser: User, meeting: Meeting, delegate: User
+) -> None:
+    sign_in_verified(client, organiser)
+    _post(client, "/requests", {"meeting": meeting.code, "service": "remote_participation"})
+    link = JoinLink.objects.get(user=delegate)
+    client.logout()
+    client.force_login(organiser)  # password only
+    assert _post(client, f"/join-links/{link.pk}/revoke").status_code == 403
+    sign_in_verified(client, organiser)
+    assert _post(client, f"/join-links/{link.pk}/revoke").status_code == 204
+    link.refresh_from_db()
+    assert not link.is_active
