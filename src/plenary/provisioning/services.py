@@ -169,7 +169,7 @@ def do_request(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceReques
     audit.record(user, "service_request.requested", request, service=request.service)
     approval = policy.approval_for(user, meeting, spec.service)
     if approval.automatic:
-        _approve(None, request, str(approval.reason))
+        _approve(None, request, "")
     else:
         notifications.approvers_of(request)
     return request
@@ -207,13 +207,13 @@ def decide(user: User, request: ServiceRequest, *, approve: bool, note: str = ""
 
 
 def _approve(user: User | None, request: ServiceRequest, note: str) -> None:
-    """Approve (``user`` ``None``: by the policy) and provision at once."""
+    """Approve (``user`` ``None``: automatically, by the policy) and provision at once."""
     request.status = ServiceRequest.Status.APPROVED
     request.decided_by = user
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit.record(user, "service_request.approved", request, note=note)
+    audit.record(user, "service_request.approved", request, note=note, automatic=user is None)
     do_provision(request)
 
 
