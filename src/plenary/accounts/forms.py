@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import BaseUserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from plenary.accounts import signin
 from plenary.accounts.models import Entity, User
 from plenary.accounts.services import ProfileData, SignUpData
 from plenary.core.errors import Refusal
@@ -21,6 +23,33 @@ class RefusalFormMixin:
     def add_refusal(self, refusal: Refusal) -> None:
         field = refusal.field if refusal.field in self.fields else None  # type: ignore[attr-defined]
         self.add_error(field, str(refusal.message))  # type: ignore[attr-defined]
+
+
+class SignInForm(AuthenticationForm):
+    """Django's password form; refuses further guesses after repeated wrong passwords."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        request = self.request
+        if request is None:
+            return super().clean()
+        if signin.sign_in_blocked(request, username):
+            raise ValidationError(
+                _(
+                    "Too many failed sign-ins. Wait %(minutes)d minutes and try again, "
+                    "or reset your password."
+                ),
+                code="blocked",
+                params={"minutes": signin.FAILURE_WINDOW // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except ValidationError as error:
+            if error.code == "invalid_login":
+                signin.record_failed_sign_in(request, username)
+            raise
+        signin.forget_failed_sign_ins(request, username)
+        return cleaned
 
 
 class TOTPCodeForm(RefusalFormMixin, forms.Form):

@@ -7,11 +7,13 @@ request runs with staff privileges on a password alone.
 
 from __future__ import annotations
 
+import hashlib
 import time
 
 import django_otp
 from django.conf import settings
 from django.contrib.auth import login
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -24,6 +26,29 @@ PENDING_BACKEND = "accounts.pending_backend"
 PENDING_SINCE = "accounts.pending_since"
 # The second factor must follow the password within this many seconds.
 PENDING_TTL = 600
+# Wrong passwords for one username from one address before sign-in is refused
+# for FAILURE_WINDOW seconds (the cache is shared by all processes via Redis).
+FAILURE_LIMIT = 10
+FAILURE_WINDOW = 900
+
+
+def _failure_key(request: HttpRequest, username: str) -> str:
+    who = f"{username.strip().lower()}|{request.META.get('REMOTE_ADDR', '')}"
+    return "accounts.failed-sign-ins:" + hashlib.sha256(who.encode()).hexdigest()
+
+
+def sign_in_blocked(request: HttpRequest, username: str) -> bool:
+    return int(cache.get(_failure_key(request, username), 0)) >= FAILURE_LIMIT
+
+
+def record_failed_sign_in(request: HttpRequest, username: str) -> None:
+    key = _failure_key(request, username)
+    cache.add(key, 0, FAILURE_WINDOW)
+    cache.incr(key)
+
+
+def forget_failed_sign_ins(request: HttpRequest, username: str) -> None:
+    cache.delete(_failure_key(request, username))
 
 
 def begin_two_factor(request: HttpRequest, user: User) -> None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from plenary.accounts import services, signin, totp
-from plenary.accounts.forms import ProfileForm, SignUpForm, TOTPCodeForm
+from plenary.accounts.forms import ProfileForm, SignInForm, SignUpForm, TOTPCodeForm
 from plenary.accounts.models import User
 from plenary.accounts.permissions import is_verified_staff, needs_verification, verify_url
 from plenary.core.errors import Refusal
@@ -28,6 +28,7 @@ class SignInView(auth_views.LoginView):
     """The password step; staff continue to the TOTP step before being signed in."""
 
     template_name = "accounts/login.html"
+    authentication_form = SignInForm
     redirect_authenticated_user = True
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:

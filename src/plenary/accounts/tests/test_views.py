@@ -60,6 +60,19 @@ def test_wrong_password_is_refused_on_the_form() -> None:
     assert "correct username and password" in response.content.decode()
 
 
+def test_repeated_wrong_passwords_block_even_the_right_one() -> None:
+    user = DelegateFactory.create()
+    client = Client()
+    earlier = RequestFactory().post(LOGIN)  # same address as the test client
+    for _ in range(signin.FAILURE_LIMIT - 1):
+        signin.record_failed_sign_in(earlier, user.username.upper())
+    client.post(LOGIN, {"username": user.username, "password": "last guess"})
+    response = password_step(client, user)
+    assert response.status_code == 200
+    assert "Too many failed sign-ins." in response.content.decode()
+    assert SESSION_KEY not in client.session
+
+
 def test_staff_password_alone_does_not_sign_in() -> None:
     user = staff_with_device()
     client = Client()
