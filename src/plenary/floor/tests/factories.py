@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from plenary.accounts.models import User
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
-from plenary.meetings.models import AttendanceMode, Participation, RemoteRight, Session
+from plenary.meetings.models import AttendanceMode, Participation, RemoteRight, Sector, Session
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 
 Role = Participation.Role
@@ -32,7 +32,9 @@ def participant(session: Session, role: str, attendance: str = AttendanceMode.RE
 
 def cast(remote_right: str = RemoteRight.CONTRIBUTE) -> Cast:
     """A session of a published meeting and its people."""
-    session = SessionFactory.create(remote_right=remote_right)
+    # Transactional tests flush the sectors that a data migration created.
+    sector, _ = Sector.objects.get_or_create(code=Sector.Code.STANDARDIZATION)
+    session = SessionFactory.create(remote_right=remote_right, meeting__sector=sector)
     secretariat = StaffFactory.create()
     return Cast(
         session=session,

@@ -1,0 +1,163 @@
+"""The session socket end to end in-process, with Channels' WebsocketCommunicator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+import pytest
+from channels.db import database_sync_to_async
+from channels.routing import URLRouter
+from channels.testing import WebsocketCommunicator
+from django.contrib.auth.models import AnonymousUser
+
+from plenary.floor import services
+from plenary.floor.models import AttendanceRecord, Presence
+from plenary.floor.protocol import MAX_MESSAGE_BYTES
+from plenary.floor.routing import websocket_urlpatterns
+from plenary.floor.tests.factories import Cast, cast
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+Connect = Callable[..., Awaitable[tuple[WebsocketCommunicator, dict[str, Any]]]]
+
+
+@pytest.fixture
+async def c() -> Cast:
+    return await database_sync_to_async(cast)()
+
+
+@pytest.fixture
+async def connect(c: Cast) -> AsyncIterator[Connect]:
+    """Open a socket as ``user``; yields the communicator and its first message (the snapshot)."""
+    opened: list[WebsocketCommunicator] = []
+
+    async def open_socket(
+        user: Any, session_id: int | None = None, query: str = "", ua: bytes = b"Mozilla/5.0"
+    ) -> tuple[WebsocketCommunicator, dict[str, Any]]:
+        path = f"/ws/sessions/{session_id or c.session.pk}/{query}"
+        communicator = WebsocketCommunicator(
+            URLRouter(websocket_urlpatterns), path, headers=[(b"user-agent", ua)]
+        )
+        communicator.scope["user"] = user
+        connected, _code = await communicator.connect()
+        opened.append(communicator)
+        first = await communicator.receive_json_from() if connected else {}
+        return communicator, first
+
+    yield open_socket
+    for communicator in opened:
+        await communicator.disconnect()
+
+
+async def send(ws: WebsocketCommunicator, **message: Any) -> None:
+    await ws.send_json_to({"v": 1, **message})
+
+
+async def expect(ws: WebsocketCommunicator, type_: str) -> dict[str, Any]:
+    message = await ws.receive_json_from(timeout=5)
+    assert message["type"] == type_, message
+    return dict(message)
+
+
+async def test_a_delegate_gets_a_snapshot_and_is_counted_present(c: Cast, connect: Connect) -> None:
+    _ws, snapshot = await connect(c.delegate, query="?device=tablet")
+    assert snapshot["type"] == "snapshot"
+    assert snapshot["version"] == 0
+    assert snapshot["state"]["status"] == "scheduled"
+    assert snapshot["you"]["may_speak"] is True
+    assert snapshot["presence"] is None  # delegates do not see the presence list
+    join = await database_sync_to_async(AttendanceRecord.objects.get)(user=c.delegate)
+    assert (join.kind, join.device_class, join.attendance) == ("join", "tablet", "remote")
+
+
+async def test_staff_see_who_joins_and_leaves(c: Cast, connect: Connect) -> None:
+    chair, snapshot = await connect(c.chair)
+    assert [p["user_id"] for p in snapshot["presence"]] == [c.chair.pk]
+    delegate, _ = await connect(c.delegate, ua=b"Mozilla/5.0 (iPhone) Mobile/15E148")
+    joined = await expect(chair, "presence.joined")
+    assert (joined["user_id"], joined["device_class"]) == (c.delegate.pk, "phone")
+    await delegate.disconnect()
+    left = await expect(chair, "presence.left")
+    assert left["connection"] == joined["connection"]
+    assert not await database_sync_to_async(
+        Presence.objects.filter(connection=joined["connection"]).exists
+    )()
+
+
+async def test_a_floor_request_reaches_every_socket(c: Cast, connect: Connect) -> None:
+    chair, _ = await connect(c.chair)
+    delegate, _ = await connect(c.delegate)
+    await expect(chair, "presence.joined")
+    await send(delegate, type="floor.request", kind="speak")
+    for ws in (delegate, chair):
+        requested = await expect(ws, "floor.requested")
+        assert requested["version"] == 1
+        assert requested["data"]["request"]["user_id"] == c.delegate.pk
+
+
+async def test_the_public_screen_watches_but_cannot_act(c: Cast, connect: Connect) -> None:
+    screen, snapshot = await connect(AnonymousUser())
+    assert snapshot["you"]["user_id"] is None
+    await send(screen, type="floor.request", id="r1")
+    error = await expect(screen, "error")
+    assert (error["code"], error["ref"]) == ("forbidden", "r1")
+    assert not await database_sync_to_async(Presence.objects.exists)()
+
+
+async def test_an_unknown_session_closes_the_socket(c: Cast, connect: Connect) -> None:
+    _ws, first = await connect(c.delegate, session_id=999_999)
+    assert first == {}
+
+
+@pytest.mark.parametrize(
+    ("frame", "code"),
+    [
+        ("not json", "malformed"),
+        ("[1, 2]", "malformed"),
+        ('{"v": 2, "type": "ping"}', "unsupported_version"),
+        ('{"v": 1, "type": "floor.dance"}', "unknown_type"),
+        ('{"v": 1, "type": "floor.request", "kind": "filibuster"}', "invalid"),
+        ('{"v": 1, "type": "floor.give", "request_id": 1}', "invalid"),
+        ('{"v": 1, "type": "floor.request", "extra": true}', "invalid"),
+        (json.dumps({"v": 1, "type": "ping", "pad": "x" * MAX_MESSAGE_BYTES}), "too_large"),
+    ],
+)
+async def test_bad_frames_get_an_error_and_the_socket_stays_open(
+    c: Cast, connect: Connect, frame: str, code: str
+) -> None:
+    ws, _ = await connect(c.delegate)
+    await ws.send_to(text_data=frame)
+    error = await expect(ws, "error")
+    assert error["code"] == code
+    assert error["message"]
+    await send(ws, type="ping", id="p")
+    assert (await expect(ws, "pong"))["ref"] == "p"
+    assert (await database_sync_to_async(services.current_state)(c.session.pk))[0] == 0
+
+
+async def test_a_stale_chair_command_gets_an_error_event(c: Cast, connect: Connect) -> None:
+    chair, _ = await connect(c.chair)
+    await send(chair, type="session.open", version=0)
+    await expect(chair, "session.opened")
+    await send(chair, type="session.suspend", version=0)
+    assert (await expect(chair, "error"))["code"] == "stale"
+
+
+async def test_resync_sends_a_fresh_snapshot(c: Cast, connect: Connect) -> None:
+    delegate, _ = await connect(c.delegate)
+    await send(delegate, type="floor.request")
+    await expect(delegate, "floor.requested")
+    await send(delegate, type="resync")
+    snapshot = await expect(delegate, "snapshot")
+    assert snapshot["version"] == 1
+    assert snapshot["state"]["queue"][0]["user_id"] == c.delegate.pk
+
+
+async def test_a_flood_of_frames_is_throttled(c: Cast, connect: Connect) -> None:
+    ws, _ = await connect(c.observer)
+    for _ in range(40):
+        await ws.send_to(text_data="{}")
+    codes = {(await ws.receive_json_from(timeout=5))["code"] for _ in range(40)}
+    assert codes == {"unsupported_version", "rate_limited"}
