@@ -7,6 +7,7 @@ meeting; a participant's own join link goes into the description.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -56,6 +57,9 @@ def _calendar(name: str, meetings: Iterable[Meeting], user: User | None) -> byte
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", name)
+    # Subscribed calendar apps fetch the feed again after this long.
+    calendar.add("refresh-interval", dt.timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")
     for meeting in meetings:
         for event in _events(meeting, user):
             calendar.add_component(event)

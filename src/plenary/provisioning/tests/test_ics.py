@@ -99,6 +99,7 @@ def test_feed_lists_all_meetings_of_its_owner(
     assert len(events) == 3
     calendar = Calendar.from_ical(response.content)
     assert str(calendar["x-wr-calname"]) == "اجتماعاتي"  # the owner reads Arabic
+    assert calendar.decoded("refresh-interval") == dt.timedelta(hours=1)
 
 
 def test_revoked_and_unknown_feed_tokens_are_not_found(client: Client, delegate: User) -> None:
