@@ -281,6 +281,9 @@ def test_profile_saves_the_language_and_switches_the_interface() -> None:
 def test_password_reset_mails_a_link_that_sets_a_new_password() -> None:
     user = DelegateFactory.create()
     client = Client()
+    blocked = RequestFactory().post(LOGIN)
+    for _ in range(signin.FAILURE_LIMIT):
+        signin.record_failed_sign_in(blocked, user.username)
     response = client.post("/accounts/password-reset/", {"email": user.email})
     assert response["Location"] == reverse("accounts:password_reset_done")
     link = re.search(r"http://testserver(/accounts/password-reset/\S+/)", str(mail.outbox[0].body))
@@ -291,6 +294,8 @@ def test_password_reset_mails_a_link_that_sets_a_new_password() -> None:
     assert response["Location"] == reverse("accounts:password_reset_complete")
     user.refresh_from_db()
     assert user.check_password(new)
+    client.post(LOGIN, {"username": user.username, "password": new})
+    assert client.session[SESSION_KEY] == str(user.pk)
 
 
 def test_the_single_sign_on_button_shows_only_when_enabled() -> None:
