@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import User
 from plenary.core.errors import Refusal
-from plenary.core.languages import Language
+from plenary.core.languages import Language, is_rtl
 from plenary.meetings import rules
 from plenary.meetings.models import (
     REMOTE_RIGHT_ORDER,
@@ -93,15 +93,25 @@ class MeetingForm(RefusalForm):
 
     refusal_fields = {"descriptions": "description"}
 
-    def __init__(self, *args: Any, meeting: Meeting | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, meeting: Meeting | None = None, **kwargs: Any
+    ) -> None:
         if meeting is not None:
             kwargs.setdefault("initial", initial_for_meeting(meeting))
         super().__init__(*args, **kwargs)
+        if user.staff_role == User.StaffRole.REGIONAL_OFFICE and not user.is_secretariat:
+            # Regional-office staff hold meetings at their own office only.
+            site = cast(forms.ModelChoiceField, self.fields["site"])
+            site.queryset = Site.objects.filter(staff=user)
+            site.empty_label = None
         for code, name in Language.choices:
             self.fields[f"title_{code}"] = forms.CharField(
                 label=_("Title in %(language)s") % {"language": name},
                 max_length=300,
                 required=False,
+                widget=forms.TextInput(
+                    attrs={"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}
+                ),
             )
 
     def title_fields(self) -> list[forms.BoundField]:

@@ -231,7 +231,7 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
 @verified_staff_required
 def wizard(request: HttpRequest) -> HttpResponse:
     """Step 1 of the new e-meeting wizard: the basics; creates a draft."""
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:
             meeting = _authorise(
@@ -247,7 +247,7 @@ def wizard(request: HttpRequest) -> HttpResponse:
 @verified_staff_required
 def edit(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _managed_meeting(request, code)
-    form = MeetingForm(request.POST or None, meeting=meeting)
+    form = MeetingForm(request.POST or None, user=request.user, meeting=meeting)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:
             _authorise(

@@ -13,6 +13,7 @@ from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.meetings.models import Meeting, Participation, Registration, Session
 from plenary.meetings.tests.factories import (
     MeetingFactory,
+    RegionalOfficeFactory,
     RegistrationFactory,
     SessionFactory,
     SiteFactory,
@@ -230,3 +231,12 @@ def test_someone_else_cannot_decide_and_nothing_changes(client: Client) -> None:
     registration.refresh_from_db()
     assert registration.status == Registration.Status.PENDING
     assert not Participation.objects.exists()
+
+
+def test_regional_office_staff_are_offered_their_own_office_only(client: Client) -> None:
+    office = RegionalOfficeFactory.create()
+    SiteFactory.create()  # headquarters: not offered
+    staff = OrganiserFactory.create(staff_role="regional_office", staff_site=office)
+    sign_in_verified(client, staff)
+    form = client.get(reverse("meetings:wizard")).context["form"]
+    assert list(form.fields["site"].queryset) == [office]
