@@ -71,7 +71,7 @@ def get_session(session_id: int) -> Session:
         raise NotFoundRefusal(_("This session does not exist.")) from None
 
 
-def _is_secretariat(standing: Standing) -> bool:
+def is_secretariat(standing: Standing) -> bool:
     return standing.is_secretariat_staff or Participation.Role.SECRETARIAT in standing.roles
 
 
@@ -95,7 +95,7 @@ def check_view_transcript(user: Any, session: Session) -> Standing:
 
 def check_correct_segment(user: Any, segment: CaptionSegment, text: str) -> str:
     standing = standing_for(user, segment.session)
-    if not _is_secretariat(standing):
+    if not is_secretariat(standing):
         raise PermissionRefusal(_("Only the secretariat corrects the transcript."))
     if segment.kind == CaptionSegment.Kind.GAP:
         raise Refusal(_("A gap in the captions has no text to correct."), "invalid", "text")
@@ -281,14 +281,13 @@ def _mark_gap(stream: CaptionStream, until: dt.datetime) -> None:
 
 @transaction.atomic
 def do_register_worker(name: str, device: str, capacity: int, channel_name: str) -> SpeechWorker:
-    worker = SpeechWorker.objects.create(
+    """Record a worker; it is given streams on its first heartbeat, once it listens."""
+    return SpeechWorker.objects.create(
         name=name[:80],
         device=device[:16],
         capacity=max(1, min(capacity, 1000)),
         channel_name=channel_name,
     )
-    _assign_waiting()
-    return worker
 
 
 def _worker(worker_id: int) -> SpeechWorker:

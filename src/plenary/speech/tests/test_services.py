@@ -67,8 +67,10 @@ def chair(session: Session) -> Any:
     return ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.CHAIR).user
 
 
-def _worker(**kwargs: Any) -> SpeechWorker:
-    worker = services.do_register_worker("w", "cpu", kwargs.get("capacity", 1), "chan")
+def _worker() -> SpeechWorker:
+    """A connected worker that has sent its first heartbeat (and so takes streams)."""
+    worker = services.do_register_worker("w", "cpu", 1, "chan")
+    services.do_heartbeat(worker.pk, {})
     return worker
 
 

@@ -1,0 +1,113 @@
+"""Pages: live captions of a session, its transcript (corrections), exports."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.languages import UN_LANGUAGES
+from plenary.meetings.models import Session
+from plenary.speech import exports, services
+from plenary.speech.models import CaptionSegment
+
+EXPORT_FORMATS = frozenset({"vtt", "srt", "docx"})
+
+
+def _session(request: HttpRequest, session_id: int) -> tuple[Session, bool]:
+    try:
+        session = services.get_session(session_id)
+        standing = services.check_view_transcript(request.user, session)
+    except NotFoundRefusal as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionRefusal as exc:
+        raise PermissionDenied(str(exc)) from exc
+    return session, services.is_secretariat(standing)
+
+
+def _language(request: HttpRequest, session: Session) -> str:
+    languages = session.meeting.languages or [session.meeting.working_language]
+    chosen = request.GET.get("language", "")
+    return chosen if chosen in UN_LANGUAGES else languages[0]
+
+
+@login_required
+def live_captions(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, _secretariat = _session(request, session_id)
+    return render(request, "speech/live.html", {"session": session})
+
+
+@login_required
+def transcript(request: HttpRequest, session_id: int) -> HttpResponse:
+    session, secretariat = _session(request, session_id)
+    language = _language(request, session)
+    return render(
+        request,
+        "speech/transcript.html",
+        {
+            "session": session,
+            "language": language,
+            "languages": session.meeting.languages or [session.meeting.working_language],
+            "segments": services.transcript(session, language).prefetch_related("edits"),
+            "may_correct": secretariat,
+        },
+    )
+
+
+@login_required
+def export(request: HttpRequest, session_id: int, fmt: str) -> HttpResponse:
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    session, _secretariat = _session(request, session_id)
+    language = _language(request, session)
+    segments = list(services.transcript(session, language))
+    name = f"{session.meeting.code}-{session.pk}-{language}"
+    if fmt == "vtt":
+        response = HttpResponse(
+            exports.webvtt(session, segments), content_type="text/vtt; charset=utf-8"
+        )
+    elif fmt == "srt":
+        response = HttpResponse(
+            exports.srt(session, segments), content_type="application/x-subrip; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            exports.docx(session, segments, language),
+            content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@login_required
+@require_POST
+def correct(request: HttpRequest, segment_id: int) -> HttpResponse:
+    """HTMX: save a correction and return the segment's row, with the error if refused.
+
+    A refusal answers 200 so that HTMX swaps the row in and shows the message.
+    """
+    error = ""
+    try:
+        segment = services.do_correct_segment(
+            request.user, segment_id, request.POST.get("text", "")
+        )
+    except NotFoundRefusal as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionRefusal as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except Refusal as refusal:
+        error = str(refusal.message)
+        segment = CaptionSegment.objects.get(pk=segment_id)
+    return render(
+        request,
+        "speech/_segment.html",
+        {
+            "segment": segment,
+            "may_correct": True,
+            "error": error,
+            "draft": request.POST.get("text", ""),
+        },
+    )
