@@ -75,3 +75,12 @@ def test_public_page_needs_no_sign_in(client: Client) -> None:
     html = client.get(f"/statistics/public/{YEAR}/").content.decode()
     assert f"/api/v1/stats/open/v1/{YEAR}" in html
     assert client.get("/statistics/public/1800/").status_code == 404
+
+
+@pytest.mark.parametrize("model", ["reportinputs", "servicecost", "incident", "reportjob"])
+def test_report_inputs_are_recorded_in_the_admin(client: Client, model: str) -> None:
+    sign_in_verified(client, StaffFactory.create(is_superuser=True))
+    assert client.get(f"/admin/stats/{model}/").status_code == 200
+    assert client.get(f"/admin/stats/{model}/add/").status_code == (
+        403 if model == "reportjob" else 200
+    )
