@@ -1,5 +1,92 @@
+"""The live session pages: the chair's console, the delegate's page, the room screen.
+
+The pages are shells: ``static/floor/live.js`` fills them from the session
+socket. The views only decide which panels a person gets and pass the
+translated texts the script shows.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from plenary.core.errors import NotFoundRefusal
+from plenary.floor import queries, services
+from plenary.floor.rights import standing_for
+from plenary.meetings.models import Meeting, Session
 
 
+def _texts() -> dict[str, str]:
+    """Everything ``live.js`` says, in the page's language."""
+    return {
+        "scheduled": _("Not yet opened"),
+        "open": _("In session"),
+        "suspended": _("Suspended"),
+        "closed": _("Closed"),
+        "speak": _("Floor"),
+        "contribution": _("Contribution"),
+        "point_of_order": _("Point of order"),
+        "right_of_reply": _("Right of reply"),
+        "onsite": _("In the room"),
+        "remote": _("Remote"),
+        "nobody": _("Nobody has the floor."),
+        "empty": _("The speakers' list is empty."),
+        "has_floor": _("%(name)s has the floor."),
+        "you_have_floor": _("You have the floor."),
+        "floor_ended": _("The floor is free."),
+        "muted": _("Microphone muted by the chair"),
+        "give": _("Give the floor"),
+        "strike": _("Remove from the list"),
+        "up": _("Move up"),
+        "down": _("Move down"),
+        "moved": _("%(name)s moved to position %(position)s."),
+        "remaining": _("Time remaining"),
+        "over": _("Over time"),
+        "no_limit": _("No time limit"),
+        "connecting": _("Connecting…"),
+        "connected": _("Connected"),
+        "reconnecting": _("Connection lost; reconnecting…"),
+        "listed": _("You are number %(position)s on the list."),
+        "not_listed": _("You are not on the list."),
+        "present": _("%(count)s connected"),
+        "session_status": _("The session is now: %(status)s."),
+    }
+
+
+def _session_or_404(session_id: int) -> Session:
+    try:
+        return services.get_session(session_id)
+    except NotFoundRefusal:
+        raise Http404 from None
+
+
+@login_required
 def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    raise Http404  # placeholder until the live session pages exist
+    """The live session for a participant: console panels by role."""
+    session = _session_or_404(session_id)
+    standing = standing_for(request.user, session)
+    if not standing.is_participant:
+        raise Http404
+    chairs = bool(standing.roles & {"chair", "vice_chair"})
+    return render(
+        request,
+        "floor/session.html",
+        {
+            "session": session,
+            "standing": standing,
+            "chairs": chairs,
+            "console": chairs or standing.manages_list or standing.may_mute,
+            "participants": queries.listable_participants(session) if standing.manages_list else [],
+            "texts": _texts(),
+        },
+    )
+
+
+def screen_page(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The public "now speaking" view for a screen in the room (no sign-in)."""
+    session = _session_or_404(session_id)
+    if session.meeting.status != Meeting.Status.PUBLISHED:
+        raise Http404
+    return render(request, "floor/screen.html", {"session": session, "texts": _texts()})
