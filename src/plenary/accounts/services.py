@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from plenary.accounts import notifications
 from plenary.accounts.models import Entity, User
 from plenary.accounts.permissions import is_verified_staff
 from plenary.core import audit
@@ -237,7 +238,10 @@ def check_totp_code(device: TOTPDevice, code: str) -> None:
 
 
 def do_confirm_device(user: User, device: TOTPDevice, code: str) -> TOTPDevice:
-    """Confirm a new device with a code; it replaces any earlier device."""
+    """Confirm a new device with a code; it replaces any earlier device.
+
+    Replacing one emails the person, in case someone else holds their password.
+    """
     if device.user_id != user.pk or device.confirmed:
         raise PermissionRefusal(_("This authenticator is not being set up."))
     check_totp_code(device, code)
@@ -246,4 +250,6 @@ def do_confirm_device(user: User, device: TOTPDevice, code: str) -> TOTPDevice:
         device.save(update_fields=["confirmed"])
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
         audit.record(user, "accounts.two_factor_enrolled", user, replaced=replaced)
+        if replaced:
+            transaction.on_commit(lambda: notifications.send_authenticator_changed(user))
     return device

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
+from django.core import mail
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -163,12 +167,17 @@ def test_the_same_code_is_accepted_only_once() -> None:
         services.check_totp_code(device, code)
 
 
-def test_confirming_a_new_device_replaces_the_old_one() -> None:
-    user = StaffFactory.create()
+def test_confirming_a_new_device_replaces_the_old_one_and_tells_the_person(
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    user = StaffFactory.create(preferred_language="fr")
     add_device(user)
     new = services.do_start_enrolment(user)
     assert services.do_start_enrolment(user) == new
-    services.do_confirm_device(user, new, totp_code(new))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_confirm_device(user, new, totp_code(new))
+    assert mail.outbox[0].to == [user.email]
+    assert "application d'authentification" in mail.outbox[0].subject
     assert list(TOTPDevice.objects.filter(user=user)) == [new]
     new.refresh_from_db()
     assert new.confirmed
