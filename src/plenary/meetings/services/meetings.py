@@ -14,6 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from plenary.accounts.models import User
 from plenary.core import audit
 from plenary.core.errors import Refusal
 from plenary.core.languages import UN_LANGUAGES, validate_languages
@@ -21,6 +22,7 @@ from plenary.meetings import rules
 from plenary.meetings.models import (
     REMOTE_RIGHT_ORDER,
     Meeting,
+    Registration,
     RemoteRight,
     Room,
     Sector,
@@ -28,6 +30,7 @@ from plenary.meetings.models import (
     Site,
 )
 from plenary.meetings.services.access import check_can_manage, check_can_organise_at
+from plenary.meetings.services.notifications import notify_cancellation
 
 
 @dataclass(frozen=True)
@@ -197,11 +200,18 @@ def check_publish_meeting(actor: Any, meeting: Meeting) -> Meeting:
 
 
 def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
-    """Cancel a meeting; registrations stay on record, new ones are refused."""
+    """Cancel a meeting and tell those registered; registrations stay on record,
+    new ones are refused."""
     check_can_manage(actor, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Refusal(_("This meeting is already cancelled."), code="cancelled")
-    return do_set_status(actor, meeting, Meeting.Status.CANCELLED, "meeting.cancelled")
+    do_set_status(actor, meeting, Meeting.Status.CANCELLED, "meeting.cancelled")
+    registered = User.objects.filter(
+        registrations__meeting=meeting,
+        registrations__status__in=[Registration.Status.PENDING, Registration.Status.APPROVED],
+    )
+    notify_cancellation(meeting, registered)
+    return meeting
 
 
 def check_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:

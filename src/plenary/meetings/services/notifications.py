@@ -16,7 +16,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
-from plenary.meetings.models import Registration
+from plenary.meetings.models import Meeting, Registration
 
 
 def _person(user: User) -> str:
@@ -76,3 +76,26 @@ def notify_decision(registration: Registration) -> None:
     """Tell the registrant that their registration was approved or rejected."""
     if registration.user.email:
         transaction.on_commit(lambda: _decision(registration))
+
+
+def _cancellation(meeting: Meeting, recipients: list[User]) -> None:
+    url = settings.BASE_URL + reverse("meetings:detail", args=[meeting.code])
+    for recipient in recipients:
+        with translation.override(recipient.preferred_language):
+            subject = _("%(meeting)s is cancelled") % {"meeting": meeting.title}
+            body = _(
+                "The meeting %(meeting)s (%(first)s to %(last)s) is cancelled. "
+                "Your registration stays on record; you need not do anything.\n\n%(url)s"
+            ) % {
+                "meeting": meeting.title,
+                "first": meeting.start_date.isoformat(),
+                "last": meeting.end_date.isoformat(),
+                "url": url,
+            }
+            _send(recipient, subject, body)
+
+
+def notify_cancellation(meeting: Meeting, recipients: Iterable[User]) -> None:
+    """Tell the people registered (pending or approved) that the meeting is cancelled."""
+    with_email = [user for user in recipients if user.email]
+    transaction.on_commit(lambda: _cancellation(meeting, with_email))

@@ -1,12 +1,13 @@
 import datetime as dt
 
 import pytest
+from django.core import mail
 
 from plenary.accounts.models import User
 from plenary.accounts.tests.factories import DelegateFactory, OrganiserFactory, StaffFactory
 from plenary.core.audit import entries_for
 from plenary.core.errors import PermissionRefusal, Refusal
-from plenary.meetings.models import Meeting, Sector
+from plenary.meetings.models import Meeting, Registration, Sector
 from plenary.meetings.services.access import can_manage
 from plenary.meetings.services.meetings import (
     MeetingData,
@@ -18,6 +19,7 @@ from plenary.meetings.services.meetings import (
 from plenary.meetings.tests.factories import (
     MeetingFactory,
     RegionalOfficeFactory,
+    RegistrationFactory,
     SessionFactory,
     SiteFactory,
     sector,
@@ -153,6 +155,19 @@ def test_publishing_needs_a_session(db_state) -> None:
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.PUBLISHED
     assert entries_for(meeting).filter(action="meeting.published").exists()
+
+
+def test_cancelling_tells_those_registered_in_their_language(
+    django_capture_on_commit_callbacks,
+) -> None:
+    meeting = MeetingFactory.create(titles={"en": "Council", "fr": "Conseil"})
+    pending = RegistrationFactory.create(meeting=meeting, user__preferred_language="fr")
+    RegistrationFactory.create(meeting=meeting, status=Registration.Status.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        check_cancel_meeting(meeting.organiser, meeting)
+    assert [m.to for m in mail.outbox] == [[pending.user.email]]
+    assert mail.outbox[0].subject == "Conseil est annulée"
+    assert entries_for(meeting).filter(action="meeting.cancelled").exists()
 
 
 def test_a_cancelled_meeting_cannot_be_cancelled_again() -> None:
