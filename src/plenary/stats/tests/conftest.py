@@ -9,6 +9,7 @@ from django.core.cache import cache
 
 from plenary.meetings.models import Session
 from plenary.meetings.tests.factories import MeetingFactory, SessionFactory, sector
+from plenary.stats import opendata
 
 YEAR = 2025
 
@@ -17,9 +18,11 @@ YEAR = 2025
 def _fast_and_fresh(settings: Any) -> Iterator[None]:
     # Factories hash a password per person; the default hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
+    # Only this app's keys: the cache may be the Redis that other tests share.
+    keys = [opendata.cache_key(year) for year in range(YEAR - 10, YEAR + 10)]
+    cache.delete_many(keys)
     yield
-    cache.clear()
+    cache.delete_many(keys)
 
 
 def make_session(
