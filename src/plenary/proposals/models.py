@@ -106,6 +106,7 @@ class Provision(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["edition", "pid"], name="pms_provision_unique")
         ]
+        indexes = [models.Index(fields=["pid"], name="pms_provision_pid")]
 
     def __str__(self) -> str:
         return self.number or self.pid
@@ -400,6 +401,7 @@ class Proposal(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["document", "seq"], name="pms_proposal_seq_unique")
         ]
+        indexes = [models.Index(fields=["new_pid"], name="pms_proposal_new_pid")]
 
     def __str__(self) -> str:
         return f"{self.identifier} {self.action} {self.target_pid}"

@@ -84,8 +84,13 @@ def proposals_by_provision(
     user: Any, conference: Conference, pid: str, language: str
 ) -> list[ProposalGroup]:
     """Every proposal on provision ``pid``, identical ones grouped, in document order."""
-    proposals = compiled_proposals(user, conference).filter(
-        Q(provision__pid=pid, action__in=["MOD", "(MOD)", "SUP", "NOC"]) | Q(new_pid=pid)
+    compiled = compiled_proposals(user, conference)
+    targets = Provision.objects.filter(edition__conferences=conference, pid=pid).values("pk")
+    # Two indexed queries rather than one OR across a join, which scans every proposal.
+    changes = compiled.filter(provision_id__in=targets).exclude(action="ADD")
+    proposals = sorted(
+        [*changes, *compiled.filter(new_pid=pid)],
+        key=lambda p: (p.document.number or 0, p.document.addendum, p.seq),
     )
     groups: dict[tuple[str, str], ProposalGroup] = {}
     for proposal in proposals:

@@ -200,3 +200,49 @@ def test_untranslated_proposal_is_compared_in_its_original_language(
     assert diff["language"] == "en"
     assert {"op": "insert", "text": "27"} in diff["chunks"]
     assert "".join(c["text"] for c in diff["chunks"]).startswith("In the frequency bands")
+
+
+def test_every_page_renders_for_the_secretariat(
+    conference: Conference, drafter: User, staff: User
+) -> None:
+    document, proposal = draft_with_mod(drafter, conference)
+    services.do_publish(staff, services.do_submit(drafter, document))
+    edition = rr(conference)
+    client = _client(staff)
+    pages = [
+        "/pms/",
+        "/pms/WRC-27/",
+        f"/pms/documents/{document.pk}/",
+        f"/pms/proposals/{proposal.pk}/",
+        f"/pms/documents/{document.pk}/translations/fr/",
+        "/pms/WRC-27/entities/F/",
+        f"/pms/WRC-27/editions/{edition.pk}/",
+        f"/pms/WRC-27/editions/{edition.pk}/?consolidated=1",
+        "/pms/WRC-27/search/?q=5.338A",
+    ]
+    for url in pages:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/pms/WRC-27/proposals.csv").content.startswith(b"identifier,")
+    assert client.get(f"/pms/WRC-27/editions/{edition.pk}/akn.xml").content.startswith(b"<?xml")
+    docx = client.get(f"/pms/documents/{document.pk}/export.docx", {"language": "ar"})
+    assert docx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_pages_follow_the_reader_language_and_direction(conference: Conference) -> None:
+    page = Client(headers={"accept-language": "ar"}).get("/pms/WRC-27/").content.decode()
+    assert 'dir="rtl"' in page and "المواعيد النهائية" in page
+    page = Client(headers={"accept-language": "fr"}).get("/pms/WRC-27/").content.decode()
+    assert "Points de l&#x27;ordre du jour" in page or "Points de l'ordre du jour" in page
+
+
+def test_translator_saves_a_translation(conference: Conference, drafter: User, staff: User) -> None:
+    document, proposal = draft_with_mod(drafter, conference)
+    services.do_submit(drafter, document)
+    response = _client(staff).post(
+        f"/pms/documents/{document.pk}/translations/fr/",
+        {f"text-{proposal.pk}": "Texte révisé.", f"reasons-{proposal.pk}": "Motifs."},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.texts["fr"] == "Texte révisé." and proposal.reasons["fr"] == "Motifs."
+    assert document.translations.get(language="fr").status == "revised"
