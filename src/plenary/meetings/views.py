@@ -125,6 +125,9 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def register(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _visible_meeting(request, code)
+    existing = queries.registration_of(request.user, meeting)
+    if request.method == "GET" and existing and existing.status in registration_services.ACTIVE:
+        return redirect("meetings:registered", code=meeting.code)
     form = RegistrationForm(request.POST or None, meeting=meeting, user=request.user)  # type: ignore[arg-type]
     if request.method == "POST" and form.is_valid():
         try:

@@ -103,6 +103,13 @@ def test_registering_twice_shows_the_refusal_on_the_form(client: Client) -> None
     assert Registration.objects.count() == 1
 
 
+def test_the_registration_form_sends_someone_registered_to_their_status(client: Client) -> None:
+    registration = RegistrationFactory.create()
+    client.force_login(registration.user)
+    response = client.get(reverse("meetings:register", args=[registration.meeting.code]))
+    assert response["Location"] == reverse("meetings:registered", args=[registration.meeting.code])
+
+
 def test_the_wizard_requires_a_verified_staff_session(client: Client) -> None:
     client.force_login(OrganiserFactory.create())
     response = client.get(reverse("meetings:wizard"))
