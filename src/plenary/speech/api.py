@@ -6,7 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from plenary.core.errors import NotFoundRefusal
@@ -74,14 +74,12 @@ def streams(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/sessions/{session_id}/streams", response={201: dict[str, Any]})
-def start_stream(
-    request: HttpRequest, session_id: int, body: StreamIn
-) -> tuple[int, dict[str, Any]]:
+def start_stream(request: HttpRequest, session_id: int, body: StreamIn) -> Status:
     """Caption a channel (``floor`` or a booth language); ``voices``: AI voice languages."""
     stream = services.do_start_stream(
         request.user, session_id, body.channel, body.language, body.voices
     )
-    return 201, events.stream_json(stream)
+    return Status(201, events.stream_json(stream))
 
 
 @router.delete("/streams/{stream_id}")
@@ -130,14 +128,12 @@ def glossary(request: HttpRequest, meeting_id: int) -> list[dict[str, Any]]:
 
 
 @router.post("/meetings/{meeting_id}/glossary", response={201: dict[str, Any]})
-def add_glossary_term(
-    request: HttpRequest, meeting_id: int, body: GlossaryIn
-) -> tuple[int, dict[str, Any]]:
+def add_glossary_term(request: HttpRequest, meeting_id: int, body: GlossaryIn) -> Status:
     term = services.do_add_glossary_term(request.user, meeting_id, body.terms)
-    return 201, {"id": term.pk, "terms": term.terms}
+    return Status(201, {"id": term.pk, "terms": term.terms})
 
 
 @router.delete("/glossary/{term_id}", response={204: None})
-def delete_glossary_term(request: HttpRequest, term_id: int) -> tuple[int, None]:
+def delete_glossary_term(request: HttpRequest, term_id: int) -> Status:
     services.do_delete_glossary_term(request.user, term_id)
-    return 204, None
+    return Status(204, None)

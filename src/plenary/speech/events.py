@@ -46,7 +46,7 @@ def stream_json(stream: CaptionStream) -> dict[str, Any]:
         "language": stream.language,
         "status": stream.status,
         "detail": stream.detail,
-        "voices": stream.voice_languages,
+        "voices": sorted(stream.voices),
     }
 
 

@@ -74,8 +74,9 @@ class CaptionStream(models.Model):
         related_name="streams",
     )
     rtp_port = models.PositiveIntegerField(_("worker RTP port"), null=True, blank=True)
-    # An AI voice: translated captions in this language are spoken back into Janus.
-    voice_languages = models.JSONField(_("AI voice languages"), default=list, blank=True)
+    # AI voices: translated captions in these languages are spoken back into
+    # Janus; each maps to the "host:port" that receives its RTP ("" until routed).
+    voices = models.JSONField(_("AI voices"), default=dict, blank=True)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     # End of the last caption (or of the last gap), from which a new gap would start.
     captioned_until = models.DateTimeField(_("captioned until"), default=timezone.now)

@@ -75,7 +75,8 @@ class Assign(_Message):
     channel: str
     language: str
     targets: list[str] = Field(default_factory=list)
-    voices: list[str] = Field(default_factory=list)
+    # AI voice language -> "host:port" to send its RTP to.
+    voices: dict[str, str] = Field(default_factory=dict)
     prompt: str = ""
     hotwords: str = ""
     glossary: dict[str, dict[str, str]] = Field(default_factory=dict)

@@ -149,7 +149,7 @@ def assignment(stream: CaptionStream) -> dict[str, Any]:
         "channel": stream.channel,
         "language": stream.language,
         "targets": targets,
-        "voices": [code for code in stream.voice_languages if code in targets],
+        "voices": {code: dest for code, dest in stream.voices.items() if code in targets and dest},
         "prompt": ", ".join(spoken),
         "hotwords": " ".join(spoken),
         "glossary": {
@@ -203,7 +203,7 @@ def do_start_stream(
                 "invalid",
                 "language",
             )
-    voices = [check_language(code, "voices") for code in dict.fromkeys(voices or [])]
+    requested = {check_language(code, "voices"): "" for code in voices or []}
     if CaptionStream.objects.filter(
         session=session, channel=channel, stopped_at__isnull=True
     ).exists():
@@ -213,7 +213,7 @@ def do_start_stream(
         session=session,
         channel=channel,
         language=language,
-        voice_languages=voices,
+        voices=requested,
         started_at=now,
         captioned_until=now,
     )
@@ -223,6 +223,21 @@ def do_start_stream(
     events.publish_stream(stream)
     _assign_waiting()
     stream.refresh_from_db()
+    return stream
+
+
+@transaction.atomic
+def do_route_voice(stream_id: int, language: str, host: str, port: int) -> CaptionStream:
+    """Send the AI voice in ``language`` as RTP to ``host:port`` (called by the media plane
+    once Janus listens there); the stream's worker is told at once."""
+    stream = _locked_stream(stream_id)
+    if language not in stream.voices:
+        raise Refusal(_("No AI voice was requested in this language."), "invalid", "language")
+    stream.voices[language] = f"{host}:{port}"
+    stream.save(update_fields=["voices"])
+    if stream.worker_id is not None:
+        events.send_to_worker(stream.worker_id, assignment(stream))
+    events.publish_stream(stream)
     return stream
 
 

@@ -87,11 +87,12 @@ class WorkerClient:
         match message:
             case Welcome():
                 self.worker_id = message.worker
+            case Assign() if message.stream in self.runners:
+                self.runners[message.stream].update(message)
             case Assign():
-                if message.stream not in self.runners:
-                    runner = StreamRunner(message, emit, bind_host=self._bind_host)
-                    self.runners[message.stream] = runner
-                    runner.start()
+                runner = StreamRunner(message, emit, bind_host=self._bind_host)
+                self.runners[message.stream] = runner
+                runner.start()
             case Release():
                 if message.stream in self.runners:
                     self.runners.pop(message.stream).stop()

@@ -15,6 +15,7 @@ from plenary.speech.engines.base import EngineError, ModelMissing
 from plenary.speech.protocol import Assign
 from plenary.speech.rtp import OpusDecoder
 from plenary.speech.streaming import Caption, StreamingRecognizer, silero_detector
+from plenary.speech.voice import AiVoice, parse_destination
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +34,14 @@ class StreamRunner(threading.Thread):
         self._bind_host = bind_host
         self._stop = threading.Event()
         self.streamer: StreamingRecognizer | None = None
+        self._voices: dict[str, AiVoice] = {}
 
     def stop(self) -> None:
         self._stop.set()
+
+    def update(self, assign: Assign) -> None:
+        """A new assignment for the same stream (an AI voice was routed, targets changed)."""
+        self.assign = assign
 
     @property
     def lag(self) -> float:
@@ -86,12 +92,15 @@ class StreamRunner(threading.Thread):
                 self._deliver(self.streamer.push(audio), origin)
         if not flushed:
             self._deliver(self.streamer.finish(), origin or time.time())
+        for voice in self._voices.values():
+            voice.stop()
 
     def _deliver(self, captions: list[Caption], origin: float) -> None:
         for caption in captions:
             if not caption.final:
                 self._emit({"type": "partial", "stream": self.assign.stream, "text": caption.text})
                 continue
+            translations = self._translate(caption.text)
             self._emit(
                 {
                     "type": "final",
@@ -99,9 +108,25 @@ class StreamRunner(threading.Thread):
                     "text": caption.text,
                     "start": origin + caption.start,
                     "end": origin + caption.end,
-                    "translations": self._translate(caption.text),
+                    "translations": translations,
                 }
             )
+            self._speak(translations)
+
+    def _speak(self, translations: dict[str, str]) -> None:
+        for language, destination in self.assign.voices.items():
+            if language not in translations:
+                continue
+            voice = self._voices.get(language)
+            if voice is None or voice.sender.port != parse_destination(destination)[1]:
+                try:
+                    voice = AiVoice(language, destination)
+                except (ModelMissing, EngineError, ValueError):
+                    logger.exception("no AI voice in %s", language)
+                    continue
+                voice.start()
+                self._voices[language] = voice
+            voice.say(translations[language])
 
     def _translate(self, text: str) -> dict[str, str]:
         translations: dict[str, str] = {}
