@@ -30,3 +30,16 @@ def guidance_gate(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
         "next": request.get_full_path(),
         "csrf_token": context.get("csrf_token"),
     }
+
+
+@register.inclusion_tag("guidance/_meeting_setting.html", takes_context=True)
+def guidance_setting(context: dict[str, Any], meeting: Meeting) -> dict[str, Any]:
+    """The organiser's switch for the "I have read" step, for meeting settings pages."""
+    request = context["request"]
+    return {
+        "meeting": meeting,
+        "required": services.acknowledgement_required(meeting),
+        "guideline": services.guideline_for_meeting(meeting),
+        "next": request.get_full_path(),
+        "csrf_token": context.get("csrf_token"),
+    }

@@ -100,3 +100,19 @@ def test_api_reports_meeting_guideline(client: Client) -> None:
     body = client.get(f"/api/v1/guidance/meetings/{meeting.pk}").json()
     assert body["guideline"]["version"] == 3
     assert body["acknowledgement_required"] is False
+
+
+def test_organiser_switches_the_step_on_with_the_include(client: Client) -> None:
+    meeting = MeetingFactory.create()
+    request = RequestFactory().get("/meetings/x/settings/")
+    request.user = meeting.organiser
+    html = Template("{% load guidance %}{% guidance_setting meeting %}").render(
+        Context({"request": request, "meeting": meeting, "csrf_token": "t"})
+    )
+    assert f"/guidance/meetings/{meeting.pk}/setting/" in html
+    client.force_login(meeting.organiser)
+    client.post(
+        f"/guidance/meetings/{meeting.pk}/setting/",
+        {"require_acknowledgement": "on", "next": "/meetings/x/settings/"},
+    )
+    assert services.acknowledgement_required(meeting)

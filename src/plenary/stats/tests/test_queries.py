@@ -177,3 +177,16 @@ def test_remote_only_person_meetings_count_travel_avoided() -> None:
     fact(both, session)
     fact(both, SessionFactory.create(meeting=session.meeting), attendance="onsite")
     assert queries.remote_person_meetings(F) == 1
+
+
+def test_year_in_progress_is_flagged_in_figures_and_report() -> None:
+    from django.utils import translation
+
+    from plenary.stats import report
+
+    this_year = timezone.now().year
+    assert Filters(year=this_year).in_progress
+    assert not F.in_progress
+    with translation.override("en"):
+        paragraphs = report.build_report(this_year).sections[0].paragraphs
+    assert paragraphs[0].startswith(f"The year {this_year} is still in progress")
