@@ -234,6 +234,8 @@ SPEECH_MODEL_DIRS: list[str] = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default
 SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="cpu")
 # Shared secret of the speech workers; empty derives one from SECRET_KEY.
 SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
+# `plenary serve` starts one speech worker as its child (the embedded default).
+SPEECH_EMBEDDED_WORKER = env("PLENARY_SPEECH_EMBEDDED_WORKER", to_bool, default=True)
 
 # --- Media plane (plenary.media) ------------------------------------------
 

@@ -25,6 +25,9 @@ class Command(BaseCommand):
         from plenary.media import embedded  # the Janus child, unless external ones are set
 
         embedded.start()
+        from plenary.speech.embedded import start_embedded_worker
+
+        start_embedded_worker(host, port)
         try:
             uvicorn.run(
                 "plenary.config.asgi:application",
