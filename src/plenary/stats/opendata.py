@@ -60,13 +60,9 @@ def _small(value: int) -> int | None:
     return None if 0 < value < SUPPRESSION_THRESHOLD else value
 
 
-def cache_key(year: int) -> str:
-    return f"stats:open:{VERSION}:{year}"
-
-
 def build(year: int) -> dict[str, Any]:
     """The open-data document for ``year`` (cached: past years barely change)."""
-    key = cache_key(year)
+    key = f"stats:open:{VERSION}:{year}"
     cached = cache.get(key)
     if cached is not None:
         return dict(cached)

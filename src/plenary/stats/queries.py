@@ -21,11 +21,13 @@ Every function takes a ``Filters`` and reads facts only; nothing is stored.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import (
     Case,
@@ -455,3 +457,16 @@ def year_statistics(filters: Filters, dimensions: Iterable[str] = BREAKDOWNS) ->
         intent=registration_intent(filters),
         training=training_completions(filters.year),
     )
+
+
+def cached_year_statistics(filters: Filters) -> YearStatistics:
+    """``year_statistics`` kept for a while: 5 minutes for the year in progress, else an hour.
+
+    Pages and downloads use this; the annual report always recomputes.
+    """
+    key = "stats:year:" + hashlib.sha256(repr(filters).encode()).hexdigest()
+    stats = cache.get(key)
+    if stats is None:
+        stats = year_statistics(filters)
+        cache.set(key, stats, 300 if filters.in_progress else 3600)
+    return stats

@@ -51,7 +51,7 @@ def _chart_table(dimension: str, rows: list[queries.Row]) -> dict[str, Any]:
 def dashboard(request: HttpRequest) -> HttpResponse:
     form = FilterForm(request.GET or {"year": timezone.now().year - 1})
     filters = form.filters()
-    stats = queries.year_statistics(filters)
+    stats = queries.cached_year_statistics(filters)
     context = {
         "form": form,
         "stats": stats,
@@ -74,7 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @staff_only
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     filters = FilterForm(request.GET).filters()
-    stats = queries.year_statistics(filters)
+    stats = queries.cached_year_statistics(filters)
     name = f"plenary-statistics-{filters.year}"
     if fmt == "csv":
         response = HttpResponse(exports.to_csv(stats), content_type="text/csv; charset=utf-8")

@@ -1,15 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from plenary.meetings.models import Session
 from plenary.meetings.tests.factories import MeetingFactory, SessionFactory, sector
-from plenary.stats import opendata
 
 YEAR = 2025
 
@@ -18,11 +17,15 @@ YEAR = 2025
 def _fast_and_fresh(settings: Any) -> Iterator[None]:
     # Factories hash a password per person; the default hasher is slow on purpose.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Only this app's keys: the cache may be the Redis that other tests share.
-    keys = [opendata.cache_key(year) for year in range(YEAR - 10, YEAR + 10)]
-    cache.delete_many(keys)
+    # A cache of its own per test: figures are cached, and the shared cache
+    # (Redis in CI) must neither leak into nor be flushed by these tests.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": uuid.uuid4().hex,
+        }
+    }
     yield
-    cache.delete_many(keys)
 
 
 def make_session(
