@@ -23,7 +23,9 @@ import sys
 import tempfile
 import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -38,6 +40,7 @@ SCENARIOS = [
     "test_floor_holder_is_heard_and_a_delegate_without_the_floor_is_not",
     "test_interpreter_is_heard_on_its_language_channel_only_and_switching_changes_it",
     "test_janus_killed_mid_session_recovers",
+    "test_a_browser_delegate_is_heard_only_once_given_the_floor",
 ]
 NAMESPACE_SETUP = (
     "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
@@ -124,7 +127,8 @@ else:
         process.stop()
 
     @pytest.fixture
-    async def media(janus: JanusProcess) -> AsyncIterator[JanusProcess]:
+    async def media(janus: JanusProcess, transactional_db: None) -> AsyncIterator[JanusProcess]:
+        # The database is used only for publishing events after commit.
         yield janus
         await engine.shutdown()
 
@@ -252,3 +256,98 @@ else:
         assert abs(probes.dominant_hz(heard) - 660) < 10
         for peer in (first, listener, speaker):
             await peer.pc.close()
+
+    @pytest.fixture
+    def chromium(tmp_path: Path) -> Iterator[Any]:
+        """Chromium whose fake microphone plays synthesised speech."""
+        from playwright.sync_api import sync_playwright
+
+        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+        _, wav = probes.speech("Thank you, Chair. Ghana supports the proposal.", tmp_path)
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium"),
+                headless=True,
+                args=[
+                    "--no-sandbox",
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream",
+                    f"--use-file-for-fake-audio-capture={wav}",
+                    "--autoplay-policy=no-user-gesture-required",
+                    "--disable-features=WebRtcHideLocalIpsWithMdns",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                ],
+            )
+            yield browser
+            browser.close()
+
+    @pytest.fixture
+    def served(janus: JanusProcess, live_url: str) -> Iterator[str]:
+        """The live server, whose Janus connections are closed before it stops."""
+        yield live_url
+        engine.shutdown_all()
+
+    def _off_loop(call: Any, *args: Any) -> None:
+        """Run synchronous project code outside Playwright's event loop (as a request would)."""
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(call, *args).result()
+
+    def _signed_in_page(browser: Any, live_url: str, user: Any) -> Any:
+        from django.conf import settings
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        context = browser.new_context()
+        context.set_default_timeout(15_000)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+        context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url}]
+        )
+        return context.new_page()
+
+    def _floor_energy(page: Any, seconds: float = 2.0) -> float:
+        before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
+        page.wait_for_timeout(seconds * 1000)
+        return float(page.evaluate("window.plenaryMediaEnergy()").get("floor", 0) - before)
+
+    def test_a_browser_delegate_is_heard_only_once_given_the_floor(
+        served: str, chromium: Any
+    ) -> None:
+        from plenary.floor.signals import floor_changed
+        from plenary.meetings.models import Participation, Sector, Session
+        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        delegate = ParticipationFactory.create(meeting=session.meeting).user
+        observer = ParticipationFactory.create(
+            meeting=session.meeting, role=Participation.Role.OBSERVER
+        ).user
+        speaking = _signed_in_page(chromium, served, delegate)
+        speaking.goto(f"{served}/media/sessions/{session.pk}/listen/")
+        speaking.get_by_role("button", name="Connect my microphone", exact=True).click()
+        speaking.get_by_text("Microphone connected; waiting for the floor.").wait_for()
+
+        listening = _signed_in_page(chromium, served, observer)
+        listening.goto(f"{served}/media/sessions/{session.pk}/listen/")
+        listening.get_by_role("button", name="Start listening", exact=True).click()
+        listening.wait_for_function("window.plenaryMediaState.listening")
+        assert _floor_energy(listening) < 1e-4  # sending, but not given the floor
+
+        def give_floor(to: frozenset[int]) -> None:
+            _off_loop(
+                lambda: floor_changed.send(
+                    sender=Session, session_id=session.pk, speaker_user_id=None, unmuted_user_ids=to
+                )
+            )
+
+        give_floor(frozenset({delegate.pk}))
+        speaking.get_by_text("On air: you are heard").wait_for()
+        assert _floor_energy(listening) > 1e-3
+
+        give_floor(frozenset())
+        listening.wait_for_timeout(500)
+        assert _floor_energy(listening) < 1e-4

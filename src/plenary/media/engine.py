@@ -8,7 +8,9 @@ server's manager also supervises Janus and re-creates rooms after a restart.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import weakref
+from collections.abc import AsyncIterator
 
 from django.conf import settings
 
@@ -67,6 +69,24 @@ def manager() -> RoomManager:
     return rooms
 
 
+@contextlib.asynccontextmanager
+async def rooms_now() -> AsyncIterator[RoomManager]:
+    """The loop's manager if it has one, else a short-lived one closed afterwards.
+
+    For one-off work from synchronous code (a floor decision sent from a
+    request thread or a command) whose event loop ends with the call.
+    """
+    rooms = _managers.get(asyncio.get_running_loop())
+    if rooms is not None:
+        yield rooms
+        return
+    rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+    try:
+        yield rooms
+    finally:
+        await rooms.close()
+
+
 async def shutdown() -> None:
     """Close the running loop's manager (tests and server shutdown)."""
     rooms = _managers.pop(asyncio.get_running_loop(), None)
@@ -75,3 +95,10 @@ async def shutdown() -> None:
             task.cancel()
     if rooms is not None:
         await rooms.close()
+
+
+def shutdown_all(timeout: float = 5.0) -> None:
+    """Close the managers of every running loop from outside them (server shutdown, tests)."""
+    for loop in list(_managers):
+        if loop.is_running():
+            asyncio.run_coroutine_threadsafe(shutdown(), loop).result(timeout)

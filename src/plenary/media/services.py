@@ -116,17 +116,17 @@ def set_heard(session_id: int, channel: str, user_ids: frozenset[int]) -> None:
 async def apply_heard(session_id: int, channel: str) -> None:
     """Mute every participant of the channel's room except those allowed."""
     allowed = heard(session_id, channel)
-    rooms = engine.manager()
-    try:
-        participants = await rooms.participants(session_id, channel)
-    except JanusError as exc:
-        if exc.code == 485:  # no such room: nobody joined yet, the joins apply the rule
-            return
-        raise
-    for participant in participants:
-        want_muted = _user_of(participant) not in allowed
-        if bool(participant.get("muted")) != want_muted:
-            await rooms.set_muted(session_id, channel, int(str(participant["id"])), want_muted)
+    async with engine.rooms_now() as rooms:
+        try:
+            participants = await rooms.participants(session_id, channel)
+        except JanusError as exc:
+            if exc.code == 485:  # no such room: nobody joined yet, the joins apply the rule
+                return
+            raise
+        for participant in participants:
+            want_muted = _user_of(participant) not in allowed
+            if bool(participant.get("muted")) != want_muted:
+                await rooms.set_muted(session_id, channel, int(str(participant["id"])), want_muted)
 
 
 def _user_of(participant: dict[str, Any]) -> int | None:

@@ -1,0 +1,89 @@
+// The listener page (and the room feed): choose a channel, hear it, and
+// optionally send a microphone to the floor. Uses PlenaryMedia (media.js).
+(function () {
+  "use strict";
+  const root = document.getElementById("media-page");
+  if (!root) return;
+  const msg = (name) => root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
+  const $ = (id) => document.getElementById(id);
+  const link = PlenaryMedia.sessionLink(root.dataset.session);
+  const mixer = {real: null, pending: [], track(mid, t) { this.real ? this.real.track(mid, t) : this.pending.push([mid, t]); }};
+  const listener = new PlenaryMedia.Listener(link, mixer);
+  const status = $("listen-status");
+  const chosen = () => document.querySelector("input[name=channel]:checked").value;
+  const underneath = () => $("underneath").checked;
+  window.plenaryMediaState = {listening: false, channel: null, error: null};
+  window.plenaryMediaEnergy = () => listener.energy();
+
+  function show(text) { status.textContent = text; }
+  function fail(e) { window.plenaryMediaState.error = e.message; show(e.message); }
+
+  $("listen-start").addEventListener("click", async () => {
+    if (!mixer.real) {
+      mixer.real = new PlenaryMedia.Mixer(root.dataset.limit === "1");
+      mixer.pending.forEach(([m, t]) => mixer.real.track(m, t));
+    }
+    await mixer.real.resume();
+    mixer.real.set(chosen(), underneath());
+    show(msg("connecting"));
+    try {
+      await listener.start(chosen(), underneath());
+      window.plenaryMediaState = {listening: true, channel: chosen(), error: null};
+      show(msg("listening"));
+      $("listen-start").hidden = true; $("listen-stop").hidden = false;
+    } catch (e) { fail(e); }
+  });
+  $("listen-stop").addEventListener("click", async () => {
+    await listener.stop();
+    window.plenaryMediaState.listening = false;
+    show(msg("stopped"));
+    $("listen-start").hidden = false; $("listen-stop").hidden = true;
+  });
+  async function rechoose() {
+    if (mixer.real) mixer.real.set(chosen(), underneath());
+    if (!window.plenaryMediaState.listening) return;
+    try {
+      await listener.choose(chosen(), underneath());
+      window.plenaryMediaState.channel = chosen();
+      show(msg("switched"));
+    } catch (e) { fail(e); }
+  }
+  document.querySelectorAll("input[name=channel]").forEach((r) => r.addEventListener("change", rechoose));
+  $("underneath").addEventListener("change", rechoose);
+  $("volume").addEventListener("input", (e) => mixer.real && mixer.real.volume(Number(e.target.value)));
+
+  // Speaking: device check, then a microphone leg to the floor (or a booth).
+  if (!$("speak-start")) return;
+  const speaker = new PlenaryMedia.Speaker(link, root.dataset.target);
+  const user = Number(root.dataset.user);
+  let stream = null;
+  async function microphone() {
+    if (stream) stream.getTracks().forEach((t) => t.stop());
+    stream = await PlenaryMedia.openMicrophone($("microphone").value);
+    PlenaryMedia.meter(stream, $("level"));
+    await PlenaryMedia.listMicrophones($("microphone"));
+    return stream;
+  }
+  $("mic-check").addEventListener("click", () => microphone().catch(fail));
+  $("microphone").addEventListener("change", () => microphone().catch(fail));
+  $("test-tone").addEventListener("click", () => PlenaryMedia.testTone());
+  $("speak-start").addEventListener("click", async () => {
+    try {
+      await speaker.start(stream || await microphone());
+      $("speak-start").hidden = true; $("speak-stop").hidden = false;
+      $("on-air").textContent = msg("connected");
+    } catch (e) { fail(e); }
+  });
+  $("speak-stop").addEventListener("click", async () => {
+    await speaker.stop();
+    $("speak-start").hidden = false; $("speak-stop").hidden = true;
+    $("on-air").textContent = msg("offAir");
+  });
+  link.on("media.heard", (e) => {
+    if (e.channel !== root.dataset.target) return;
+    const live = e.user_ids.includes(user);
+    const on = document.getElementById("on-air");
+    on.textContent = live ? msg("onAir") : msg("offAir");
+    on.className = live ? "badge badge-error" : "badge";
+  });
+})();

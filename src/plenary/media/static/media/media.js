@@ -1,0 +1,232 @@
+// Plenary media: WebRTC audio over the Plenary session socket.
+// Plain RTCPeerConnection (no janus.js): the browser sends its SDP to Plenary,
+// which checks the user's rights and talks to Janus; it never sees Janus.
+// ICE is not trickled: offers and answers are sent once gathering is complete.
+(function () {
+  "use strict";
+
+  function wsUrl(path) {
+    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
+  }
+
+  // One socket per tab, with request/reply matched on the command id.
+  class Link {
+    constructor(path) {
+      this.path = path;
+      this.handlers = {};
+      this.pending = {};
+      this.seq = 0;
+      this.connect();
+    }
+    connect() {
+      this.ready = new Promise((resolve) => {
+        this.ws = new WebSocket(wsUrl(this.path));
+        this.ws.onopen = () => resolve();
+        this.ws.onmessage = (e) => this.receive(JSON.parse(e.data));
+        this.ws.onclose = () => {
+          Object.values(this.pending).forEach((p) => p.reject(new Error("closed")));
+          this.pending = {};
+          this.emit("closed", {});
+          setTimeout(() => { this.connect(); this.ready.then(() => this.emit("reconnected", {})); }, 2000);
+        };
+      });
+    }
+    receive(msg) {
+      const waiting = msg.ref && this.pending[msg.ref];
+      if (waiting) {
+        delete this.pending[msg.ref];
+        if (msg.type === "error") waiting.reject(Object.assign(new Error(msg.message), {code: msg.code}));
+        else waiting.resolve(msg);
+      }
+      this.emit(msg.type, msg);
+    }
+    on(type, fn) { (this.handlers[type] = this.handlers[type] || []).push(fn); }
+    emit(type, msg) { (this.handlers[type] || []).forEach((fn) => fn(msg)); }
+    async request(body) {
+      await this.ready;
+      const id = "m" + (++this.seq);
+      return new Promise((resolve, reject) => {
+        this.pending[id] = {resolve, reject};
+        this.ws.send(JSON.stringify(Object.assign({v: 1, id}, body)));
+      });
+    }
+  }
+
+  function gathered(pc) {
+    if (pc.iceGatheringState === "complete") return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => { if (pc.iceGatheringState === "complete") resolve(); };
+      pc.addEventListener("icegatheringstatechange", done);
+      setTimeout(resolve, 3000); // send what we have on slow networks
+    });
+  }
+
+  async function ticket(link) {
+    const reply = await link.request({type: "media.nonce"});
+    return {nonce: reply.nonce, iceServers: reply.ice_servers || []};
+  }
+
+  // Hears the session: one connection carrying every channel; the server
+  // sends only the chosen one (and the floor underneath, if asked).
+  class Listener {
+    constructor(link, output) {
+      this.link = link;
+      this.output = output;       // {track(mid, MediaStreamTrack)}
+      this.channel = "floor";
+      this.underneath = false;
+      link.on("media.reset", () => this.restart());
+      link.on("reconnected", () => { if (this.pc) this.restart(); });
+    }
+    async start(channel, underneath) {
+      this.channel = channel; this.underneath = !!underneath;
+      this.stopPeer();
+      const first = await ticket(this.link);
+      const pc = new RTCPeerConnection({iceServers: first.iceServers});
+      this.pc = pc;
+      pc.ontrack = (e) => this.output.track(e.transceiver.mid, e.track);
+      const offer = await this.link.request({type: "media.listen", nonce: first.nonce,
+        channel: this.channel, underneath: this.underneath});
+      await pc.setRemoteDescription({type: "offer", sdp: offer.sdp});
+      await pc.setLocalDescription(await pc.createAnswer());
+      await gathered(pc);
+      const second = await ticket(this.link);
+      await this.link.request({type: "media.answer", nonce: second.nonce, sdp: pc.localDescription.sdp});
+    }
+    async choose(channel, underneath) {
+      const reply = await this.link.request({type: "media.channel", channel, underneath: !!underneath});
+      this.channel = reply.channel; this.underneath = reply.underneath;
+      return reply;
+    }
+    async restart() {
+      try { await this.start(this.channel, this.underneath); } catch (e) {
+        setTimeout(() => this.restart(), 2000);
+      }
+    }
+    stopPeer() { if (this.pc) { this.pc.close(); this.pc = null; } }
+    // Audio energy received so far per channel (diagnostics, and how tests listen).
+    async energy() {
+      const out = {};
+      if (!this.pc) return out;
+      const mids = {};
+      this.pc.getTransceivers().forEach((t) => { if (t.receiver.track) mids[t.receiver.track.id] = t.mid; });
+      (await this.pc.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "audio") out[s.mid || mids[s.trackIdentifier]] = s.totalAudioEnergy || 0;
+      });
+      return out;
+    }
+    async stop() {
+      this.stopPeer();
+      try { await this.link.request({type: "media.hangup"}); } catch (e) { /* already gone */ }
+    }
+  }
+
+  // Sends a microphone to the floor or a booth. The server decides whether it is heard.
+  class Speaker {
+    constructor(link, target) {
+      this.link = link;
+      this.target = target;
+      link.on("media.reset", () => { if (this.stream) this.start(this.stream); });
+    }
+    async start(stream) {
+      this.stream = stream;
+      if (this.pc) this.pc.close();
+      const first = await ticket(this.link);
+      const pc = new RTCPeerConnection({iceServers: first.iceServers});
+      this.pc = pc;
+      stream.getAudioTracks().forEach((t) => pc.addTransceiver(t, {direction: "sendonly", streams: [stream]}));
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      const reply = await this.link.request({type: "media.speak", nonce: first.nonce,
+        target: this.target, sdp: pc.localDescription.sdp});
+      await pc.setRemoteDescription({type: "answer", sdp: reply.sdp});
+    }
+    async stop() {
+      if (this.pc) { this.pc.close(); this.pc = null; }
+      try { await this.link.request({type: "media.hangup", target: this.target}); } catch (e) { /* gone */ }
+    }
+  }
+
+  // Plays each channel's track in its own <audio> element, at the volume the
+  // listener's choice gives it. With ``limit``, the audio goes through a
+  // WebAudio limiter (a hard compressor) instead, protecting interpreters'
+  // hearing from sudden loud sound.
+  class Mixer {
+    constructor(limit) {
+      this.limit = limit;
+      this.elements = {};
+      this.gains = {};
+      this.master = 1;
+      if (limit) {
+        this.ctx = new AudioContext();
+        const limiter = this.ctx.createDynamicsCompressor();
+        limiter.threshold.value = -12; limiter.knee.value = 0; limiter.ratio.value = 20;
+        limiter.attack.value = 0.002; limiter.release.value = 0.1;
+        limiter.connect(this.ctx.destination);
+        this.limiter = limiter;
+      }
+    }
+    track(mid, track) {
+      const stream = new MediaStream([track]);
+      const element = new Audio();
+      element.srcObject = stream;
+      if (this.limit) {
+        element.muted = true; // Chromium pulls remote audio into WebAudio only while an element plays it
+        const gain = this.ctx.createGain();
+        this.ctx.createMediaStreamSource(stream).connect(gain);
+        gain.connect(this.limiter);
+        this.gains[mid] = gain;
+      }
+      element.play().catch(() => {});
+      this.elements[mid] = element;
+      this.apply();
+    }
+    set(channel, underneath, underneathLevel) {
+      this.channel = channel; this.underneath = underneath; this.level = underneathLevel || 0.25;
+      this.apply();
+    }
+    apply() {
+      Object.keys(this.elements).forEach((mid) => {
+        const share = mid === this.channel ? 1 : (this.underneath && mid === "floor" ? this.level : 0);
+        if (this.gains[mid]) this.gains[mid].gain.value = share * this.master;
+        else this.elements[mid].volume = share * this.master;
+      });
+    }
+    volume(v) { this.master = v; this.apply(); }
+    resume() { return this.ctx ? this.ctx.resume() : Promise.resolve(); }
+  }
+
+  // Device check: pick a microphone, see its level, hear a test tone.
+  async function openMicrophone(deviceId) {
+    return navigator.mediaDevices.getUserMedia({audio: deviceId ? {deviceId: {exact: deviceId}} : true});
+  }
+  async function listMicrophones(select) {
+    const devices = await navigator.mediaDevices.enumerateDevices();
+    select.replaceChildren(...devices.filter((d) => d.kind === "audioinput").map((d, i) => {
+      const o = document.createElement("option"); o.value = d.deviceId; o.textContent = d.label || ("#" + (i + 1)); return o;
+    }));
+  }
+  function meter(stream, progress) {
+    const ctx = new AudioContext();
+    const analyser = ctx.createAnalyser(); analyser.fftSize = 1024;
+    ctx.createMediaStreamSource(stream).connect(analyser);
+    const data = new Float32Array(analyser.fftSize);
+    const tick = () => {
+      analyser.getFloatTimeDomainData(data);
+      let sum = 0; for (const x of data) sum += x * x;
+      progress.value = Math.min(100, Math.round(Math.sqrt(sum / data.length) * 300));
+      if (stream.active) requestAnimationFrame(tick); else ctx.close();
+    };
+    tick();
+  }
+  function testTone() {
+    const ctx = new AudioContext();
+    const osc = ctx.createOscillator(); const gain = ctx.createGain();
+    osc.frequency.value = 440; gain.gain.value = 0.2;
+    osc.connect(gain); gain.connect(ctx.destination);
+    osc.start(); osc.stop(ctx.currentTime + 1); osc.onended = () => ctx.close();
+  }
+
+  function sessionLink(sessionId) { return new Link("/ws/sessions/" + sessionId + "/"); }
+
+  window.PlenaryMedia = {Link, sessionLink, Listener, Speaker, Mixer, openMicrophone, listMicrophones, meter, testTone};
+})();
