@@ -22,6 +22,7 @@ from plenary.meetings import rules
 from plenary.meetings.models import (
     REMOTE_RIGHT_ORDER,
     Meeting,
+    Participation,
     Registration,
     RemoteRight,
     Room,
@@ -162,6 +163,18 @@ def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Mee
     if data.site != meeting.site:
         check_can_organise_at(actor, data.site)
     values = _validated(data, meeting)
+    booths = set(
+        meeting.participations.filter(role=Participation.Role.INTERPRETER)
+        .exclude(language__in=values["languages"])
+        .values_list("language", flat=True)
+    )
+    if booths:
+        raise Refusal(
+            _("Interpreters work into %(languages)s: keep these languages or remove them first.")
+            % {"languages": ", ".join(sorted(booths))},
+            code="interpreters_conflict",
+            field="languages",
+        )
     proposed = Meeting(**{**values, "pk": meeting.pk})
     for session in meeting.sessions.select_related("room"):
         try:

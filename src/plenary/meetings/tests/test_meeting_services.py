@@ -18,6 +18,7 @@ from plenary.meetings.services.meetings import (
 )
 from plenary.meetings.tests.factories import (
     MeetingFactory,
+    ParticipationFactory,
     RegionalOfficeFactory,
     RegistrationFactory,
     SessionFactory,
@@ -127,6 +128,16 @@ def test_updating_a_meeting_keeps_its_sessions_inside_the_dates(db_state) -> Non
     )
     with pytest.raises(Refusal, match="would no longer fit"):
         check_update_meeting(meeting.organiser, meeting, later)
+    assert db_state() == before
+
+
+def test_a_language_an_interpreter_works_into_cannot_be_dropped(db_state) -> None:
+    meeting = MeetingFactory.create(code="T-SG17-2027-03", languages=["en", "fr"])
+    ParticipationFactory.create(meeting=meeting, role="interpreter", language="fr")
+    before = db_state()
+    with pytest.raises(Refusal, match="Interpreters work into fr") as refused:
+        check_update_meeting(meeting.organiser, meeting, data(languages=["en"]))
+    assert refused.value.field == "languages"
     assert db_state() == before
 
 
