@@ -15,6 +15,7 @@ class DocumentForm(forms.Form):
     agenda_items = forms.TypedMultipleChoiceField(
         label=_("Agenda items"), coerce=int, widget=forms.CheckboxSelectMultiple
     )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, conference: Conference, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

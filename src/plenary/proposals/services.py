@@ -170,6 +170,36 @@ def do_create_document(
     return document
 
 
+@transaction.atomic
+def do_update_document(
+    user: User,
+    document: ProposalDocument,
+    *,
+    version: int,
+    title: str,
+    original_language: str,
+    agenda_item_ids: list[int],
+) -> ProposalDocument:
+    """Change a draft's title, language or agenda items if ``version`` is still current."""
+    check_document_editable(user, document)
+    if not title.strip():
+        raise Refusal(_("Give the document a title."), field="title")
+    _check_language(original_language)
+    items = _agenda_items(document.conference, agenda_item_ids)
+    updated = ProposalDocument.objects.filter(pk=document.pk, version=version).update(
+        title=title.strip()[:300], original_language=original_language, version=version + 1
+    )
+    if not updated:
+        raise Refusal(
+            _("Someone else changed this document since you opened it. Reload it and try again."),
+            code="conflict",
+        )
+    document.refresh_from_db()
+    document.agenda_items.set(items)
+    audit.record(user, "pms.document.updated", document, version=document.version)
+    return document
+
+
 # --- proposals ---------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ app_name = "proposals"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.conference_list, name="conferences"),
     path("documents/<int:pk>/", views.document_detail, name="document"),
+    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
     path("documents/<int:pk>/proposals/new/", views.proposal_create, name="proposal_create"),
     path("documents/<int:pk>/export.<str:fmt>", views.document_export, name="document_export"),
     path(

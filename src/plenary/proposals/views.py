@@ -131,6 +131,50 @@ def document_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "proposals/document_form.html", {"conference": conference, "form": form})
 
 
+@login_required
+def document_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document(request, pk)
+    if not _editable(request, document):
+        return redirect("proposals:document", pk=document.pk)
+    initial = {
+        "title": document.title,
+        "original_language": document.original_language,
+        "agenda_items": list(document.agenda_items.values_list("pk", flat=True)),
+        "version": document.version,
+    }
+    form = DocumentForm(document.conference, request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.do_update_document(
+                _actor(request),
+                document,
+                version=form.cleaned_data["version"] or 0,
+                title=form.cleaned_data["title"],
+                original_language=form.cleaned_data["original_language"],
+                agenda_item_ids=form.cleaned_data["agenda_items"],
+            )
+        except Refusal as refusal:
+            form.add_error(None, str(refusal.message))
+        else:
+            messages.success(request, _("Document saved."))
+            return redirect("proposals:document", pk=document.pk)
+    return render(
+        request,
+        "proposals/document_form.html",
+        {"conference": document.conference, "form": form, "document": document},
+    )
+
+
+def _editable(request: HttpRequest, document: ProposalDocument) -> bool:
+    """Drafting forms are only for the originator's drafters while the document is a draft."""
+    try:
+        services.check_document_editable(_actor(request), document)
+    except Refusal as refusal:
+        messages.error(request, str(refusal.message))
+        return False
+    return True
+
+
 def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
     user = request.user
@@ -190,6 +234,8 @@ def _proposal_input(
 @login_required
 def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
     document = _document(request, pk)
+    if not _editable(request, document):
+        return redirect("proposals:document", pk=document.pk)
     initial = {"action": request.GET.get("action", "MOD")}
     form = ProposalForm(document, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -213,6 +259,8 @@ def proposal_create(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     proposal = _proposal(request, pk)
     document = proposal.document
+    if not _editable(request, document):
+        return redirect("proposals:proposal", pk=proposal.pk)
     language = document.original_language
     initial = {
         "action": proposal.action,

@@ -246,3 +246,26 @@ def test_translator_saves_a_translation(conference: Conference, drafter: User, s
     proposal.refresh_from_db()
     assert proposal.texts["fr"] == "Texte révisé." and proposal.reasons["fr"] == "Motifs."
     assert document.translations.get(language="fr").status == "revised"
+
+
+def test_drafting_forms_are_closed_to_others_and_after_submission(
+    conference: Conference, drafter: User, other_drafter: User, staff: User
+) -> None:
+    document, proposal = draft_with_mod(drafter, conference)
+    services.do_invite_co_signatory(drafter, document, "D")
+    cosigner = _client(other_drafter)
+    response = cosigner.get(f"/pms/proposals/{proposal.pk}/edit/")
+    assert response.status_code == 302 and response["Location"] == f"/pms/proposals/{proposal.pk}/"
+    assert cosigner.get(f"/pms/documents/{document.pk}/edit/").status_code == 302
+
+
+def test_document_edit_detects_a_stale_version(conference: Conference, drafter: User) -> None:
+    document, _ = draft_with_mod(drafter, conference)
+    item = conference.agenda_items.get(number="1.1")
+    form = {"title": "Renamed", "original_language": "en", "agenda_items": [item.pk], "version": 1}
+    client = _client(drafter)
+    assert client.post(f"/pms/documents/{document.pk}/edit/", form).status_code == 302
+    page = client.post(f"/pms/documents/{document.pk}/edit/", form | {"title": "Again"})
+    assert "Someone else changed this document" in page.content.decode()
+    document.refresh_from_db()
+    assert document.title == "Renamed" and list(document.agenda_items.all()) == [item]
