@@ -67,6 +67,17 @@ def handle_cough(ctx: Context, cmd: CoughCommand) -> None:
     ctx.reply(event("booth.state", language=cmd.language, ref=cmd.id, **state))
 
 
+class FloorLanguageCommand(Command):
+    type: Literal["booth.floor_language"]
+    language: Language
+
+
+@command("booth.floor_language", FloorLanguageCommand)
+def handle_floor_language(ctx: Context, cmd: FloorLanguageCommand) -> None:
+    language = services.do_set_floor_language(ctx.user, _session(ctx), cmd.language)
+    ctx.reply(event("booth.floor_language", language=language, ref=cmd.id))
+
+
 @command("booth.chat", ChatCommand)
 def handle_chat(ctx: Context, cmd: ChatCommand) -> None:
     services.do_chat(ctx.user, _session(ctx), cmd.language, cmd.text)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core import audit
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.events import event, publish_to_session, publish_to_user
 from plenary.media import services as media
 from plenary.meetings.models import Participation, Session
@@ -127,6 +128,28 @@ def do_cough(user: Any, session: Session, language: str, down: bool) -> BoothSta
     if state["on_air"] != user.pk:
         raise Refusal(_("You are not on air."), "not_on_air")
     return _store(session, language, {**state, "cough": down})
+
+
+def _floor_language_key(session_id: int) -> str:
+    return f"interpretation:floor-language:{session_id}"
+
+
+def floor_language(session: Session) -> str:
+    """The language the floor speaks now (the meeting's working language until told)."""
+    return str(cache.get(_floor_language_key(session.pk)) or session.meeting.working_language)
+
+
+def do_set_floor_language(user: Any, session: Session, language: str) -> str:
+    """An interpreter tells every booth which language the floor speaks (for automatic relay)."""
+    if not Participation.objects.filter(
+        meeting_id=session.meeting_id, user=user, role=Participation.Role.INTERPRETER
+    ).exists():
+        raise PermissionRefusal(_("Only interpreters set the floor language."), "not_in_booth")
+    if language not in UN_LANGUAGES:
+        raise Refusal(_("Unknown language."), "unknown_language")
+    cache.set(_floor_language_key(session.pk), language, STATE_TTL_SECONDS)
+    publish_to_session(session.pk, event("booth.floor_language", language=language))
+    return language
 
 
 def do_chat(user: Any, session: Session, language: str, text: str) -> None:
