@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import importlib
 
+from django.utils.translation import gettext as _
+
+from plenary.core.errors import Refusal
+
 
 def translate(texts: list[str], source: str, target: str) -> list[str] | None:
     """Machine translations of ``texts``, or ``None`` when no model is installed."""
@@ -20,4 +24,8 @@ def translate(texts: list[str], source: str, target: str) -> list[str] | None:
         result: list[str] = engine.translate_texts(texts, source, target)
     except engine.ModelMissing:
         return None
+    except RuntimeError as error:  # the engine's EngineError: a model failed to load or run
+        raise Refusal(
+            _("Machine translation failed: %(error)s") % {"error": error}, code="mt_failed"
+        ) from None
     return result
