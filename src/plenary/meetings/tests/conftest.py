@@ -25,9 +25,3 @@ def _snapshot() -> dict[str, Any]:
 def db_state() -> Callable[[], dict[str, Any]]:
     """Call it before and after a refused action: the two results must be equal."""
     return _snapshot
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings: Any) -> None:
-    """Factories set passwords; the default hasher costs about a second each on CI."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

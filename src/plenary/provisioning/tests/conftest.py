@@ -24,12 +24,6 @@ from plenary.provisioning.models import CalendarFeed, JoinLink, ServiceRequest
 from plenary.provisioning.tests.factories import ConferenceStaffFactory
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Any) -> None:
-    """Factories set passwords; the production hasher would dominate these tests' time."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def organiser() -> User:
     return OrganiserFactory.create(preferred_language="es")
