@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.errors import Refusal
 from plenary.proposals.importer import EditionData, InstrumentData, ProvisionData, edition_data
-from plenary.proposals.models import Edition
+from plenary.proposals.models import Action, Edition, ProposalDocument
 
 NS = "http://docs.oasis-open.org/legaldocml/ns/akn/3.0"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -51,6 +51,56 @@ def export_edition(edition: Edition) -> bytes:
     body = SubElement(act, _q("body"))
     for provision in data.provisions:
         _export_provision(body, provision)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode()
+
+
+# How each proposal action reads as an Akoma Ntoso textual modification.
+MOD_TYPES = {
+    Action.ADD: "insertion",
+    Action.MOD: "substitution",
+    Action.EDITORIAL: "substitution",
+    Action.SUP: "repeal",
+}
+
+
+def export_document(document: ProposalDocument) -> bytes:
+    """A proposal document as an Akoma Ntoso ``amendment``: one ``mod`` per proposal,
+    described by ``activeModifications`` (NOC proposals carry no modification)."""
+    reference = f"{document.conference.code}/{document.number or 'draft-' + str(document.pk)}"
+    root = Element(_q("akomaNtoso"))
+    amendment = SubElement(root, _q("amendment"), name="proposal")
+    meta = SubElement(amendment, _q("meta"))
+    identification = SubElement(meta, _q("identification"), source="#plenary")
+    work = SubElement(identification, _q("FRBRWork"))
+    SubElement(work, _q("FRBRthis"), value=f"/akn/int/amendment/{reference}/main")
+    SubElement(work, _q("FRBRalias"), value=document.reference, name="reference")
+    SubElement(work, _q("FRBRauthor"), href=f"#{document.entity.code}")
+    expression = SubElement(identification, _q("FRBRExpression"))
+    SubElement(expression, _q("FRBRlanguage"), language=document.original_language)
+    modifications = SubElement(
+        SubElement(meta, _q("analysis"), source="#plenary"), _q("activeModifications")
+    )
+    body = SubElement(amendment, _q("amendmentBody"))
+    proposals = document.proposals.select_related(
+        "provision", "edition__instrument", "document__entity"
+    )
+    for proposal in proposals:
+        eid = f"prop_{proposal.seq}"
+        mod = SubElement(body, _q("mod"), eId=eid)
+        SubElement(mod, _q("num")).text = proposal.identifier
+        SubElement(mod, _q("span"), {"class": "action"}).text = proposal.action
+        for code, text in proposal.texts.items():
+            SubElement(mod, _q("quotedText"), {XML_LANG: code, "eId": f"{eid}_{code}"}).text = text
+        for code, text in proposal.reasons.items():
+            SubElement(mod, _q("p"), {XML_LANG: code, "class": "reasons"}).text = text
+        kind = MOD_TYPES.get(Action(proposal.action))
+        if kind is None:
+            continue
+        edition = proposal.edition
+        textual = SubElement(modifications, _q("textualMod"), type=kind, eId=f"{eid}_mod")
+        SubElement(textual, _q("source"), href=f"#{eid}")
+        act = f"/akn/int/act/{edition.instrument.code}/{edition.label}"
+        SubElement(textual, _q("destination"), href=f"{act}/~{EID_PREFIX}{proposal.target_pid}")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode()
 
 

@@ -506,6 +506,8 @@ def document_export(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
             exports.document_docx(document, language),
             content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         )
+    elif fmt == "xml":
+        response = HttpResponse(akn.export_document(document), content_type="application/akn+xml")
     elif fmt == "pdf":
         response = HttpResponse(
             exports.document_pdf(document, language), content_type="application/pdf"

@@ -5,6 +5,7 @@ import zipfile
 from typing import Any
 
 import pytest
+from defusedxml import ElementTree
 from django.core.management import CommandError, call_command
 
 from plenary.accounts.models import User
@@ -115,3 +116,25 @@ def test_csv_export_neutralises_formulas(conference: Conference, drafter: User) 
     document, _ = draft_with_mod(drafter, conference, text="=HYPERLINK(1) applies.")
     rows = list(csv.reader(io.StringIO(exports.proposals_csv(document.proposals.all(), "en"))))
     assert rows[1][7] == "'=HYPERLINK(1) applies."
+
+
+def test_proposal_document_exports_as_an_akoma_ntoso_amendment(
+    conference: Conference, drafter: User
+) -> None:
+    document, _ = draft_with_mod(drafter, conference)
+    services.do_add_proposal(
+        drafter,
+        document,
+        services.ProposalInput(action="NOC", edition_id=rr(conference).pk, pid="5.1"),
+    )
+    root = ElementTree.fromstring(akn.export_document(document))
+    ns = {"a": akn.NS}
+    assert [n.text for n in root.findall(".//a:mod/a:num", ns)] == [
+        f"F/D{document.pk}/1",
+        f"F/D{document.pk}/2",
+    ]
+    (textual,) = root.findall(".//a:textualMod", ns)  # NOC changes nothing
+    assert textual.get("type") == "substitution"
+    destination = textual.find("a:destination", ns)
+    assert destination is not None
+    assert destination.get("href") == "/akn/int/act/RR/2024/~p_5.338A"
