@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.db import connection
 from django.test import Client
 from playwright.sync_api import expect
+from websockets.sync.client import connect
 
 from plenary.floor.tests.factories import cast
 
@@ -56,3 +65,72 @@ def test_the_chair_gives_the_floor_to_a_remote_delegate(
     expect(chair.locator("[data-speaker]")).to_contain_text(name)
     expect(chair.locator("[data-announce]")).to_have_text(f"{name} has the floor.")
     expect(chair.locator("[data-queue] li")).to_have_count(0)
+
+
+@pytest.fixture
+def second_server(live_url: str) -> Iterator[str]:
+    """Another server process on the same database and the same Redis channel layer."""
+    if not os.environ.get("REDIS_URL"):
+        pytest.skip("needs REDIS_URL: two processes share events only through Redis")
+    database = connection.settings_dict
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        pytest.skip("needs DATABASE_URL on PostgreSQL, shared by both server processes")
+    url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT']}/{database['NAME']}"
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "PLENARY_SECRET_KEY": django_settings.SECRET_KEY,
+    }
+    command = [sys.executable, "-m", "uvicorn", "plenary.config.asgi:application"]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [*command, "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError("the second server did not start")
+            time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def socket_for(base_url: str, session_id: int, user: Any) -> Any:
+    client = Client()
+    client.force_login(user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    return connect(
+        f"{base_url.replace('http', 'ws', 1)}/ws/sessions/{session_id}/",
+        additional_headers={
+            "Cookie": f"{django_settings.SESSION_COOKIE_NAME}={cookie}",
+            "Origin": base_url,
+        },
+    )
+
+
+def test_an_event_from_one_server_reaches_a_client_of_another(
+    live_url: str, second_server: str, settings: Any
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    c = cast()
+    with (
+        socket_for(live_url, c.session.pk, c.chair) as chair,
+        socket_for(second_server, c.session.pk, c.delegate) as delegate,
+    ):
+        assert json.loads(chair.recv(timeout=10))["type"] == "snapshot"
+        assert json.loads(delegate.recv(timeout=10))["type"] == "snapshot"
+        chair.send(json.dumps({"v": 1, "type": "session.open", "version": 0}))
+        opened = json.loads(delegate.recv(timeout=10))
+        assert (opened["type"], opened["version"]) == ("session.opened", 1)

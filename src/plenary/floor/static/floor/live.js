@@ -1,5 +1,5 @@
 /* The live session client: one WebSocket per tab, snapshot + events, reconnect
-   with backoff and resync. `apply` mirrors plenary/floor/state.py exactly.
+   with backoff and resync (socket.js). `apply` mirrors plenary/floor/state.py.
    Plain JavaScript, standard APIs only. */
 (function () {
   "use strict";
@@ -13,9 +13,6 @@
 
   var PRIORITY = { point_of_order: 0, right_of_reply: 1, speak: 2, contribution: 2 };
   var client = { version: -1, state: null, you: null, presence: new Map(), offset: 0 };
-  var socket = null;
-  var attempt = 0;
-  var seq = 0;
 
   function fmt(text, values) {
     return text.replace(/%\((\w+)\)s/g, function (_m, key) { return values[key]; });
@@ -59,38 +56,15 @@
   }
 
   /* --- Socket ------------------------------------------------------------------ */
-  function deviceClass() {
-    if (/iPad|Tablet/i.test(navigator.userAgent)) return "tablet";
-    if (/Mobi|iPhone|Android/i.test(navigator.userAgent)) return "phone";
-    return "desktop";
-  }
-
-  function send(type, fields) {
-    if (!socket || socket.readyState !== WebSocket.OPEN) return;
-    var message = Object.assign({ v: 1, type: type, id: "c" + (++seq) }, fields || {});
-    socket.send(JSON.stringify(message));
-  }
+  var KINDS = ["session.opened", "session.suspended", "session.closed", "chair.assigned",
+    "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
+    "floor.muted", "floor.unmuted", "floor.limit_set"];
+  var live = window.PlenaryLive.open(sessionId);
+  var send = live.send;
 
   function versioned(type, fields) {
     send(type, Object.assign({ version: client.version }, fields || {}));
   }
-
-  function connect() {
-    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-    socket = new WebSocket(scheme + location.host + "/ws/sessions/" + sessionId + "/?device=" + deviceClass());
-    socket.addEventListener("open", function () { attempt = 0; setConnection(T.connected); });
-    socket.addEventListener("message", function (e) { receive(JSON.parse(e.data)); });
-    socket.addEventListener("close", function (e) {
-      setConnection(T.reconnecting);
-      if (e.code === 4404) return;  // the session does not exist (any more)
-      // Exponential backoff with jitter, at most 30 s, so a restarted server
-      // is not flooded by every tab at once.
-      var delay = Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
-      setTimeout(connect, delay);
-    });
-  }
-
-  setInterval(function () { send("ping"); }, 45000);
 
   function receive(m) {
     if (m.type === "snapshot") {
@@ -110,7 +84,7 @@
     } else if (m.type === "presence.left") {
       client.presence.delete(m.connection);
       renderPresence();
-    } else if (typeof m.version === "number" && client.state) {
+    } else if (KINDS.indexOf(m.type) !== -1 && client.state) {
       if (m.version <= client.version) return;  // already in the snapshot
       var next = m.version === client.version + 1 ? apply(client.state, m.type, m.data) : null;
       if (next === null) { send("resync"); return; }  // missed something: start again
@@ -317,5 +291,6 @@
     send("floor.add", { user_id: Number(addForm.elements.user_id.value), kind: addForm.elements.kind.value });
   });
 
-  connect();
+  live.onStatus(function (connected) { setConnection(connected ? T.connected : T.reconnecting); });
+  live.on(receive);
 })();
