@@ -173,7 +173,7 @@ def _study_group(people: dict[str, User]) -> None:
         participation_services.check_assign_role(
             organiser, meeting, people[username], role, language=language
         )
-    provisioning_services.request_services(
+    provisioning_services.check_request_services(
         organiser,
         meeting,
         [
@@ -183,7 +183,7 @@ def _study_group(people: dict[str, User]) -> None:
         ],
     )
     interpretation = meeting.service_requests.get(service=Service.INTERPRETATION)
-    provisioning_services.decide(
+    provisioning_services.check_decide(
         people["conference"],
         interpretation,
         approve=True,
@@ -236,7 +236,7 @@ def _regional_forum(people: dict[str, User]) -> None:
         Participation.Role.CHAIR,
         attendance=AttendanceMode.REMOTE,
     )
-    provisioning_services.request_services(
+    provisioning_services.check_request_services(
         organiser,
         meeting,
         [
@@ -291,7 +291,7 @@ def _council(people: dict[str, User]) -> None:
         ),
     )
     meeting_services.check_publish_meeting(secretariat, meeting)
-    provisioning_services.request_services(
+    provisioning_services.check_request_services(
         secretariat,
         meeting,
         [

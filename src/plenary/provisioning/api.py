@@ -121,7 +121,7 @@ def create_request(request: HttpRequest, payload: RequestIn) -> Reply[RequestOut
         note=payload.note,
     )
     user = _staff_user(request)
-    (created,) = services.request_services(user, _meeting(payload.meeting), [spec])
+    (created,) = services.check_request_services(user, _meeting(payload.meeting), [spec])
     created.refresh_from_db()
     return Reply(201, RequestOut.of(created))
 
@@ -142,7 +142,7 @@ def meeting_requests(request: HttpRequest, code: str) -> list[RequestOut]:
 @router.post("/requests/{request_id}/decision", response=RequestOut)
 def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> RequestOut:
     """Approve (and so provision) or reject a pending request; rejecting needs a note."""
-    decided = services.decide(
+    decided = services.check_decide(
         _staff_user(request),
         _service_request(request_id),
         approve=payload.approve,
@@ -153,7 +153,7 @@ def decide(request: HttpRequest, request_id: int, payload: DecisionIn) -> Reques
 
 @router.post("/requests/{request_id}/cancel", response=RequestOut)
 def cancel(request: HttpRequest, request_id: int) -> RequestOut:
-    return RequestOut.of(services.cancel(_staff_user(request), _service_request(request_id)))
+    return RequestOut.of(services.check_cancel(_staff_user(request), _service_request(request_id)))
 
 
 @router.get("/join-links", response=list[JoinLinkOut])
@@ -180,7 +180,7 @@ def revoke_link(request: HttpRequest, link_id: int) -> Reply[None]:
         raise NotFoundRefusal(_("There is no such join link."))
     user = _user(request)
     # Revoking someone else's link is a staff action.
-    services.revoke_link(user if link.user_id == user.pk else _staff_user(request), link)
+    services.check_revoke_link(user if link.user_id == user.pk else _staff_user(request), link)
     return Reply(204, None)
 
 
@@ -194,5 +194,5 @@ def calendar_feed(request: HttpRequest) -> FeedOut:
 @router.post("/calendar-feed/reset", response=FeedOut)
 def reset_calendar_feed(request: HttpRequest) -> FeedOut:
     """Replace the caller's calendar address; the old one stops working."""
-    feed = services.reset_calendar_feed(_user(request))
+    feed = services.do_reset_calendar_feed(_user(request))
     return FeedOut(url=links.feed_url(feed.token), created_at=feed.created_at)

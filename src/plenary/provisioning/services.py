@@ -1,10 +1,11 @@
 """Request, decide, provision and cancel services; join links and calendar feeds.
 
-``check_*`` functions authorise and validate without writing; ``do_*``
-functions write inside ``transaction.atomic()``, record an audit entry for
-every status change and queue the emails (sent after commit). Views and the
-API call the unprefixed entry points (``request_services``, ``decide``, ...),
-which run both.
+``check_*`` functions authorise and validate, then call the matching
+``do_*`` function, which writes inside ``transaction.atomic()``, records an
+audit entry for every status change and queues the emails (sent after
+commit). Views and the API call ``check_*``. The read-or-create helpers
+(``join_link_for``, ``calendar_feed_for``, ...) need no check: they only ever
+act for the person asking.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ class ServiceSpec:
 # --- Requests ---------------------------------------------------------------
 
 
-def check_request(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceSpec:
+def _checked_spec(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceSpec:
     """Refuse a request the policy or the meeting does not allow; return it normalised."""
     if not policy.may_manage(user, meeting):
         raise PermissionRefusal(_("You may not request services for this meeting."))
@@ -138,16 +139,24 @@ def _check_interpretation_languages(meeting: Meeting, codes: Sequence[str]) -> l
     return languages
 
 
-def request_services(
+def check_request_services(
     user: User, meeting: Meeting, specs: Sequence[ServiceSpec]
 ) -> list[ServiceRequest]:
     """Check every requested service, then store them all or none."""
     if not specs:
         raise Refusal(_("Choose at least one service."), code="no_service", field="service")
-    checked = [check_request(user, meeting, spec) for spec in specs]
+    return do_request_services(
+        user, meeting, [_checked_spec(user, meeting, spec) for spec in specs]
+    )
+
+
+def do_request_services(
+    user: User, meeting: Meeting, specs: Sequence[ServiceSpec]
+) -> list[ServiceRequest]:
+    """Store checked requests, all or none (see :func:`do_request`)."""
     try:
         with transaction.atomic():
-            return [do_request(user, meeting, spec) for spec in checked]
+            return [do_request(user, meeting, spec) for spec in specs]
     except IntegrityError as error:  # a concurrent request for the same service won
         raise Refusal(
             _("One of these services has just been requested by someone else."),
@@ -178,7 +187,7 @@ def do_request(user: User, meeting: Meeting, spec: ServiceSpec) -> ServiceReques
 # --- Decisions ---------------------------------------------------------------
 
 
-def check_decide(user: User, request: ServiceRequest, *, approve: bool, note: str) -> None:
+def _check_decision(user: User, request: ServiceRequest, *, approve: bool, note: str) -> None:
     if not policy.may_decide(user, request.service):
         raise PermissionRefusal(_("You may not decide requests for this service."))
     if request.status != ServiceRequest.Status.PENDING:
@@ -193,17 +202,28 @@ def check_decide(user: User, request: ServiceRequest, *, approve: bool, note: st
         )
 
 
-def decide(user: User, request: ServiceRequest, *, approve: bool, note: str = "") -> ServiceRequest:
-    """Approve (which provisions the service) or reject a pending request."""
+def check_decide(
+    user: User, request: ServiceRequest, *, approve: bool, note: str = ""
+) -> ServiceRequest:
+    """Approve (which provisions the service) or reject a pending request.
+
+    The request is locked while it is checked, so two approvers cannot both decide it.
+    """
     with transaction.atomic():
         request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-        check_decide(user, request, approve=approve, note=note)
-        if approve:
-            _approve(user, request, note.strip())
-        else:
-            do_reject(user, request, note.strip())
-        notifications.decision(request)
+        _check_decision(user, request, approve=approve, note=note)
+        do_decide(user, request, approve=approve, note=note.strip())
     return request
+
+
+def do_decide(user: User, request: ServiceRequest, *, approve: bool, note: str) -> None:
+    """Decide a checked, locked request and tell the requester. Call inside
+    ``transaction.atomic()``."""
+    if approve:
+        _approve(user, request, note)
+    else:
+        do_reject(user, request, note)
+    notifications.decision(request)
 
 
 def _approve(user: User | None, request: ServiceRequest, note: str) -> None:
@@ -244,18 +264,14 @@ def do_provision(request: ServiceRequest) -> None:
 # --- Cancellation -------------------------------------------------------------
 
 
-def check_cancel(user: User, request: ServiceRequest) -> None:
-    if not policy.may_manage(user, request.meeting):
-        raise PermissionRefusal(_("You may not cancel services of this meeting."))
-    if not request.is_active:
-        raise Refusal(_("This request is no longer active."), code="not_active")
-
-
-def cancel(user: User, request: ServiceRequest) -> ServiceRequest:
+def check_cancel(user: User, request: ServiceRequest) -> ServiceRequest:
     """Cancel a request or withdraw a provisioned service (its join links stop working)."""
     with transaction.atomic():
         request = ServiceRequest.objects.select_for_update().get(pk=request.pk)
-        check_cancel(user, request)
+        if not policy.may_manage(user, request.meeting):
+            raise PermissionRefusal(_("You may not cancel services of this meeting."))
+        if not request.is_active:
+            raise Refusal(_("This request is no longer active."), code="not_active")
         do_cancel(user, request)
     return request
 
@@ -325,16 +341,12 @@ def join_link_by_token(user: User, token: str) -> JoinLink:
 
 
 def check_revoke_link(user: User, link: JoinLink) -> None:
+    """Revoke a (e.g. forwarded) link at once, as its owner or a manager of the meeting;
+    a participant still entitled gets a new one the next time they open the meeting."""
     if link.user_id != user.pk and not policy.may_manage(user, link.meeting):
         raise PermissionRefusal(_("You may not revoke this join link."))
     if not link.is_active:
         raise Refusal(_("This join link is already revoked."), code="already_revoked")
-
-
-def revoke_link(user: User, link: JoinLink) -> None:
-    """Revoke a (e.g. forwarded) link at once; a participant still entitled gets a new
-    one the next time they open the meeting."""
-    check_revoke_link(user, link)
     with transaction.atomic():
         do_revoke_link(user, link)
 
@@ -381,7 +393,7 @@ def calendar_feed_for(user: User) -> CalendarFeed:
         return CalendarFeed.objects.get(user=user, revoked_at__isnull=True)
 
 
-def reset_calendar_feed(user: User) -> CalendarFeed:
+def do_reset_calendar_feed(user: User) -> CalendarFeed:
     """Revoke the current feed address (e.g. it leaked) and issue a new one."""
     with transaction.atomic():
         for feed in CalendarFeed.objects.select_for_update().filter(

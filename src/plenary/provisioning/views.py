@@ -44,7 +44,7 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
     service_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
-            created = services.request_services(user, meeting, form.specs())
+            created = services.check_request_services(user, meeting, form.specs())
         except Refusal as refusal:
             if refusal.field in Service.values:
                 service_errors[refusal.field] = str(refusal)
@@ -87,7 +87,7 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     service_request = get_object_or_404(ServiceRequest.objects.select_related("meeting"), pk=pk)
     try:
-        services.cancel(_user(request), service_request)
+        services.check_cancel(_user(request), service_request)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
@@ -120,7 +120,7 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
         error = _("Choose approve or reject; the note may have at most 1000 characters.")
     else:
         try:
-            service_request = services.decide(
+            service_request = services.check_decide(
                 _user(request),
                 service_request,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -168,7 +168,7 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
     if link.user_id != user.pk and needs_verification(user):
         raise PermissionDenied  # someone else's link: a staff action, needs the second factor
     try:
-        services.revoke_link(user, link)
+        services.check_revoke_link(user, link)
     except Refusal as refusal:
         messages.error(request, str(refusal))
     else:
@@ -216,6 +216,6 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 @require_POST
 @login_required
 def reset_feed(request: HttpRequest) -> HttpResponse:
-    services.reset_calendar_feed(_user(request))
+    services.do_reset_calendar_feed(_user(request))
     messages.success(request, _("Your calendar address has changed; the old one no longer works."))
     return redirect(_back(request, "/"))

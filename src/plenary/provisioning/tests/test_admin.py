@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_admin_pages_open_and_offer_no_add(
     client: Client, organiser: User, meeting: Meeting, delegate: User
 ) -> None:
-    (created,) = services.request_services(
+    (created,) = services.check_request_services(
         organiser, meeting, [ServiceSpec("remote_participation")]
     )
     link = JoinLink.objects.get(user=delegate)

@@ -70,7 +70,7 @@ def test_virtual_meetings_are_online_in_their_own_zone(client: Client) -> None:
 def test_a_participant_finds_their_join_link_in_the_description(
     client: Client, organiser: User, meeting: Meeting, delegate: User
 ) -> None:
-    services.request_services(organiser, meeting, [ServiceSpec(Service.REMOTE_PARTICIPATION)])
+    services.check_request_services(organiser, meeting, [ServiceSpec(Service.REMOTE_PARTICIPATION)])
     link = services.join_link_for(delegate, meeting)
     assert link is not None
     client.force_login(delegate)
@@ -104,7 +104,7 @@ def test_feed_lists_all_meetings_of_its_owner(
 
 def test_revoked_and_unknown_feed_tokens_are_not_found(client: Client, delegate: User) -> None:
     old = services.calendar_feed_for(delegate)
-    services.reset_calendar_feed(delegate)
+    services.do_reset_calendar_feed(delegate)
     for token in (old.token, "unknown-token"):
         response = client.get(reverse("provisioning:feed", kwargs={"token": token}))
         assert response.status_code == 404

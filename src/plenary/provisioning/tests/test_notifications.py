@@ -24,7 +24,7 @@ def test_approvers_are_asked_in_their_language(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_services(
+        services.check_request_services(
             organiser, meeting, [ServiceSpec(Service.INTERPRETATION, languages=["en", "fr"])]
         )
     # Only the conference department decides interpretation; it reads French.
@@ -43,10 +43,10 @@ def test_the_organiser_learns_the_decision_in_their_language(
     secretariat: User,
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    (pending,) = services.request_services(organiser, meeting, [ServiceSpec(Service.WEBCAST)])
+    (pending,) = services.check_request_services(organiser, meeting, [ServiceSpec(Service.WEBCAST)])
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.decide(secretariat, pending, approve=False, note="Sin presupuesto")
+        services.check_decide(secretariat, pending, approve=False, note="Sin presupuesto")
     assert [m.to for m in mail.outbox] == [[organiser.email]]
     assert mail.outbox[0].subject == f"Decisión sobre una solicitud de servicio para {meeting.code}"
     assert "Se ha rechazado la solicitud" in mail.outbox[0].body
@@ -57,7 +57,9 @@ def test_participants_get_their_join_link_in_their_language(
     organiser: User, meeting: Meeting, delegate: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
-        services.request_services(organiser, meeting, [ServiceSpec(Service.REMOTE_PARTICIPATION)])
+        services.check_request_services(
+            organiser, meeting, [ServiceSpec(Service.REMOTE_PARTICIPATION)]
+        )
     (message,) = mail.outbox
     assert message.to == [delegate.email]
     assert message.subject == f"رابطك للانضمام إلى {meeting.code}"
@@ -68,7 +70,7 @@ def test_a_refused_request_sends_nothing(
     organiser: User, meeting: Meeting, conference: User, django_capture_on_commit_callbacks: Any
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(services.Refusal):
-        services.request_services(
+        services.check_request_services(
             organiser,
             meeting,
             [ServiceSpec(Service.WEBCAST), ServiceSpec(Service.INTERPRETATION, languages=["ru"])],

@@ -30,7 +30,7 @@ State = Callable[[], dict[str, Any]]
 
 
 def _request(user: User, meeting: Meeting, service: str, **fields: Any) -> ServiceRequest:
-    (created,) = services.request_services(user, meeting, [ServiceSpec(service, **fields)])
+    (created,) = services.check_request_services(user, meeting, [ServiceSpec(service, **fields)])
     created.refresh_from_db()
     return created
 
@@ -91,7 +91,7 @@ def test_a_service_may_be_requested_again_after_a_rejection(
     organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     first = _request(organiser, meeting, Service.WEBCAST)
-    services.decide(secretariat, first, approve=False, note="No budget")
+    services.check_decide(secretariat, first, approve=False, note="No budget")
     again = _request(organiser, meeting, Service.WEBCAST)
     assert again.status == ServiceRequest.Status.PENDING
 
@@ -203,7 +203,7 @@ def test_one_refused_service_stores_none_of_the_batch(
     ]
     _refused(
         db_state,
-        lambda: services.request_services(organiser, meeting, batch),
+        lambda: services.check_request_services(organiser, meeting, batch),
         "language_not_offered",
     )
 
@@ -215,7 +215,7 @@ def test_approval_provisions_and_is_audited(
     organiser: User, meeting: Meeting, conference: User
 ) -> None:
     pending = _request(organiser, meeting, Service.INTERPRETATION, languages=["en", "fr"])
-    decided = services.decide(conference, pending, approve=True, note="Booths booked")
+    decided = services.check_decide(conference, pending, approve=True, note="Booths booked")
     assert decided.status == ServiceRequest.Status.PROVISIONED
     assert decided.decided_by == conference
     assert decided.decision_note == "Booths booked"
@@ -227,7 +227,7 @@ def test_rejection_is_stored_with_its_reason(
     organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     pending = _request(organiser, meeting, Service.WEBCAST)
-    decided = services.decide(secretariat, pending, approve=False, note="No streaming budget")
+    decided = services.check_decide(secretariat, pending, approve=False, note="No streaming budget")
     assert decided.status == ServiceRequest.Status.REJECTED
     assert entries_for(decided).filter(action="service_request.rejected").exists()
     assert queries.provisioned_services(meeting) == set()
@@ -239,7 +239,9 @@ def test_refused_decision_without_the_right(
 ) -> None:
     pending = _request(organiser, meeting, Service.INTERPRETATION, languages=["en"])
     user = request.getfixturevalue(decider)
-    refusal = _refused(db_state, lambda: services.decide(user, pending, approve=True), "forbidden")
+    refusal = _refused(
+        db_state, lambda: services.check_decide(user, pending, approve=True), "forbidden"
+    )
     assert isinstance(refusal, PermissionRefusal)
 
 
@@ -247,10 +249,10 @@ def test_refused_second_decision(
     organiser: User, meeting: Meeting, secretariat: User, db_state: State
 ) -> None:
     pending = _request(organiser, meeting, Service.WEBCAST)
-    services.decide(secretariat, pending, approve=True)
+    services.check_decide(secretariat, pending, approve=True)
     _refused(
         db_state,
-        lambda: services.decide(secretariat, pending, approve=False, note="Too late"),
+        lambda: services.check_decide(secretariat, pending, approve=False, note="Too late"),
         "not_pending",
     )
 
@@ -261,7 +263,7 @@ def test_refused_rejection_without_reason(
     pending = _request(organiser, meeting, Service.WEBCAST)
     _refused(
         db_state,
-        lambda: services.decide(secretariat, pending, approve=False, note="  "),
+        lambda: services.check_decide(secretariat, pending, approve=False, note="  "),
         "reason_required",
     )
 
@@ -275,7 +277,7 @@ def test_cancelling_remote_participation_revokes_the_join_links(
     provisioned = _request(organiser, meeting, Service.REMOTE_PARTICIPATION)
     link = services.join_link_for(delegate, meeting)
     assert link is not None
-    services.cancel(organiser, provisioned)
+    services.check_cancel(organiser, provisioned)
     link.refresh_from_db()
     assert not link.is_active
     assert services.join_link_for(delegate, meeting) is None
@@ -286,13 +288,13 @@ def test_refused_cancel_by_a_participant(
     organiser: User, meeting: Meeting, delegate: User, db_state: State
 ) -> None:
     provisioned = _request(organiser, meeting, Service.CAPTIONS)
-    _refused(db_state, lambda: services.cancel(delegate, provisioned), "forbidden")
+    _refused(db_state, lambda: services.check_cancel(delegate, provisioned), "forbidden")
 
 
 def test_refused_cancel_twice(organiser: User, meeting: Meeting, db_state: State) -> None:
     provisioned = _request(organiser, meeting, Service.CAPTIONS)
-    services.cancel(organiser, provisioned)
-    _refused(db_state, lambda: services.cancel(organiser, provisioned), "not_active")
+    services.check_cancel(organiser, provisioned)
+    _refused(db_state, lambda: services.check_cancel(organiser, provisioned), "not_active")
 
 
 # --- Join links --------------------------------------------------------------------------
@@ -360,7 +362,7 @@ def test_a_revoked_link_stops_working_and_a_new_one_is_issued(
     _request(organiser, meeting, Service.REMOTE_PARTICIPATION)
     old = services.join_link_for(delegate, meeting)
     assert old is not None
-    services.revoke_link(delegate, old)
+    services.check_revoke_link(delegate, old)
     with pytest.raises(Refusal):
         services.join_link_by_token(delegate, old.token)
     new = services.join_link_for(delegate, meeting)
@@ -376,7 +378,7 @@ def test_refused_revocation_by_another_participant(
     link = services.join_link_for(delegate, meeting)
     assert link is not None
     other = OrganiserFactory.create()
-    _refused(db_state, lambda: services.revoke_link(other, link), "forbidden")
+    _refused(db_state, lambda: services.check_revoke_link(other, link), "forbidden")
 
 
 # --- Calendar feeds ------------------------------------------------------------------------
@@ -386,7 +388,7 @@ def test_calendar_feed_is_created_once_and_can_be_reset(delegate: User) -> None:
     feed = services.calendar_feed_for(delegate)
     assert services.calendar_feed_for(delegate) == feed
     assert services.feed_owner(feed.token) == delegate
-    new = services.reset_calendar_feed(delegate)
+    new = services.do_reset_calendar_feed(delegate)
     assert new.token != feed.token
     with pytest.raises(Refusal):
         services.feed_owner(feed.token)

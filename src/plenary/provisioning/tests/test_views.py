@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _provision(organiser: User, meeting: Meeting, service: str, **fields: Any) -> ServiceRequest:
-    (created,) = services.request_services(organiser, meeting, [ServiceSpec(service, **fields)])
+    (created,) = services.check_request_services(
+        organiser, meeting, [ServiceSpec(service, **fields)]
+    )
     return created
 
 
@@ -194,7 +196,7 @@ def test_public_webcast_page_needs_no_sign_in(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
     pending = _provision(organiser, meeting, Service.WEBCAST, public=True)
-    webcast = services.decide(secretariat, pending, approve=True)
+    webcast = services.check_decide(secretariat, pending, approve=True)
     assert webcast.webcast_token
     response = client.get(reverse("provisioning:webcast", kwargs={"token": webcast.webcast_token}))
     assert response.status_code == 200
@@ -204,7 +206,7 @@ def test_public_webcast_page_needs_no_sign_in(
 def test_webcast_page_is_not_found_unless_public_and_provisioned(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
-    private = services.decide(
+    private = services.check_decide(
         secretariat, _provision(organiser, meeting, Service.WEBCAST), approve=True
     )
     assert private.webcast_token
@@ -247,7 +249,7 @@ def test_panel_for_visitors_has_the_public_webcast_and_calendar(
 ) -> None:
     from django.contrib.auth.models import AnonymousUser
 
-    webcast = services.decide(
+    webcast = services.check_decide(
         secretariat, _provision(organiser, meeting, Service.WEBCAST, public=True), approve=True
     )
     html = _panel(AnonymousUser(), meeting)
