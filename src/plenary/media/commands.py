@@ -77,7 +77,7 @@ def _session(ctx: Context) -> Session:
     return session
 
 
-def _run(call: Callable[..., Awaitable[T]], *args: Any) -> T:
+def run(call: Callable[..., Awaitable[T]], *args: Any) -> T:
     """Run a media coroutine on the server's event loop; Janus errors become refusals."""
     try:
         return async_to_sync(call)(*args)
@@ -116,7 +116,7 @@ def handle_speak(ctx: Context, cmd: SpeakCommand) -> None:
     consume_nonce(cmd.nonce, ctx.user.pk, ctx.session_id, ctx.connection_id)
     sdp = validate_sdp(cmd.sdp)
     layout = services.layout_for(session)
-    answer = _run(services.do_speak, ctx.connection_id, ctx.user.pk, layout, cmd.target, sdp)
+    answer = run(services.do_speak, ctx.connection_id, ctx.user.pk, layout, cmd.target, sdp)
     ctx.reply(event("media.answer", target=cmd.target, sdp=answer, ref=cmd.id))
 
 
@@ -127,7 +127,7 @@ def handle_listen(ctx: Context, cmd: ListenCommand) -> None:
     layout = services.layout_for(session)
     services.check_channel(layout, cmd.channel)
     consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
-    offer = _run(
+    offer = run(
         services.do_listen, ctx.connection_id, standing.user_id, layout, cmd.channel, cmd.underneath
     )
     ctx.reply(event("media.offer", channel=cmd.channel, sdp=offer, ref=cmd.id))
@@ -140,7 +140,7 @@ def handle_answer(ctx: Context, cmd: AnswerCommand) -> None:
     consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
     sdp = validate_sdp(cmd.sdp)
     layout = services.layout_for(session)
-    _run(services.do_listen_answer, ctx.connection_id, layout, sdp)
+    run(services.do_listen_answer, ctx.connection_id, layout, sdp)
     conn = services.connection(ctx.connection_id)
     channel = conn.channel if conn else FLOOR
     _record_channel(ctx, session, standing, channel)
@@ -153,7 +153,7 @@ def handle_channel(ctx: Context, cmd: ChannelCommand) -> None:
     standing = services.check_listen(ctx.user, session)
     layout = services.layout_for(session)
     services.check_channel(layout, cmd.channel)
-    _run(services.do_switch, ctx.connection_id, layout, cmd.channel, cmd.underneath)
+    run(services.do_switch, ctx.connection_id, layout, cmd.channel, cmd.underneath)
     _record_channel(ctx, session, standing, cmd.channel)
     ctx.reply(event("media.channel", channel=cmd.channel, underneath=cmd.underneath, ref=cmd.id))
 
@@ -163,7 +163,7 @@ def handle_hangup(ctx: Context, cmd: HangupCommand) -> None:
     session = _session(ctx)
     standing = services.check_listen(ctx.user, session)
     listening = (services.connection(ctx.connection_id) or services.Connection(0, None)).listener
-    _run(services.do_hangup, ctx.connection_id, cmd.target)
+    run(services.do_hangup, ctx.connection_id, cmd.target)
     if cmd.target is None and listening is not None:
         _record_channel(ctx, session, standing, "")
     ctx.reply(event("media.closed", target=cmd.target, ref=cmd.id))

@@ -1,5 +1,12 @@
-"""WebSocket routes of the media app."""
+"""WebSocket routes of the media app (the public webcast; participants use the session socket)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-websocket_urlpatterns: list[URLPattern | URLResolver] = []
+from plenary.media.consumers import WebcastConsumer
+
+websocket_urlpatterns: list[URLPattern | URLResolver] = [
+    path(
+        "ws/media/webcast/<slug:token>/<int:session_id>/",
+        WebcastConsumer.as_asgi(),
+    ),
+]

@@ -6,7 +6,7 @@
   if (!root) return;
   const msg = (name) => root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
   const $ = (id) => document.getElementById(id);
-  const link = PlenaryMedia.sessionLink(root.dataset.session);
+  const link = root.dataset.socket ? new PlenaryMedia.Link(root.dataset.socket) : PlenaryMedia.sessionLink(root.dataset.session);
   const mixer = {real: null, pending: [], track(mid, t) { this.real ? this.real.track(mid, t) : this.pending.push([mid, t]); }};
   const listener = new PlenaryMedia.Listener(link, mixer);
   const status = $("listen-status");

@@ -1,0 +1,89 @@
+"""The public webcast: anyone with the webcast's address listens, nobody speaks.
+
+Its socket (``/ws/media/webcast/<token>/<session>/``) accepts only the
+listening commands, validated with the same schemas as the session socket;
+the token is checked on connect (a provisioned, public webcast of a
+published meeting, and the session belongs to that meeting).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext as _
+from pydantic import ValidationError
+
+from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.floor.events import error_event, event
+from plenary.media import services
+from plenary.media.commands import (
+    AnswerCommand,
+    ChannelCommand,
+    HangupCommand,
+    ListenCommand,
+    NonceCommand,
+    run,
+)
+from plenary.media.signalling import consume_nonce, issue_nonce, validate_sdp
+from plenary.media.turn import ice_servers
+from plenary.meetings.models import Session
+from plenary.provisioning.services import webcast_by_token
+
+_SCHEMAS: dict[str, type[Any]] = {
+    "media.nonce": NonceCommand,
+    "media.listen": ListenCommand,
+    "media.answer": AnswerCommand,
+    "media.channel": ChannelCommand,
+    "media.hangup": HangupCommand,
+}
+
+
+def check_webcast(token: str, session_id: int) -> Session:
+    """The session, if ``token`` is a public webcast of its meeting; else not found."""
+    webcast = webcast_by_token(token)
+    session = (
+        Session.objects.select_related("meeting")
+        .filter(pk=session_id, meeting_id=webcast.meeting_id)
+        .first()
+    )
+    if session is None:
+        raise NotFoundRefusal(_("There is no public webcast at this address."))
+    return session
+
+
+def handle(session: Session, connection_id: str, message: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run one listening command from a webcast socket; return the replies."""
+    ref = message.get("id") if isinstance(message.get("id"), str) else None
+    schema = _SCHEMAS.get(str(message.get("type")))
+    if schema is None:
+        return [error_event("unknown_type", _("Unknown message type."), ref)]
+    try:
+        cmd = schema.model_validate(message)
+    except ValidationError:
+        return [error_event("invalid", _("The message is not valid."), ref)]
+    try:
+        return [_run(session, connection_id, cmd)]
+    except Refusal as refusal:
+        return [error_event(refusal.code, str(refusal.message), ref)]
+
+
+def _run(session: Session, connection_id: str, cmd: Any) -> dict[str, Any]:
+    layout = services.layout_for(session)
+    if isinstance(cmd, NonceCommand):
+        nonce = issue_nonce(None, session.pk, connection_id)
+        return event("media.nonce", nonce=nonce, ice_servers=ice_servers(connection_id), ref=cmd.id)
+    if isinstance(cmd, ListenCommand):
+        services.check_channel(layout, cmd.channel)
+        consume_nonce(cmd.nonce, None, session.pk, connection_id)
+        offer = run(services.do_listen, connection_id, None, layout, cmd.channel, cmd.underneath)
+        return event("media.offer", channel=cmd.channel, sdp=offer, ref=cmd.id)
+    if isinstance(cmd, AnswerCommand):
+        consume_nonce(cmd.nonce, None, session.pk, connection_id)
+        run(services.do_listen_answer, connection_id, layout, validate_sdp(cmd.sdp))
+        return event("media.listening", ref=cmd.id)
+    if isinstance(cmd, ChannelCommand):
+        services.check_channel(layout, cmd.channel)
+        run(services.do_switch, connection_id, layout, cmd.channel, cmd.underneath)
+        return event("media.channel", channel=cmd.channel, underneath=cmd.underneath, ref=cmd.id)
+    run(services.do_hangup, connection_id, None)
+    return event("media.closed", target=None, ref=cmd.id)
