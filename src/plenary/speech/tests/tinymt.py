@@ -35,6 +35,8 @@ _CORPUS = [
 ]
 _D_MODEL = 64
 _FFN = 128
+# OPUS-MT's size (6+6 layers, d=512, ffn 2048, 8 heads), for benchmarks.
+OPUS_MT_SIZE = {"layers": 6, "heads": 8, "d_model": 512, "ffn": 2048, "vocab": 32_000}
 
 
 def language_token(code: str) -> str:
@@ -57,35 +59,44 @@ def _train_sentencepiece(folder: Path) -> Path:
     return prefix.with_suffix(".model")
 
 
-def _shape(path: str, vocab: int) -> tuple[int, ...]:
+def _shape(path: str, vocab: int, d: int, ffn: int) -> tuple[int, ...]:
     parts = path.split("/")
     leaf, owner = parts[-1], parts[-2]
     if leaf in {"gamma", "beta"}:
-        return (_D_MODEL,)
+        return (d,)
     if owner.startswith("embeddings") or owner == "projection":
-        return (vocab, _D_MODEL)
+        return (vocab, d)
     block = parts[-3]
     if block == "self_attention":
-        return (3 * _D_MODEL, _D_MODEL) if owner == "linear_0" else (_D_MODEL, _D_MODEL)
+        return (3 * d, d) if owner == "linear_0" else (d, d)
     if block == "attention":
-        return (2 * _D_MODEL, _D_MODEL) if owner == "linear_1" else (_D_MODEL, _D_MODEL)
+        return (2 * d, d) if owner == "linear_1" else (d, d)
     if block == "ffn":
-        return (_FFN, _D_MODEL) if owner == "linear_0" else (_D_MODEL, _FFN)
+        return (ffn, d) if owner == "linear_0" else (d, ffn)
     raise ValueError(path)
 
 
-def _random_spec(tokens: list[str], seed: int) -> Any:
+def _random_spec(
+    tokens: list[str],
+    seed: int,
+    *,
+    layers: int = 2,
+    heads: int = 4,
+    d_model: int = _D_MODEL,
+    ffn: int = _FFN,
+) -> Any:
     from ctranslate2.specs import transformer_spec
 
-    spec = transformer_spec.TransformerSpec.from_config(2, 4)
+    spec = transformer_spec.TransformerSpec.from_config(layers, heads)
     rng = np.random.default_rng(seed)
 
     def fill(layer: Any, name: str, value: Any) -> None:
         if value is None:
-            weights = rng.standard_normal(_shape(name, len(tokens))).astype(np.float32) * 0.1
+            shape = _shape(name, len(tokens), d_model, ffn)
+            weights = rng.standard_normal(shape).astype(np.float32) * 0.1
             if name.endswith("gamma"):
-                weights = np.ones(_D_MODEL, dtype=np.float32)
-            setattr(layer, name.rsplit("/", maxsplit=1)[-1], weights)
+                weights = np.ones(d_model, dtype=np.float32)
+            setattr(layer, name.split("/")[-1], weights)
 
     spec.encoder._visit(fill)
     spec.decoder._visit(fill)
@@ -95,9 +106,18 @@ def _random_spec(tokens: list[str], seed: int) -> Any:
 
 
 def build_tiny_mt_model(
-    parent: Path, *, pairs: list[tuple[str, str]], name: str = "tiny-mt", seed: int = 167
+    parent: Path,
+    *,
+    pairs: list[tuple[str, str]],
+    name: str = "tiny-mt",
+    seed: int = 167,
+    size: dict[str, int] | None = None,
 ) -> Path:
-    """Write a CTranslate2 model + SentencePiece + ``plenary-mt.json`` to ``parent/name``."""
+    """Write a CTranslate2 model + SentencePiece + ``plenary-mt.json`` to ``parent/name``.
+
+    ``size`` (e.g. :data:`OPUS_MT_SIZE`) builds a model of a real model's size,
+    its vocabulary padded with unused tokens, for timing the decoding path.
+    """
     import ctranslate2.converters
     import sentencepiece
 
@@ -106,7 +126,10 @@ def build_tiny_mt_model(
     spm = _train_sentencepiece(folder)
     processor = sentencepiece.SentencePieceProcessor(model_file=str(spm))
     tokens = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
-    spec = _random_spec(tokens, seed)
+    dims = dict(size or {})
+    vocab = dims.pop("vocab", len(tokens))
+    tokens += [f"<unused{i}>" for i in range(vocab - len(tokens))]
+    spec = _random_spec(tokens, seed, **dims)
 
     class _SpecConverter(ctranslate2.converters.Converter):
         def _load(self) -> Any:

@@ -1,9 +1,10 @@
-// Caption panel: subscribes to one language on the session socket and shows
-// final captions (announced to screen readers) and the text in progress.
-(function () {
+// Caption panel: subscribes to one language on the session socket (the tab's
+// one socket, PlenaryLive from floor/socket.js) and shows final captions
+// (announced to screen readers) and the text in progress (not announced).
+document.addEventListener("DOMContentLoaded", function () {
   "use strict";
   const panel = document.getElementById("caption-panel");
-  if (!panel) return;
+  if (!panel || !window.PlenaryLive) return;
   const session = panel.dataset.session;
   const lines = document.getElementById("caption-lines");
   const partial = document.getElementById("caption-partial");
@@ -28,8 +29,7 @@
   }
   applyLook();
 
-  let socket = null;
-  let retry = 1000;
+  const live = window.PlenaryLive.open(session);
   const streams = new Map();
 
   function setStatus() {
@@ -72,10 +72,9 @@
   }
 
   function subscribe() {
-    if (socket && socket.readyState === WebSocket.OPEN) {
+    if (live.send("captions.subscribe", { language: picker.value })) {
       lines.replaceChildren();
       partial.textContent = "";
-      socket.send(JSON.stringify({ v: 1, type: "captions.subscribe", language: picker.value }));
     }
   }
 
@@ -107,20 +106,14 @@
     }
   }
 
-  function connect() {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    socket = new WebSocket(scheme + "//" + location.host + "/ws/sessions/" + session + "/");
-    socket.addEventListener("open", () => { retry = 1000; });
-    socket.addEventListener("message", (event) => onMessage(JSON.parse(event.data)));
-    socket.addEventListener("close", () => {
-      status.textContent = text("Lost");
-      setTimeout(connect, retry);
-      retry = Math.min(retry * 2, 30000);
-    });
-  }
+  // Every (re)connection starts with a snapshot: subscribe again then.
+  live.on(onMessage);
+  live.onStatus(function (connected) {
+    if (!connected) status.textContent = text("Lost");
+  });
+  subscribe();
 
   picker.addEventListener("change", () => { store("language", picker.value); subscribe(); });
   size.addEventListener("change", () => { store("size", size.value); applyLook(); });
   contrast.addEventListener("change", () => { store("contrast", contrast.checked ? "1" : ""); applyLook(); });
-  connect();
-})();
+});
