@@ -96,7 +96,7 @@ def _random_spec(
             weights = rng.standard_normal(shape).astype(np.float32) * 0.1
             if name.endswith("gamma"):
                 weights = np.ones(d_model, dtype=np.float32)
-            setattr(layer, name.split("/")[-1], weights)
+            setattr(layer, name.rsplit("/", maxsplit=1)[-1], weights)
 
     spec.encoder._visit(fill)
     spec.decoder._visit(fill)
