@@ -15,7 +15,6 @@ from django.conf import settings
 from django.contrib.auth import login
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from plenary.accounts.models import User
@@ -101,13 +100,3 @@ def apply_language(response: HttpResponse, user: User) -> HttpResponse:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
     )
     return response
-
-
-def safe_next(request: HttpRequest, default: str) -> str:
-    """The ``next`` parameter if it points into this site, else ``default``."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return default

@@ -22,6 +22,7 @@ from plenary.accounts.forms import ProfileForm, SignInForm, SignUpForm, TOTPCode
 from plenary.accounts.models import User
 from plenary.accounts.permissions import is_verified_staff, needs_verification, verify_url
 from plenary.core.errors import Refusal
+from plenary.core.redirects import safe_next
 
 
 class SignInView(auth_views.LoginView):
@@ -55,7 +56,7 @@ def continue_sign_in(request: HttpRequest) -> HttpResponse:
     """Where single sign-on lands: staff go on to their code, everyone gets their language."""
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    next_url = signin.safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+    next_url = safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
     if needs_verification(request.user):
         return HttpResponseRedirect(verify_url(next_url))
     return signin.apply_language(HttpResponseRedirect(next_url), request.user)
@@ -63,7 +64,7 @@ def continue_sign_in(request: HttpRequest) -> HttpResponse:
 
 def _two_factor_done(request: HttpRequest, user: User) -> HttpResponse:
     default = resolve_url(settings.LOGIN_REDIRECT_URL)
-    response = HttpResponseRedirect(signin.safe_next(request, default))
+    response = HttpResponseRedirect(safe_next(request, default))
     return signin.apply_language(response, user)
 
 

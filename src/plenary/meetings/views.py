@@ -16,12 +16,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.permissions import needs_verification, verified_staff_required, verify_url
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.redirects import safe_next
 from plenary.meetings import queries
 from plenary.meetings.forms import (
     DecisionForm,
@@ -72,13 +72,6 @@ def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
         return False
     messages.success(request, done)
     return True
-
-
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}):
-        target = default
-    return HttpResponseRedirect(target)
 
 
 # --- public and delegate pages ----------------------------------------------
@@ -225,7 +218,7 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
                 "status": registration.get_status_display(),
             },
         )
-    return _back(request, reverse("meetings:approvals"))
+    return HttpResponseRedirect(safe_next(request, reverse("meetings:approvals")))
 
 
 # --- organisers ---------------------------------------------------------------

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.models import User
 from plenary.accounts.permissions import needs_verification, verified_staff_required
 from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.core.redirects import safe_next
 from plenary.meetings.models import Meeting
 from plenary.provisioning import ics, policy, queries, services
 from plenary.provisioning.forms import DecisionForm, RequestForm
@@ -24,13 +24,6 @@ def _user(request: HttpRequest) -> User:
     user = request.user
     assert isinstance(user, User)  # noqa: S101 -- views below require sign-in
     return user
-
-
-def _back(request: HttpRequest, default: str) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
-    return default
 
 
 @verified_staff_required
@@ -173,7 +166,7 @@ def revoke_link(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(refusal))
     else:
         messages.success(request, _("The join link is revoked."))
-    return redirect(_back(request, "/"))
+    return redirect(safe_next(request, "/"))
 
 
 def webcast(request: HttpRequest, token: str) -> HttpResponse:
@@ -218,4 +211,4 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
 def reset_feed(request: HttpRequest) -> HttpResponse:
     services.do_reset_calendar_feed(_user(request))
     messages.success(request, _("Your calendar address has changed; the old one no longer works."))
-    return redirect(_back(request, "/"))
+    return redirect(safe_next(request, "/"))
