@@ -62,15 +62,6 @@ class ProposalForm(forms.Form):
         ]
 
 
-class SkeletonForm(forms.Form):
-    edition = forms.IntegerField(widget=forms.HiddenInput)
-    pid = forms.CharField(label=_("Article or provision"), max_length=64)
-
-
-class InviteForm(forms.Form):
-    entity = forms.CharField(label=_("Entity code of the co-signatory"), max_length=16)
-
-
 class EventForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Event"),

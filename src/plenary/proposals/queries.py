@@ -107,6 +107,8 @@ def search(
 ) -> tuple[QuerySet[Proposal], QuerySet[Provision]]:
     """Proposals and base-text provisions whose text, in any language, contains ``query``."""
     needle = fold(query.strip())
+    if not needle:
+        return Proposal.objects.none(), Provision.objects.none()
     proposals = compiled_proposals(user, conference).filter(search_text__contains=needle)
     provisions = (
         Provision.objects.filter(edition__conferences=conference, search_text__contains=needle)

@@ -23,9 +23,7 @@ from plenary.proposals.forms import (
     ConsolidateForm,
     DocumentForm,
     EventForm,
-    InviteForm,
     ProposalForm,
-    SkeletonForm,
 )
 from plenary.proposals.models import (
     AgendaItem,
@@ -95,7 +93,7 @@ def conference_detail(request: HttpRequest, code: str) -> HttpResponse:
             "conference": conference,
             "agenda": conference.agenda_items.all(),
             "committees": conference.committees.all(),
-            "deadlines": [(d, services.local_deadline(d)) for d in conference.deadlines.all()],
+            "deadlines": conference.deadlines.all(),
             "documents": documents.select_related("entity").order_by("number", "addendum", "id"),
             "editions": conference.editions.select_related("instrument"),
             "can_draft": _can_draft(request, conference),
@@ -203,10 +201,6 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_drafter": services.is_drafter(user, document),
             "is_secretariat": queries.is_secretariat(user),
             "editions": editions,
-            "skeleton_form": SkeletonForm(
-                initial={"edition": editions[0].pk if editions else None}
-            ),
-            "invite_form": InviteForm(),
             "event_form": EventForm(document),
             "translations": document.translations.all(),
             "deadline": services.applicable_deadline(document),

@@ -269,3 +269,13 @@ def test_document_edit_detects_a_stale_version(conference: Conference, drafter: 
     assert "Someone else changed this document" in page.content.decode()
     document.refresh_from_db()
     assert document.title == "Renamed" and list(document.agenda_items.all()) == [item]
+
+
+def test_deadlines_are_shown_in_the_conference_time_zone(
+    conference: Conference, drafter: User
+) -> None:
+    page = _client().get("/pms/WRC-27/").content.decode()
+    assert "2027-09-15 23:59</time> (Europe/Zurich)" in page
+    document, _ = draft_with_mod(drafter, conference)
+    page = _client(drafter).get(f"/pms/documents/{document.pk}/").content.decode()
+    assert "2027-09-15 23:59</time> (Europe/Zurich)" in page
