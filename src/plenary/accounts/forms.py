@@ -13,16 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from plenary.accounts import signin
 from plenary.accounts.models import Entity, User
 from plenary.accounts.services import ProfileData, SignUpData
-from plenary.core.errors import Refusal
+from plenary.core.forms import RefusalFormMixin
 from plenary.core.languages import UN_LANGUAGES
-
-
-class RefusalFormMixin:
-    """Show a service's :class:`Refusal` on the field it names (or the whole form)."""
-
-    def add_refusal(self, refusal: Refusal) -> None:
-        field = refusal.field if refusal.field in self.fields else None  # type: ignore[attr-defined]
-        self.add_error(field, str(refusal.message))  # type: ignore[attr-defined]
 
 
 class SignInForm(AuthenticationForm):

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import User
 from plenary.core.errors import Refusal
+from plenary.core.forms import RefusalFormMixin
 from plenary.core.languages import Language, is_rtl
 from plenary.meetings import rules
 from plenary.meetings.models import (
@@ -34,20 +35,13 @@ from plenary.meetings.services.participation import ASSIGNABLE_ROLES
 TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
 
 
-class RefusalForm(forms.Form):
+class RefusalForm(RefusalFormMixin, forms.Form):
     """A form that can show a service's ``Refusal`` on the field it concerns."""
-
-    # Service field name -> form field name, where they differ.
-    refusal_fields: dict[str, str] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Labels stand on their own line in the stacked layout: no colon.
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-
-    def add_refusal(self, refusal: Refusal) -> None:
-        name = self.refusal_fields.get(refusal.field or "", refusal.field)
-        self.add_error(name if name in self.fields else None, str(refusal.message))
 
 
 class MeetingForm(RefusalForm):
