@@ -7,13 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from plenary.core.forms import RefusalFormMixin
 from plenary.core.languages import Language
 from plenary.meetings.models import Meeting
 from plenary.provisioning.models import Service
 from plenary.provisioning.services import NOTE_MAX_LENGTH, ServiceSpec
 
 
-class RequestForm(forms.Form):
+class RequestForm(RefusalFormMixin, forms.Form):
     """One checkbox per service, plus interpretation languages, public webcast and a note."""
 
     services = forms.MultipleChoiceField(

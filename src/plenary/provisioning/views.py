@@ -42,9 +42,7 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
             if refusal.field in Service.values:
                 service_errors[refusal.field] = str(refusal)
             else:
-                form.add_error(
-                    refusal.field if refusal.field in form.fields else None, str(refusal)
-                )
+                form.add_refusal(refusal)
         else:
             for service_request in created:
                 messages.success(
