@@ -86,6 +86,10 @@ def check_remove_role(actor: Any, participation: Participation) -> None:
             _("Delegates and observers leave a meeting by withdrawing their registration."),
             code="invalid",
         )
+    do_remove_role(actor, participation)
+
+
+def do_remove_role(actor: Any, participation: Participation) -> None:
     with transaction.atomic():
         audit.record(
             actor,

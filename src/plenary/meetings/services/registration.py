@@ -101,6 +101,10 @@ def check_withdraw(actor: Any, registration: Registration) -> Registration:
         raise PermissionRefusal(_("Only the person registered may withdraw."))
     if registration.status not in ACTIVE:
         raise Refusal(_("This registration is no longer active."), code="not_active")
+    return do_withdraw(actor, registration)
+
+
+def do_withdraw(actor: User, registration: Registration) -> Registration:
     with transaction.atomic():
         registration.status = Registration.Status.WITHDRAWN
         registration.save(update_fields=["status"])
