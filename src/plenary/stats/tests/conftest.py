@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from plenary.meetings.models import Session
-from plenary.meetings.tests.factories import MeetingFactory, SessionFactory, sector
+from plenary.meetings.models import Sector, Session
+from plenary.meetings.tests.factories import MeetingFactory, SessionFactory
 
 YEAR = 2025
 
@@ -31,7 +31,12 @@ def _fast_and_fresh(settings: Any) -> Iterator[None]:
 def make_session(
     sector_code: str = "T", day: dt.date = dt.date(YEAR, 3, 2), **meeting: object
 ) -> Session:
+    # get_or_create: a transactional test before this one may have flushed the
+    # sectors that a data migration creates.
     m = MeetingFactory.create(
-        sector=sector(sector_code), start_date=day, end_date=day + dt.timedelta(days=1), **meeting
+        sector=Sector.objects.get_or_create(code=sector_code)[0],
+        start_date=day,
+        end_date=day + dt.timedelta(days=1),
+        **meeting,
     )
     return SessionFactory.create(meeting=m)
