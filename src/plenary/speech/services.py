@@ -275,7 +275,11 @@ def _release(stream: CaptionStream, status: str) -> None:
 
 
 def _mark_gap(stream: CaptionStream, until: dt.datetime) -> None:
-    """Record that nothing was captioned from ``captioned_until`` to ``until``."""
+    """Record that nobody captioned the channel from ``captioned_until`` to ``until``.
+
+    Called when a worker is lost or falls behind, and when a worker starts
+    listening; pauses in speech between captions are not gaps.
+    """
     if until - stream.captioned_until >= MIN_GAP:
         gap = CaptionSegment.objects.create(
             session_id=stream.session_id,
@@ -379,6 +383,9 @@ def do_heartbeat(worker_id: int, lags: Mapping[int, float]) -> None:
 def do_stream_ready(worker_id: int, stream_id: int, rtp_port: int) -> CaptionStream:
     """The worker listens for the channel's RTP on ``rtp_port``."""
     stream = _own_stream(_worker(worker_id), stream_id)
+    # Until now nobody listened to this channel (a first start, or a worker
+    # replacing a lost one): the record says so.
+    _mark_gap(stream, timezone.now())
     stream.rtp_port = rtp_port
     stream.status = CaptionStream.Status.LIVE
     stream.detail = ""
@@ -449,7 +456,6 @@ def do_final(
         "starts_at": starts_at,
         "ends_at": ends_at,
     }
-    _mark_gap(stream, starts_at)
     segment = CaptionSegment.objects.create(
         language=stream.language,
         kind=CaptionSegment.Kind.RECOGNISED,

@@ -291,3 +291,28 @@ def test_worker_token_is_checked() -> None:
     services.check_worker_token(services.worker_token())
     with pytest.raises(PermissionRefusal):
         services.check_worker_token("guess")
+
+
+def test_a_pause_between_captions_is_not_a_gap(session: Session, chair: Any) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    first = timezone.now() - dt.timedelta(seconds=60)
+    services.do_final(
+        worker.pk, stream.pk, "One.", first, first + dt.timedelta(seconds=2), translations={}
+    )
+    later = first + dt.timedelta(seconds=40)
+    services.do_final(
+        worker.pk, stream.pk, "Two.", later, later + dt.timedelta(seconds=2), translations={}
+    )
+    assert not CaptionSegment.objects.filter(kind=CaptionSegment.Kind.GAP).exists()
+
+
+def test_time_before_a_worker_listens_is_a_gap(session: Session, chair: Any) -> None:
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    CaptionStream.objects.filter(pk=stream.pk).update(
+        captioned_until=timezone.now() - dt.timedelta(seconds=30)
+    )
+    worker = _worker()
+    services.do_stream_ready(worker.pk, stream.pk, 40000)
+    gap = CaptionSegment.objects.get(kind=CaptionSegment.Kind.GAP)
+    assert gap.ends_at - gap.starts_at >= dt.timedelta(seconds=29)
