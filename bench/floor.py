@@ -1,0 +1,274 @@
+"""./scripts/bench floor: how fast the floor reaches every tab of a session.
+
+Starts one server process (uvicorn, the project's ASGI application, embedded
+mode: SQLite and the in-memory channel layer) on a fresh database, connects
+N signed-in delegates' sockets to one session (N = 100, 500, 2,000, grown in
+place), then the chair gives the floor ROUNDS times. For each N it prints:
+
+- ``floor_event_p50`` / ``floor_event_p99``: the time from the chair's
+  ``floor.give`` frame to each client's ``floor.given`` event, over every
+  client and round (baseline: the same with a single client, in the same run);
+- ``server_memory_per_client``: growth of the server's resident memory since
+  before the clients connected, divided by N.
+
+The clients run in this process (asyncio, ``websockets``), on the same
+machine as the server, so on a 2-core box they compete with it for CPU.
+Options: --sizes 100,500,2000 --rounds 5.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.config.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
+from django.contrib.auth.hashers import make_password  # noqa: E402
+from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+
+from plenary.accounts.models import Entity, User  # noqa: E402
+from plenary.floor import services  # noqa: E402
+from plenary.meetings.models import (  # noqa: E402
+    AttendanceMode,
+    Meeting,
+    Participation,
+    Sector,
+    Session,
+)
+from plenary.meetings.tests.factories import SessionFactory  # noqa: E402
+
+BENCH = "floor"
+
+
+def emit(metric: str, value: float, unit: str, baseline: float | None = None) -> None:
+    print(
+        json.dumps(
+            {
+                "bench": BENCH,
+                "metric": metric,
+                "value": round(value, 2),
+                "unit": unit,
+                "baseline": None if baseline is None else round(baseline, 2),
+            }
+        ),
+        flush=True,
+    )
+
+
+def build(delegates: int) -> tuple[Session, User, list[User]]:
+    """A published session with a chair and ``delegates`` remote delegates."""
+    call_command("migrate", verbosity=0)
+    session = SessionFactory.create(
+        meeting__sector=Sector.objects.get(code=Sector.Code.STANDARDIZATION),
+        meeting__status=Meeting.Status.PUBLISHED,
+    )
+    password = make_password("bench")  # hashed once for every delegate
+    entity = Entity.objects.create(name="Bench", code="BENCH", category="member_state")
+    users = User.objects.bulk_create(
+        User(
+            username=f"bench{i}",
+            first_name="Delegate",
+            last_name=str(i),
+            password=password,
+            entity=entity,
+        )
+        for i in range(delegates + 1)
+    )
+    chair, people = users[0], users[1:]
+    Participation.objects.bulk_create(
+        [
+            Participation(
+                meeting=session.meeting, user=chair, role="chair", attendance=AttendanceMode.ONSITE
+            )
+        ]
+        + [
+            Participation(
+                meeting=session.meeting,
+                user=u,
+                role="delegate",
+                entity=entity,
+                attendance=AttendanceMode.REMOTE,
+            )
+            for u in people
+        ]
+    )
+    return session, chair, people
+
+
+def cookie_for(user: User) -> str:
+    store = SessionStore()
+    store[SESSION_KEY] = str(user.pk)
+    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.create()
+    return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+
+
+def rss_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError("no VmRSS")
+
+
+class Tab:
+    """One simulated browser tab: records when each floor.given version arrives."""
+
+    def __init__(self, ws: ClientConnection) -> None:
+        self.ws = ws
+        self.given: dict[int, float] = {}
+        self.task = asyncio.create_task(self.read())
+
+    async def read(self) -> None:
+        async for frame in self.ws:
+            message = json.loads(frame)
+            if message.get("type") == "floor.given":
+                self.given[message["version"]] = time.perf_counter()
+
+
+async def open_tab(base: str, session_id: int, cookie: str) -> Tab:
+    ws = await connect(
+        f"{base}/ws/sessions/{session_id}/",
+        additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
+        max_queue=None,
+        open_timeout=60,
+    )
+    snapshot = json.loads(await ws.recv())
+    assert snapshot["type"] == "snapshot", snapshot
+    return Tab(ws)
+
+
+@dataclass
+class Chair:
+    tab: Tab
+    user: User
+    session_id: int
+    speakers: list[User]
+
+
+async def give_rounds(chair: Chair, tabs: list[Tab], rounds: int) -> list[float]:
+    """The chair lists a speaker (not timed), then gives them the floor (timed)."""
+    latencies: list[float] = []
+    for round_ in range(rounds):
+        speaker = chair.speakers[round_ % len(chair.speakers)]
+        await asyncio.to_thread(
+            services.do_add_speaker, chair.user, chair.session_id, speaker.pk, "speak"
+        )
+        version, state = await asyncio.to_thread(services.current_state, chair.session_id)
+        # Giving the floor while someone speaks ends their turn first (one more event).
+        expected = version + (2 if state["speaker"] else 1)
+        command = {"v": 1, "type": "floor.give", "version": version}
+        command["request_id"] = state["queue"][-1]["id"]
+        started = time.perf_counter()
+        await chair.tab.ws.send(json.dumps(command))
+        deadline = started + 60
+        while any(expected not in tab.given for tab in tabs):
+            if time.perf_counter() > deadline:
+                raise RuntimeError("some clients never received the floor event")
+            await asyncio.sleep(0.002)
+        latencies.extend((tab.given[expected] - started) * 1000 for tab in tabs)
+    return latencies
+
+
+async def run(sizes: list[int], rounds: int) -> None:
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    session, chair_user, people = await asyncio.to_thread(build, max(sizes))
+    cookies = await asyncio.to_thread(lambda: [cookie_for(u) for u in [chair_user, *people]])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "plenary.config.asgi:application",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--log-level",
+            "warning",
+            "--ws",
+            "websockets-sansio",
+        ],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "PLENARY_SECRET_KEY": settings.SECRET_KEY,
+            "PYTHONPATH": str(ROOT / "src"),
+        },
+    )
+    base = f"ws://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            await asyncio.sleep(0.1)
+        chair_tab = await open_tab(base, session.pk, cookies[0])
+        await chair_tab.ws.send(json.dumps({"v": 1, "type": "session.open", "version": 0}))
+        await asyncio.sleep(0.5)
+        before = rss_kib(server.pid)
+        tabs: list[Tab] = []
+        chair = Chair(chair_tab, chair_user, session.pk, people)
+        single = await give_rounds(chair, [chair_tab], rounds)
+        baseline_p50 = statistics.median(single)
+        baseline_p99 = statistics.quantiles(single, n=100)[98] if len(single) > 1 else single[0]
+        for size in sizes:
+            pending = cookies[1 + len(tabs) : 1 + size]
+            for start in range(0, len(pending), 100):
+                batch = pending[start : start + 100]
+                tabs += await asyncio.gather(*(open_tab(base, session.pk, c) for c in batch))
+            await asyncio.sleep(1)
+            latencies = await give_rounds(chair, tabs, rounds)
+            quantiles = statistics.quantiles(latencies, n=100)
+            emit(
+                f"floor_event_p50_{size}_clients", statistics.median(latencies), "ms", baseline_p50
+            )
+            emit(f"floor_event_p99_{size}_clients", quantiles[98], "ms", baseline_p99)
+            emit(
+                f"server_memory_per_client_{size}_clients",
+                (rss_kib(server.pid) - before) / size,
+                "KiB",
+            )
+        for tab in [chair_tab, *tabs]:
+            await tab.ws.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", default="100,500,2000")
+    parser.add_argument("--rounds", type=int, default=5)
+    args = parser.parse_args()
+    asyncio.run(run([int(s) for s in args.sizes.split(",")], args.rounds))
+
+
+if __name__ == "__main__":
+    main()
