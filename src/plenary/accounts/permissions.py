@@ -9,6 +9,8 @@ treated as an ordinary user until they enter a code.
   use it as ``{% load accounts %}{% if user|verified_staff %}``.
 - :func:`verified_staff_required` decorates function views of staff pages
   (``method_decorator(verified_staff_required, name="dispatch")`` for classes).
+- :func:`check_verified` is the API's guard before an action that may use
+  staff rights.
 """
 
 from __future__ import annotations
@@ -22,6 +24,9 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from plenary.core.errors import PermissionRefusal
 
 View = TypeVar("View", bound=Callable[..., HttpResponse])
 
@@ -48,6 +53,13 @@ def needs_verification(user: Any) -> bool:
         and bool(getattr(user, "needs_two_factor", False))
         and not is_two_factor_verified(user)
     )
+
+
+def check_verified(user: Any) -> None:
+    """Refuse (403) a staff member who has not entered their TOTP code yet, rather than
+    let the action go on as if they were an ordinary user."""
+    if needs_verification(user):
+        raise PermissionRefusal(_("Confirm your sign-in with your authentication code first."))
 
 
 def verify_url(next_url: str) -> str:

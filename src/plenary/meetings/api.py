@@ -15,7 +15,7 @@ from ninja import Router, Schema
 from ninja.responses import Status
 
 from plenary.accounts.models import User
-from plenary.accounts.permissions import needs_verification
+from plenary.accounts.permissions import check_verified
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal
 from plenary.meetings import queries
 from plenary.meetings.models import Meeting, Registration, Session
@@ -184,8 +184,7 @@ def pending_approvals(request: HttpRequest) -> list[RegistrationOut]:
 @router.post("/registrations/{registration_id}/decision", response=RegistrationOut)
 def decide(request: HttpRequest, registration_id: int, body: DecisionIn) -> RegistrationOut:
     """Approve or reject a pending registration."""
-    if needs_verification(request.user):
-        raise PermissionRefusal(_("Verify your sign-in with your second factor first."))
+    check_verified(request.user)
     registration = get_object_or_404(
         Registration.objects.select_related("meeting", "user", "entity"), pk=registration_id
     )

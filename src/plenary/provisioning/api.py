@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.responses import Status as Reply
 
 from plenary.accounts.models import User
-from plenary.accounts.permissions import needs_verification
+from plenary.accounts.permissions import check_verified
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal
 from plenary.meetings.models import Meeting
 from plenary.provisioning import links, policy, queries, services
@@ -92,8 +92,7 @@ def _user(request: HttpRequest) -> User:
 def _staff_user(request: HttpRequest) -> User:
     """The caller, for staff actions: staff must have confirmed their sign-in (TOTP)."""
     user = _user(request)
-    if needs_verification(user):
-        raise PermissionRefusal(_("Confirm your sign-in with your authentication code first."))
+    check_verified(user)
     return user
 
 

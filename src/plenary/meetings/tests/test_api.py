@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory
+from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory, StaffFactory
 from plenary.meetings.models import Meeting, Registration
 from plenary.meetings.tests.factories import MeetingFactory, RegistrationFactory, SessionFactory
 
@@ -94,4 +94,21 @@ def test_a_decision_by_someone_else_is_forbidden(client: Client) -> None:
     )
     assert response.status_code == 403
     assert response.json()["code"] == "forbidden"
+    assert Registration.objects.get().status == Registration.Status.PENDING
+
+
+def test_staff_decide_observers_only_after_their_second_factor(client: Client) -> None:
+    registration = RegistrationFactory.create(
+        user=DelegateFactory.create(entity=None), entity=None, kind=Registration.Kind.OBSERVER
+    )
+    client.force_login(StaffFactory.create())  # secretariat, password only: not verified
+    response = client.post(
+        f"{API}/registrations/{registration.pk}/decision",
+        {"approve": True},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["message"] == (
+        "Confirm your sign-in with your authentication code first."
+    )
     assert Registration.objects.get().status == Registration.Status.PENDING
