@@ -228,23 +228,23 @@ def do_decide(user: User, request: ServiceRequest, *, approve: bool, note: str) 
 
 def _approve(user: User | None, request: ServiceRequest, note: str) -> None:
     """Approve (``user`` ``None``: automatically, by the policy) and provision at once."""
-    request.status = ServiceRequest.Status.APPROVED
-    request.decided_by = user
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    _record_decision(user, request, ServiceRequest.Status.APPROVED, note)
     audit.record(user, "service_request.approved", request, note=note, automatic=user is None)
     do_provision(request)
 
 
 def do_reject(user: User, request: ServiceRequest, note: str) -> None:
     """Reject a pending request. Call inside ``transaction.atomic()``."""
-    request.status = ServiceRequest.Status.REJECTED
+    _record_decision(user, request, ServiceRequest.Status.REJECTED, note)
+    audit.record(user, "service_request.rejected", request, note=note)
+
+
+def _record_decision(user: User | None, request: ServiceRequest, status: str, note: str) -> None:
+    request.status = status
     request.decided_by = user
     request.decided_at = timezone.now()
     request.decision_note = note
     request.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
-    audit.record(user, "service_request.rejected", request, note=note)
 
 
 def do_provision(request: ServiceRequest) -> None:
