@@ -20,7 +20,6 @@ from plenary.core.errors import Refusal
 from plenary.core.languages import UN_LANGUAGES, validate_languages
 from plenary.meetings import rules
 from plenary.meetings.models import (
-    REMOTE_RIGHT_ORDER,
     Meeting,
     Participation,
     Registration,
@@ -229,6 +228,10 @@ def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
 
 def check_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
     check_can_manage(actor, meeting)
+    return do_set_registration_open(actor, meeting, is_open)
+
+
+def do_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
     with transaction.atomic():
         meeting.registration_open = is_open
         meeting.save(update_fields=["registration_open"])
@@ -296,7 +299,7 @@ def _check_session_fits(
     if remote_right not in RemoteRight.values:
         raise Refusal(_("Choose the rights of remote participants."), field="remote_right")
     ceiling = rules.remote_right_ceiling(meeting.sector.code, meeting.meeting_type)
-    if REMOTE_RIGHT_ORDER.index(RemoteRight(remote_right)) > REMOTE_RIGHT_ORDER.index(ceiling):
+    if not rules.allows(ceiling, remote_right):
         raise Refusal(
             _("In this kind of meeting remote participants may at most: %(right)s.")
             % {"right": ceiling.label},
@@ -329,7 +332,10 @@ def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Sessio
     check_can_manage(actor, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Refusal(_("This meeting is cancelled."), code="cancelled")
-    values = _session_values(meeting, data)
+    return do_add_session(actor, meeting, _session_values(meeting, data))
+
+
+def do_add_session(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Session:
     with transaction.atomic():
         session = Session.objects.create(meeting=meeting, **values)
         audit.record(actor, "session.added", session, starts_at=session.starts_at.isoformat())
@@ -338,7 +344,10 @@ def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Sessio
 
 def check_update_session(actor: Any, session: Session, data: SessionData) -> Session:
     check_can_manage(actor, session.meeting)
-    values = _session_values(session.meeting, data)
+    return do_update_session(actor, session, _session_values(session.meeting, data))
+
+
+def do_update_session(actor: Any, session: Session, values: dict[str, Any]) -> Session:
     with transaction.atomic():
         for name, value in values.items():
             setattr(session, name, value)
@@ -349,6 +358,10 @@ def check_update_session(actor: Any, session: Session, data: SessionData) -> Ses
 
 def check_delete_session(actor: Any, session: Session) -> None:
     check_can_manage(actor, session.meeting)
+    do_delete_session(actor, session)
+
+
+def do_delete_session(actor: Any, session: Session) -> None:
     with transaction.atomic():
         audit.record(actor, "session.deleted", session, title=session.title)
         session.delete()
