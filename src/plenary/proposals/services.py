@@ -125,6 +125,9 @@ def check_document_editable(user: Any, document: ProposalDocument) -> None:
 
 
 def _agenda_items(conference: Conference, ids: list[int]) -> list[AgendaItem]:
+    """Every document addresses at least one agenda item: compilations are built from them."""
+    if not ids:
+        raise Refusal(_("Choose at least one agenda item."), field="agenda_items")
     items = list(AgendaItem.objects.filter(conference=conference, pk__in=ids))
     if len(items) != len(set(ids)):
         raise Refusal(_("Choose agenda items of this conference."), field="agenda_items")

@@ -302,3 +302,11 @@ def test_withdrawn_proposals_cannot_be_tracked(
     proposal.refresh_from_db()
     with pytest.raises(Refusal, match="withdrawn"):
         services.do_record_event(staff, [proposal], "agreed", None, "")
+
+
+def test_a_document_addresses_at_least_one_agenda_item(
+    conference: Conference, drafter: User
+) -> None:
+    with pytest.raises(Refusal, match="at least one agenda item"):
+        services.do_create_document(drafter, conference, "No agenda", "en", [])
+    assert not ProposalDocument.objects.exists()
