@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from unittest import mock
 
+import pytest
+
 from plenary.floor.layers import SweepingInMemoryChannelLayer
+
+# pytest-django runs tests without a database after all the others, that is
+# after the browser tests, whose Playwright event loop would still be running
+# in this thread; the mark keeps this async test with the other database tests.
+pytestmark = pytest.mark.django_db
 
 
 async def test_the_layer_delivers_group_messages_and_sweeps_at_most_once_a_second() -> None:
