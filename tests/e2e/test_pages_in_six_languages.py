@@ -108,6 +108,7 @@ def test_pages_in_each_language(live_url: str, new_page: Any, code: str) -> None
     RegistrationFactory.create(meeting=meeting, user=delegate)
     organiser = OrganiserFactory.create()
 
+    # The contexts start in English; sessions are ready (signing in has its own tests).
     page = new_page(locale="en-GB")
     page.context.add_cookies([verified_session_cookie(focal_point, live_url)])
     page.goto(live_url + "/")
