@@ -30,9 +30,13 @@ def is_secretariat(user: Any) -> bool:
 
 
 def visible_documents(user: Any) -> QuerySet[ProposalDocument]:
-    """Published documents for everyone; submitted ones for the secretariat;
-    drafts only for the originator's and invited co-signatories' people."""
-    visible = Q(status=ProposalDocument.Status.PUBLISHED)
+    """Published documents (and superseded ones that were published) for everyone;
+    submitted ones for the secretariat; drafts only for the originator's and
+    invited co-signatories' people."""
+    # A published document stays public once a revision supersedes it.
+    visible = Q(status=ProposalDocument.Status.PUBLISHED) | Q(
+        status=ProposalDocument.Status.SUPERSEDED, published_at__isnull=False
+    )
     if is_secretariat(user):
         visible |= ~Q(status=ProposalDocument.Status.DRAFT)
     entity_id = getattr(user, "entity_id", None) if user.is_authenticated else None

@@ -279,3 +279,17 @@ def test_deadlines_are_shown_in_the_conference_time_zone(
     document, _ = draft_with_mod(drafter, conference)
     page = _client(drafter).get(f"/pms/documents/{document.pk}/").content.decode()
     assert "2027-09-15 23:59</time> (Europe/Zurich)" in page
+
+
+def test_a_superseded_published_document_stays_public_but_leaves_compilations(
+    conference: Conference, drafter: User, staff: User
+) -> None:
+    document, _ = draft_with_mod(drafter, conference)
+    services.do_publish(staff, services.do_submit(drafter, document))
+    revision = services.do_start_revision(drafter, ProposalDocument.objects.get(pk=document.pk))
+    services.do_publish(staff, services.do_submit(drafter, revision))
+    public = _client()
+    assert public.get(f"/pms/documents/{document.pk}/").status_code == 200
+    item = conference.agenda_items.get(number="1.2")
+    page = public.get(f"/pms/WRC-27/agenda/{item.pk}/").content.decode()
+    assert page.count("F/1/1") == 1 and "Document 1(Rev.1)" in page
