@@ -9,6 +9,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.utils import translation
 
 from plenary.accounts.tests.factories import DelegateFactory
@@ -131,3 +132,11 @@ def test_request_runs_in_the_background_thread(settings: object, tmp_path: objec
         time.sleep(0.2)
         job.refresh_from_db()
     assert job.status == ReportJob.Status.DONE, job.error
+
+
+@pytest.mark.django_db
+def test_database_allows_one_active_job_per_year_and_language() -> None:
+    ReportJob.objects.create(year=YEAR, language="fr", status=ReportJob.Status.DONE)
+    ReportJob.objects.create(year=YEAR, language="fr")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReportJob.objects.create(year=YEAR, language="fr", status=ReportJob.Status.RUNNING)
