@@ -189,6 +189,7 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
     )
     form = DecisionForm(request.POST)
     error = ""
+    forbidden = False
     if form.is_valid():
         try:
             registration_services.check_decide(
@@ -197,15 +198,21 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
             )
-        except Refusal as refusal:  # permission refusals too: shown in the row
+        except Refusal as refusal:
             error = str(refusal)
+            forbidden = isinstance(refusal, PermissionRefusal)
     else:
         error = _("Choose to approve or reject.")
     if request.headers.get("HX-Request"):
+        # Someone who may not decide sees the refusal, never the registrant's details.
         return render(
             request,
             "meetings/_decision_cell.html",
-            {"registration": registration, "error": error, "decided": not error},
+            {
+                "registration": None if forbidden else registration,
+                "error": error,
+                "decided": not error,
+            },
         )
     if error:
         messages.error(request, error)

@@ -240,6 +240,20 @@ def test_someone_else_cannot_decide_and_nothing_changes(client: Client) -> None:
     assert not Participation.objects.exists()
 
 
+def test_a_refused_htmx_decision_does_not_show_the_registrant(client: Client) -> None:
+    registration = RegistrationFactory.create(user__first_name="Amina", user__last_name="Diallo")
+    client.force_login(FocalPointFactory.create())  # of another entity
+    response = client.post(
+        reverse("meetings:decide", args=[registration.pk]),
+        {"decision": "approve"},
+        headers={"HX-Request": "true"},
+    )
+    page = response.content.decode()
+    assert "Only a focal point of" in page
+    assert "Diallo" not in page
+    assert registration.user.username not in page
+
+
 def test_regional_office_staff_are_offered_their_own_office_only(client: Client) -> None:
     office = RegionalOfficeFactory.create()
     SiteFactory.create()  # headquarters: not offered
