@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from plenary.accounts.models import User
 from plenary.accounts.permissions import needs_verification, verified_staff_required
-from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.redirects import safe_next
 from plenary.meetings.models import Meeting
 from plenary.provisioning import ics, policy, queries, services
@@ -117,6 +117,9 @@ def decide(request: HttpRequest, pk: int) -> HttpResponse:
                 approve=form.cleaned_data["decision"] == "approve",
                 note=form.cleaned_data["note"],
             )
+        except PermissionRefusal as refusal:
+            # Not an approver of this service: no row, and so none of the request's details.
+            raise PermissionDenied(str(refusal)) from refusal
         except Refusal as refusal:
             error = str(refusal)
     if request.headers.get("HX-Request"):

@@ -146,6 +146,22 @@ def test_htmx_rejection_without_note_shows_the_error_in_the_row(
     assert pending.status == ServiceRequest.Status.PENDING
 
 
+def test_someone_who_may_not_decide_gets_403_and_not_the_row(
+    client: Client, organiser: User, meeting: Meeting
+) -> None:
+    pending = _provision(organiser, meeting, Service.WEBCAST)
+    sign_in_verified(client, organiser)  # requested it, but the secretariat decides
+    response = client.post(
+        reverse("provisioning:decide", kwargs={"pk": pending.pk}),
+        {"decision": "approve", "note": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert response.status_code == 403
+    assert meeting.code not in response.content.decode()
+    pending.refresh_from_db()
+    assert pending.status == ServiceRequest.Status.PENDING
+
+
 def test_plain_form_decision_redirects_to_the_queue(
     client: Client, organiser: User, meeting: Meeting, secretariat: User
 ) -> None:
