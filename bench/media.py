@@ -19,7 +19,7 @@ and prints:
 Per-core figures count Janus's CPU above what the channel costs with its
 interpreter alone (measured first, in the same run).
 
-Options: --listeners 40 --speakers 20 --seconds 10.
+Options: --listeners 40 --speakers 20 --seconds 10 --parts latency,capacity.
 """
 
 from __future__ import annotations
@@ -95,10 +95,10 @@ async def janus_share(janus: JanusProcess, seconds: float) -> float:
 
 
 class Peer:
-    def __init__(self, samples: probes.Signal | None = None):
+    def __init__(self, samples: probes.Signal | None = None, loop: bool = False):
         self.pc = RTCPeerConnection()
         self.recorders: list[probes.Recorder] = []
-        self.track = probes.ArrayTrack(samples) if samples is not None else None
+        self.track = probes.ArrayTrack(samples, loop) if samples is not None else None
         self.pc.on("track", lambda track: self.recorders.append(probes.Recorder(track)))
         if self.track is not None:
             self.pc.addTrack(self.track)
@@ -116,7 +116,7 @@ class Peer:
 async def speak(
     name: str, user: int, layout: SessionLayout, target: str, samples: probes.Signal
 ) -> Peer:
-    peer = Peer(samples)
+    peer = Peer(samples, loop=True)
     answer = await services.do_speak(name, user, layout, target, await peer.offer())
     await peer.pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
     return peer
@@ -176,7 +176,7 @@ async def loss(peers: list[Peer]) -> float:
 async def capacity(janus: JanusProcess, listeners: int, speakers: int, seconds: float) -> None:
     layout = SessionLayout(2, ("fr",))
     await sync_to_async(services.set_heard)(2, "fr", frozenset({1}))
-    interpreter = await speak("cap-interpreter", 1, layout, "fr", probes.tone(880, 3600))
+    interpreter = await speak("cap-interpreter", 1, layout, "fr", probes.tone(880, 2))
     await asyncio.sleep(2)
     idle = await janus_share(janus, seconds)  # the channel itself, before any listener
     peers = [await listen(f"cap-listener-{i}", layout, "fr") for i in range(listeners)]
@@ -196,7 +196,7 @@ async def capacity(janus: JanusProcess, listeners: int, speakers: int, seconds: 
 
     # Speakers: AudioBridge participants (each decoded, mixed and re-encoded).
     talkers = [
-        await speak(f"cap-speaker-{i}", 100 + i, layout, FLOOR, probes.tone(440 + i, 3600))
+        await speak(f"cap-speaker-{i}", 100 + i, layout, FLOOR, probes.tone(440 + i, 2))
         for i in range(speakers)
     ]
     await sync_to_async(services.set_heard)(2, FLOOR, frozenset(range(100, 100 + speakers)))
@@ -220,8 +220,10 @@ async def main(args: argparse.Namespace) -> None:
         janus = JanusProcess(engine.embedded_config(), Path(folder))
         janus.start()
         try:
-            await latency(args.bursts)
-            await capacity(janus, args.listeners, args.speakers, args.seconds)
+            if "latency" in args.parts:
+                await latency(args.bursts)
+            if "capacity" in args.parts:
+                await capacity(janus, args.listeners, args.speakers, args.seconds)
         finally:
             await engine.shutdown()
             janus.stop()
@@ -233,6 +235,7 @@ if __name__ == "__main__":
     parser.add_argument("--listeners", type=int, default=40)
     parser.add_argument("--speakers", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--parts", default="latency,capacity")
     import logging
 
     logging.disable(logging.WARNING)

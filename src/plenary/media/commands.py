@@ -162,9 +162,10 @@ def handle_channel(ctx: Context, cmd: ChannelCommand) -> None:
 def handle_hangup(ctx: Context, cmd: HangupCommand) -> None:
     session = _session(ctx)
     standing = services.check_listen(ctx.user, session)
-    listening = (services.connection(ctx.connection_id) or services.Connection(0, None)).listener
+    conn = services.connection(ctx.connection_id)
+    was_listening = conn is not None and conn.listener is not None
     run(services.do_hangup, ctx.connection_id, cmd.target)
-    if cmd.target is None and listening is not None:
+    if cmd.target is None and was_listening:
         _record_channel(ctx, session, standing, "")
     ctx.reply(event("media.closed", target=cmd.target, ref=cmd.id))
 

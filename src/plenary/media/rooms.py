@@ -123,7 +123,7 @@ class RoomManager:
                         "admin_key": self._admin_key,
                         "description": f"{layout.session_id}/{channel}",
                         "sampling_rate": 48000,
-                        "default_prebuffering": 2,
+                        "default_prebuffering": 1,
                         "audiolevel_event": False,
                     }
                 )

@@ -197,7 +197,7 @@ async def _speak(
                 "id": secrets.randbelow(2**52) + 1,
                 "display": str(user_id),
                 "muted": user_id not in heard(layout.session_id, target),
-                "prebuffer": 2,
+                "prebuffer": 1,  # one packet of jitter buffer: the least delay (see benchmarks)
             },
             jsep={"type": "offer", "sdp": sdp},
         )
