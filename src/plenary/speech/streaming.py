@@ -71,6 +71,23 @@ def _join(words: list[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
 
+def _attach_punctuation(words: list[Word]) -> list[Word]:
+    """Glue a stand-alone punctuation "word" to the word before it; drop it at the start.
+
+    Whisper sometimes emits "." alone (often over silence); alone it would be
+    a caption of its own and would match any other punctuation when passes
+    are compared.
+    """
+    glued: list[Word] = []
+    for word in words:
+        if _key(word):
+            glued.append(word)
+        elif glued:
+            last = glued[-1]
+            glued[-1] = Word(last.text + word.text.strip(), last.start, word.end)
+    return glued
+
+
 @dataclass
 class StreamingRecognizer:
     recognizer: Recognizer
@@ -147,9 +164,17 @@ class StreamingRecognizer:
             self._buffer, language=self.language, prompt=prompt, hotwords=self.hotwords
         )
         offset = self._buffer_start
-        shifted = [Word(w.text, w.start + offset, w.end + offset) for w in words]
-        # Only what follows the confirmed text is new.
-        return self._without_overlap([w for w in shifted if w.start >= self._confirmed_end - 0.1])
+        shifted = _attach_punctuation(
+            [Word(w.text, w.start + offset, w.end + offset) for w in words]
+        )
+        # Only what ends after the confirmed text is new (a short word's start
+        # time is often placed too early, so starts are not compared).
+        fresh = [
+            Word(w.text, max(w.start, self._confirmed_end), w.end)
+            for w in shifted
+            if w.end > self._confirmed_end + 0.05
+        ]
+        return self._without_overlap(fresh)
 
     def _without_overlap(self, words: list[Word]) -> list[Word]:
         """Drop a repeat of the last confirmed words at the start of a pass (1 to 5 words)."""

@@ -132,3 +132,30 @@ def test_buffer_is_trimmed_without_sentence_ends() -> None:
     words = " ".join(c.text for c in captions if c.final).split()
     assert words == [f"w{i}" for i in range(len(words))]
     assert len(words) >= 15
+
+
+class _Fixed:
+    """Stands in for Whisper: always hears the same words (policy under test only)."""
+
+    def __init__(self, words: list[Word]) -> None:
+        self.words = words
+
+    def transcribe(self, audio: FloatAudio, **_options: object) -> list[Word]:
+        return self.words
+
+
+def test_stand_alone_punctuation_joins_the_word_before() -> None:
+    heard = [Word(" Order", 0.1, 0.5), Word(" .", 0.5, 0.6), Word(" .", 0.6, 0.7)]
+    streamer = StreamingRecognizer(_Fixed(heard), "en")
+    captions = []
+    for _ in range(3):
+        captions += streamer.push(np.zeros(ASR_SAMPLE_RATE, dtype=np.float32))
+    assert [c.text for c in captions if c.final] == ["Order.."]
+
+
+def test_punctuation_alone_is_never_a_caption() -> None:
+    streamer = StreamingRecognizer(_Fixed([Word(" .", 0.1, 0.2)]), "en")
+    captions = []
+    for _ in range(3):
+        captions += streamer.push(np.zeros(ASR_SAMPLE_RATE, dtype=np.float32))
+    assert captions + streamer.finish() == []
