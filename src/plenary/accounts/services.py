@@ -251,5 +251,5 @@ def do_confirm_device(user: User, device: TOTPDevice, code: str) -> TOTPDevice:
         replaced = TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()[0]
         audit.record(user, "accounts.two_factor_enrolled", user, replaced=replaced)
         if replaced:
-            transaction.on_commit(lambda: notifications.send_authenticator_changed(user))
+            notifications.send_authenticator_changed(user)
     return device

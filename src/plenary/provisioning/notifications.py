@@ -9,27 +9,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import User
+from plenary.core.mail import mail_after_commit
 from plenary.provisioning import links, policy
 from plenary.provisioning.models import JoinLink, ServiceRequest
 
 
 def _send(user: User, subject: Promise, template: str, context: dict[str, Any]) -> None:
-    if not user.email:
-        return
-    with translation.override(user.preferred_language):
-        meeting = context["meeting"]
-        subject_text = str(subject) % {"meeting": meeting.code}
-        body = render_to_string(f"provisioning/email/{template}.txt", {**context, "user": user})
-    recipient = user.email
-    transaction.on_commit(lambda: send_mail(subject_text, body, None, [recipient]))
+    mail_after_commit(
+        user,
+        lambda: (
+            str(subject) % {"meeting": context["meeting"].code},
+            render_to_string(f"provisioning/email/{template}.txt", {**context, "user": user}),
+        ),
+    )
 
 
 def approvers_of(request: ServiceRequest) -> None:
