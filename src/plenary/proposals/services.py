@@ -199,7 +199,15 @@ def do_update_document(
         )
     document.refresh_from_db()
     document.agenda_items.set(items)
-    audit.record(user, "pms.document.updated", document, version=document.version)
+    audit.record(
+        user,
+        "pms.document.updated",
+        document,
+        version=document.version,
+        title=document.title,
+        original_language=original_language,
+        agenda_items=[item.number for item in items],
+    )
     return document
 
 
@@ -746,7 +754,9 @@ def do_save_translation(
         if reasons.strip():
             proposal.reasons = proposal.reasons | {language: reasons.strip()[:MAX_TEXT]}
         proposal.search_text = search_text_for(proposal)
-        proposal.save(update_fields=["texts", "reasons", "search_text"])
+        proposal.version += 1
+        proposal.save(update_fields=["texts", "reasons", "search_text", "version"])
+        _record_version(user, proposal)
     translation.status = Translation.Status.REVISED
     translation.save(update_fields=["status", "updated_at"])
     audit.record(user, "pms.translation.saved", document, language=language)

@@ -245,6 +245,7 @@ def test_translator_saves_a_translation(conference: Conference, drafter: User, s
     assert response.status_code == 302
     proposal.refresh_from_db()
     assert proposal.texts["fr"] == "Texte révisé." and proposal.reasons["fr"] == "Motifs."
+    assert proposal.versions.get(version=2).editor == staff
     assert document.translations.get(language="fr").status == "revised"
 
 
