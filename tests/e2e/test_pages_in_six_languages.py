@@ -9,6 +9,7 @@ translation catalogs say, and show none of those strings in English.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -101,7 +102,13 @@ def _expect_page_in(page: Any, code: str, checks: list[Check]) -> None:
 def test_pages_in_each_language(live_url: str, new_page: Any, code: str) -> None:
     # Transactional tests empty the tables that data migrations filled.
     Sector.objects.get_or_create(code=Sector.Code.STANDARDIZATION)
-    meeting = MeetingFactory.create(titles={"en": TITLE}, languages=list(UN_LANGUAGES))
+    first_day = dt.date.today() + dt.timedelta(days=30)  # noqa: DTZ011 - a calendar day
+    meeting = MeetingFactory.create(
+        titles={"en": TITLE},
+        languages=list(UN_LANGUAGES),
+        start_date=first_day,
+        end_date=first_day,
+    )
     SessionFactory.create(meeting=meeting, title="Opening")
     focal_point = FocalPointFactory.create(first_name="Wei", last_name="Zhang")
     delegate = DelegateFactory.create(entity=focal_point.entity, first_name="Ana", last_name="Ruiz")
