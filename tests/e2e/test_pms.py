@@ -1,9 +1,12 @@
 """Proposals Management System in a real browser: draft, co-sign, submit, publish, compile."""
 
 import re
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 
+from plenary.accounts.models import User
 from plenary.accounts.tests.helpers import verified_session_cookie
 from plenary.proposals.demo import load_demo
 from plenary.proposals.tests.factories import drafter_of, secretariat
@@ -11,12 +14,14 @@ from plenary.proposals.tests.factories import drafter_of, secretariat
 pytestmark = pytest.mark.e2e
 
 
-def test_common_proposal_from_draft_to_compilation(live_url: str, new_page) -> None:  # type: ignore[no-untyped-def]
+def test_common_proposal_from_draft_to_compilation(
+    live_url: str, new_page: Callable[..., Any]
+) -> None:
     conference = load_demo()
     item = conference.agenda_items.get(number="1.2")
     france, germany, staff = drafter_of("F"), drafter_of("D"), secretariat()
 
-    def signed_in(user):  # type: ignore[no-untyped-def]
+    def signed_in(user: User) -> Any:
         page = new_page()
         page.context.add_cookies([verified_session_cookie(user, live_url)])
         return page
