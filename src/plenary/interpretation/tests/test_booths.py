@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.languages import UN_LANGUAGES
 from plenary.interpretation import services
 from plenary.media.services import heard
 from plenary.meetings.models import Participation, Session
@@ -19,7 +20,6 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def janus_down(settings: Any) -> None:
-    cache.clear()  # booth and moderation state live in the cache, keyed by session id
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         settings.JANUS_PORT = sock.getsockname()[1]
@@ -28,7 +28,13 @@ def janus_down(settings: Any) -> None:
 
 @pytest.fixture
 def session() -> Session:
-    return SessionFactory.create(meeting__languages=["en", "fr"])
+    session = SessionFactory.create(meeting__languages=["en", "fr"])
+    # Booth and moderation state live in the cache by session id, and SQLite
+    # reuses the ids of rolled-back rows: start this session's state afresh.
+    for channel in ("floor", *UN_LANGUAGES):
+        cache.delete(f"media:heard:{session.pk}:{channel}")
+        cache.delete(f"interpretation:booth:{session.pk}:{channel}")
+    return session
 
 
 def _interpreter(session: Session, language: str = "fr") -> Any:

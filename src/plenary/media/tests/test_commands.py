@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
+from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.protocol import Context, dispatch
 from plenary.floor.signals import floor_changed
 from plenary.media import services
@@ -27,7 +28,6 @@ Role = Participation.Role
 
 @pytest.fixture(autouse=True)
 def janus_down(settings: Any) -> None:
-    cache.clear()  # booth and moderation state live in the cache, keyed by session id
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         settings.JANUS_PORT = sock.getsockname()[1]
@@ -36,7 +36,13 @@ def janus_down(settings: Any) -> None:
 
 @pytest.fixture
 def session() -> Session:
-    return SessionFactory.create(meeting__languages=["en", "fr"])
+    session = SessionFactory.create(meeting__languages=["en", "fr"])
+    # Booth and moderation state live in the cache by session id, and SQLite
+    # reuses the ids of rolled-back rows: start this session's state afresh.
+    for channel in ("floor", *UN_LANGUAGES):
+        cache.delete(f"media:heard:{session.pk}:{channel}")
+        cache.delete(f"interpretation:booth:{session.pk}:{channel}")
+    return session
 
 
 def _send(user: Any, session: Session, **message: Any) -> dict[str, Any]:
