@@ -2,6 +2,7 @@ import csv
 import io
 import json
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -138,3 +139,11 @@ def test_proposal_document_exports_as_an_akoma_ntoso_amendment(
     destination = textual.find("a:destination", ns)
     assert destination is not None
     assert destination.get("href") == "/akn/int/act/RR/2024/~p_5.338A"
+
+
+def test_management_command_imports_akoma_ntoso(conference: Conference, tmp_path: Path) -> None:
+    xml = akn.export_edition(rr(conference)).replace(b'value="RR"', b'value="RR-AKN"')
+    path = tmp_path / "rr.xml"
+    path.write_bytes(xml)
+    call_command("pms_import", str(path), stdout=io.StringIO())
+    assert Edition.objects.get(instrument__code="RR-AKN").provisions.count() == 6
