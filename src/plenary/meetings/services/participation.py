@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
@@ -51,30 +51,38 @@ def check_assign_role(
     ):
         attendance = AttendanceMode.REMOTE
     if Participation.objects.filter(meeting=meeting, user=person, role=role).exists():
-        raise Refusal(
-            _("%(person)s already holds this role in the meeting.")
-            % {"person": person.get_full_name() or person.username},
-            code="duplicate",
-            field="user",
-        )
+        raise _already_holds(person)
     return do_assign_role(actor, meeting, person, role, language=language, attendance=attendance)
+
+
+def _already_holds(person: User) -> Refusal:
+    return Refusal(
+        _("%(person)s already holds this role in the meeting.")
+        % {"person": person.get_full_name() or person.username},
+        code="duplicate",
+        field="user",
+    )
 
 
 def do_assign_role(
     actor: Any, meeting: Meeting, person: User, role: str, *, language: str, attendance: str
 ) -> Participation:
-    with transaction.atomic():
-        participation = Participation.objects.create(
-            meeting=meeting,
-            user=person,
-            role=role,
-            language=language,
-            attendance=attendance,
-            entity=person.entity,
-        )
-        audit.record(
-            actor, "participation.assigned", participation, role=role, user=person.username
-        )
+    try:
+        with transaction.atomic():
+            participation = Participation.objects.create(
+                meeting=meeting,
+                user=person,
+                role=role,
+                language=language,
+                attendance=attendance,
+                entity=person.entity,
+            )
+            audit.record(
+                actor, "participation.assigned", participation, role=role, user=person.username
+            )
+    except IntegrityError:
+        # A concurrent request assigned the same role first.
+        raise _already_holds(person) from None
     return participation
 
 

@@ -3,7 +3,11 @@ import pytest
 from plenary.accounts.tests.factories import DelegateFactory, OrganiserFactory
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.meetings.models import AttendanceMode, Participation
-from plenary.meetings.services.participation import check_assign_role, check_remove_role
+from plenary.meetings.services.participation import (
+    check_assign_role,
+    check_remove_role,
+    do_assign_role,
+)
 from plenary.meetings.tests.factories import MeetingFactory, ParticipationFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +41,20 @@ def test_a_role_is_held_once(db_state) -> None:
     before = db_state()
     with pytest.raises(Refusal, match="already holds"):
         check_assign_role(meeting.organiser, meeting, person, "vice_chair")
+    assert db_state() == before
+
+
+def test_a_role_assigned_by_a_concurrent_request_is_refused_not_a_server_error(db_state) -> None:
+    meeting = MeetingFactory.create()
+    person = DelegateFactory.create()
+    # Both requests passed check_assign_role; the second write loses the race.
+    do_assign_role(meeting.organiser, meeting, person, "chair", language="", attendance="onsite")
+    before = db_state()
+    with pytest.raises(Refusal, match="already holds") as refused:
+        do_assign_role(
+            meeting.organiser, meeting, person, "chair", language="", attendance="onsite"
+        )
+    assert refused.value.code == "duplicate"
     assert db_state() == before
 
 
