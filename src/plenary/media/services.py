@@ -15,6 +15,8 @@ enforced with AudioBridge moderation, never by the browser.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import secrets
 from dataclasses import dataclass, field
@@ -208,6 +210,7 @@ async def _speak(
         await handle.detach()
         raise Refusal(_("The audio server did not accept the connection."), "no_answer")
     conn.speakers[target] = handle
+    _watch(connection_id, handle)
     return str(reply.jsep["sdp"])
 
 
@@ -238,6 +241,7 @@ async def _listen(
         await handle.detach()
         raise Refusal(_("The audio server did not offer a connection."), "no_offer")
     conn.listener, conn.channel, conn.underneath = handle, channel, underneath
+    _watch(connection_id, handle)
     return str(reply.jsep["sdp"])
 
 
@@ -263,6 +267,31 @@ async def do_switch(
     for mid, send in _sent_mids(layout, channel, underneath).items():
         await _guard(listener.send({"request": "configure", "mid": mid, "send": send}))
     conn.channel, conn.underneath = channel, underneath
+
+
+_watchers: set[asyncio.Task[None]] = set()
+
+
+def _watch(connection_id: str, handle: Handle) -> None:
+    """Drop a leg when Janus reports its peer gone (tab closed, network lost)."""
+    task = asyncio.get_running_loop().create_task(_until_hangup(connection_id, handle))
+    _watchers.add(task)
+    task.add_done_callback(_watchers.discard)
+
+
+async def _until_hangup(connection_id: str, handle: Handle) -> None:
+    while (await handle.events.get()).get("janus") not in ("hangup", "detached"):
+        continue
+    conn = _connections.get(connection_id)
+    if conn is None:
+        return
+    if conn.listener is handle:
+        conn.listener = None
+    conn.speakers = {target: leg for target, leg in conn.speakers.items() if leg is not handle}
+    if conn.listener is None and not conn.speakers:
+        del _connections[connection_id]
+    with contextlib.suppress(JanusError):
+        await handle.detach()
 
 
 async def do_hangup(connection_id: str, target: str | None = None) -> None:

@@ -94,6 +94,7 @@ class Handle:
 
     async def detach(self) -> None:
         self.client._handles.pop(self.id, None)
+        self.events.put_nowait({"janus": "detached", "sender": self.id})
         with contextlib.suppress(JanusError):
             await self.client._request(
                 {"janus": "detach", "session_id": self.session_id, "handle_id": self.id}
@@ -195,6 +196,8 @@ class JanusClient:
         finally:
             self.closed.set()
             self._fail_pending("connection lost")
+            for handle in self._handles.values():  # Janus's objects are gone with it
+                handle.events.put_nowait({"janus": "detached", "sender": handle.id})
 
     def _dispatch(self, message: JsonDict) -> None:
         transaction = message.get("transaction")
