@@ -6,7 +6,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plenary.core.languages import Language
-from plenary.proposals.models import Action, Committee, Conference, Proposal, ProposalDocument
+from plenary.proposals.models import (
+    Action,
+    Committee,
+    Conference,
+    Deadline,
+    Proposal,
+    ProposalDocument,
+)
 
 
 class DocumentForm(forms.Form):
@@ -85,6 +92,14 @@ class EventForm(forms.Form):
         self.fields["proposals"].choices = [  # type: ignore[attr-defined]
             (p.pk, p.identifier) for p in document.proposals.select_related("document__entity")
         ]
+
+
+class DeadlineForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Deadline"), choices=Deadline.Kind.choices)
+    closes_at = forms.DateTimeField(
+        label=_("Closes at (conference time)"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
 
 
 class ConsolidateForm(forms.Form):

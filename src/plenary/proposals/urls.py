@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("proposals/<int:pk>/delete/", views.proposal_delete, name="proposal_delete"),
     path("proposals/<int:pk>/withdraw/", views.proposal_withdraw, name="proposal_withdraw"),
     path("<slug:code>/", views.conference_detail, name="conference"),
+    path("<slug:code>/deadlines/", views.deadline_set, name="deadline_set"),
     path("<slug:code>/documents/new/", views.document_create, name="document_create"),
     path("<slug:code>/agenda/<int:item_pk>/", views.agenda_compilation, name="agenda"),
     path("<slug:code>/provisions/<str:pid>/", views.by_provision, name="provision"),

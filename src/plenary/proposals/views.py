@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +21,7 @@ from plenary.proposals import akn, consolidation, exports, queries, services
 from plenary.proposals.changes import tracked_changes
 from plenary.proposals.forms import (
     ConsolidateForm,
+    DeadlineForm,
     DocumentForm,
     EventForm,
     ProposalForm,
@@ -97,8 +98,30 @@ def conference_detail(request: HttpRequest, code: str) -> HttpResponse:
             "documents": documents.select_related("entity").order_by("number", "addendum", "id"),
             "editions": conference.editions.select_related("instrument"),
             "can_draft": _can_draft(request, conference),
+            "deadline_form": DeadlineForm() if queries.is_secretariat(request.user) else None,
         },
     )
+
+
+@require_POST
+@login_required
+def deadline_set(request: HttpRequest, code: str) -> HttpResponse:
+    """The secretariat sets a deadline as wall-clock time in the conference's zone."""
+    conference = _conference(code)
+    form = DeadlineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the kind of deadline and its date and time."))
+    else:
+        # The form parses in the server's zone; keep only the wall-clock time.
+        local = timezone.make_naive(form.cleaned_data["closes_at"])
+        _perform(
+            request,
+            lambda: services.do_set_deadline(
+                _actor(request), conference, form.cleaned_data["kind"], local
+            ),
+            _("Deadline saved."),
+        )
+    return redirect("proposals:conference", code=code)
 
 
 def _can_draft(request: HttpRequest, conference: Conference) -> bool:

@@ -294,3 +294,21 @@ def test_a_superseded_published_document_stays_public_but_leaves_compilations(
     item = conference.agenda_items.get(number="1.2")
     page = public.get(f"/pms/WRC-27/agenda/{item.pk}/").content.decode()
     assert page.count("F/1/1") == 1 and "Document 1(Rev.1)" in page
+
+
+def test_secretariat_sets_a_deadline_in_conference_time(
+    conference: Conference, staff: User
+) -> None:
+    response = _client(staff).post(
+        "/pms/WRC-27/deadlines/", {"kind": "proposals", "closes_at": "2027-08-01T18:00"}
+    )
+    assert response.status_code == 302
+    closes_at = conference.deadlines.get(kind="proposals").closes_at
+    assert closes_at.isoformat() == "2027-08-01T16:00:00+00:00"
+
+
+def test_only_the_secretariat_sets_deadlines(conference: Conference, drafter: User) -> None:
+    _client(drafter).post(
+        "/pms/WRC-27/deadlines/", {"kind": "proposals", "closes_at": "2020-01-01T00:00"}
+    )
+    assert conference.deadlines.get(kind="proposals").closes_at.year == 2027
