@@ -11,7 +11,7 @@ import zoneinfo
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
@@ -75,6 +75,14 @@ def _clean_texts(texts: dict[str, str], name: str) -> dict[str, str]:
     return cleaned
 
 
+def _code_taken(code: str) -> Refusal:
+    return Refusal(
+        _("Another meeting already uses the reference %(code)s.") % {"code": code},
+        code="duplicate",
+        field="code",
+    )
+
+
 def _validated(data: MeetingData, meeting: Meeting | None) -> dict[str, Any]:
     """The model fields for ``data``, or a ``Refusal`` naming the first bad field."""
     code = data.code.strip()
@@ -84,11 +92,7 @@ def _validated(data: MeetingData, meeting: Meeting | None) -> dict[str, Any]:
     if meeting is not None:
         clash = clash.exclude(pk=meeting.pk)
     if clash.exists():
-        raise Refusal(
-            _("Another meeting already uses the reference %(code)s.") % {"code": code},
-            code="duplicate",
-            field="code",
-        )
+        raise _code_taken(code)
     if data.meeting_type not in Meeting.Type.values:
         raise Refusal(_("Choose a type of meeting."), code="invalid", field="meeting_type")
     try:
@@ -150,9 +154,13 @@ def check_create_meeting(actor: Any, data: MeetingData) -> Meeting:
 
 
 def do_create_meeting(actor: Any, values: dict[str, Any]) -> Meeting:
-    with transaction.atomic():
-        meeting = Meeting.objects.create(organiser=actor, status=Meeting.Status.DRAFT, **values)
-        audit.record(actor, "meeting.created", meeting, code=meeting.code)
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(organiser=actor, status=Meeting.Status.DRAFT, **values)
+            audit.record(actor, "meeting.created", meeting, code=meeting.code)
+    except IntegrityError:
+        # A concurrent request took the same reference first.
+        raise _code_taken(values["code"]) from None
     return meeting
 
 

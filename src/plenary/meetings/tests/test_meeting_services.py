@@ -15,6 +15,7 @@ from plenary.meetings.services.meetings import (
     check_create_meeting,
     check_publish_meeting,
     check_update_meeting,
+    do_create_meeting,
 )
 from plenary.meetings.tests.factories import (
     MeetingFactory,
@@ -91,6 +92,18 @@ def test_a_reference_already_in_use_is_refused() -> None:
     with pytest.raises(Refusal, match="already uses the reference") as refused:
         check_create_meeting(OrganiserFactory.create(), data())
     assert refused.value.field == "code"
+
+
+def test_a_reference_taken_by_a_concurrent_request_is_refused_not_a_server_error() -> None:
+    organiser = OrganiserFactory.create()
+    first = check_create_meeting(organiser, data())
+    # The second request passed the check before the first one was stored.
+    fields = ["code", "sector", "meeting_type", "titles", "descriptions", "site", "time_zone"]
+    fields += ["start_date", "end_date", "working_language", "languages"]
+    with pytest.raises(Refusal, match="already uses the reference") as refused:
+        do_create_meeting(organiser, {name: getattr(first, name) for name in fields})
+    assert refused.value.field == "code"
+    assert Meeting.objects.count() == 1
 
 
 def test_a_delegate_may_not_create_meetings() -> None:
