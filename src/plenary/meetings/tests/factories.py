@@ -20,8 +20,9 @@ from plenary.meetings.models import (
 
 
 def sector(code: str = Sector.Code.STANDARDIZATION) -> Sector:
-    """The sectors exist from a data migration; fetch one."""
-    return Sector.objects.get(code=code)
+    """The sectors come from a data migration, but a browser test (transactional
+    database) empties every table after it ends: create the sector again if needed."""
+    return Sector.objects.get_or_create(code=code)[0]
 
 
 class SiteFactory(factory.django.DjangoModelFactory[Site]):
