@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 import pytest
+from django.db import connections
 
 from plenary.accounts.tests.helpers import verified_session_cookie
 from plenary.meetings.models import Participation, Sector, Session
@@ -84,7 +85,14 @@ def test_speech_reaches_a_delegates_caption_panel(
 
 def _in_thread(function: Any, *args: Any) -> Any:
     result: list[Any] = []
-    thread = threading.Thread(target=lambda: result.append(function(*args)))
+
+    def run() -> None:
+        try:
+            result.append(function(*args))
+        finally:
+            connections.close_all()  # this thread's connection, or PostgreSQL keeps the test DB
+
+    thread = threading.Thread(target=run)
     thread.start()
     thread.join()
     return result[0]
