@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import shutil
 import signal
@@ -13,6 +14,20 @@ from pathlib import Path
 from plenary.media.janus.config import JanusConfig, write
 
 logger = logging.getLogger(__name__)
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child: get SIGINT when the server dies, even if it had no time to stop Janus.
+
+    (uvicorn re-raises SIGTERM after its shutdown, so ``finally`` blocks in
+    ``plenary serve`` do not always run.) Linux sends it when the *thread*
+    that started Janus ends: start it from the main thread.
+    """
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
 
 
 class JanusProcessError(RuntimeError):
@@ -51,6 +66,7 @@ class JanusProcess:
                 stderr=subprocess.STDOUT,
                 cwd=self.folder,
                 start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - runs before any thread starts Janus
             )
         finally:
             log.close()
