@@ -28,6 +28,7 @@ def can_manage(actor: Any, meeting: Meeting) -> bool:
 
 
 def check_can_manage(actor: Any, meeting: Meeting) -> None:
+    """Refuse (403) anyone :func:`can_manage` does not allow."""
     if not can_manage(actor, meeting):
         raise PermissionRefusal(_("You may not manage this meeting."))
 

@@ -154,6 +154,7 @@ def check_create_meeting(actor: Any, data: MeetingData) -> Meeting:
 
 
 def do_create_meeting(actor: Any, values: dict[str, Any]) -> Meeting:
+    """Store a draft from values checked by :func:`_validated`."""
     try:
         with transaction.atomic():
             meeting = Meeting.objects.create(organiser=actor, status=Meeting.Status.DRAFT, **values)
@@ -198,6 +199,7 @@ def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Mee
 
 
 def do_update_meeting(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Meeting:
+    """Store checked values and audit the fields that changed."""
     with transaction.atomic():
         changed = sorted(name for name, value in values.items() if getattr(meeting, name) != value)
         for name, value in values.items():
@@ -235,11 +237,13 @@ def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
 
 
 def check_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
+    """Open or close registration for the meeting."""
     check_can_manage(actor, meeting)
     return do_set_registration_open(actor, meeting, is_open)
 
 
 def do_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
+    """Store and audit the organiser's open/closed switch."""
     with transaction.atomic():
         meeting.registration_open = is_open
         meeting.save(update_fields=["registration_open"])
@@ -252,6 +256,8 @@ def do_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Mee
 
 
 def do_set_status(actor: Any, meeting: Meeting, status: str, action: str) -> Meeting:
+    """Move the meeting to ``status`` and audit it as ``action``; callers check the
+    transition."""
     with transaction.atomic():
         meeting.status = status
         meeting.save(update_fields=["status"])
@@ -344,6 +350,7 @@ def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Sessio
 
 
 def do_add_session(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Session:
+    """Store a session from values checked by :func:`_session_values`."""
     with transaction.atomic():
         session = Session.objects.create(meeting=meeting, **values)
         audit.record(actor, "session.added", session, starts_at=session.starts_at.isoformat())
@@ -351,11 +358,13 @@ def do_add_session(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Sess
 
 
 def check_update_session(actor: Any, session: Session, data: SessionData) -> Session:
+    """Change a session; it must still fit the meeting's dates, site and rules."""
     check_can_manage(actor, session.meeting)
     return do_update_session(actor, session, _session_values(session.meeting, data))
 
 
 def do_update_session(actor: Any, session: Session, values: dict[str, Any]) -> Session:
+    """Store checked values on the session and audit the change."""
     with transaction.atomic():
         for name, value in values.items():
             setattr(session, name, value)
@@ -365,11 +374,13 @@ def do_update_session(actor: Any, session: Session, values: dict[str, Any]) -> S
 
 
 def check_delete_session(actor: Any, session: Session) -> None:
+    """Delete a session of a meeting the actor manages."""
     check_can_manage(actor, session.meeting)
     do_delete_session(actor, session)
 
 
 def do_delete_session(actor: Any, session: Session) -> None:
+    """Audit, then delete the session."""
     with transaction.atomic():
         audit.record(actor, "session.deleted", session, title=session.title)
         session.delete()

@@ -67,6 +67,7 @@ def _already_holds(person: User) -> Refusal:
 def do_assign_role(
     actor: Any, meeting: Meeting, person: User, role: str, *, language: str, attendance: str
 ) -> Participation:
+    """Store a checked role; a concurrent duplicate becomes a refusal."""
     try:
         with transaction.atomic():
             participation = Participation.objects.create(
@@ -98,6 +99,7 @@ def check_remove_role(actor: Any, participation: Participation) -> None:
 
 
 def do_remove_role(actor: Any, participation: Participation) -> None:
+    """Audit, then delete an assigned role."""
     with transaction.atomic():
         audit.record(
             actor,

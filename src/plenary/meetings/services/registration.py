@@ -105,6 +105,7 @@ def check_withdraw(actor: Any, registration: Registration) -> Registration:
 
 
 def do_withdraw(actor: User, registration: Registration) -> Registration:
+    """Mark a checked registration withdrawn and drop the participation it created."""
     with transaction.atomic():
         registration.status = Registration.Status.WITHDRAWN
         registration.save(update_fields=["status"])
@@ -134,6 +135,8 @@ def check_decide(
 
 
 def do_decide(actor: User, registration: Registration, approve: bool, note: str) -> Registration:
+    """Store a checked decision; approval creates the participation. Mails the registrant
+    after commit."""
     with transaction.atomic():
         registration.status = (
             Registration.Status.APPROVED if approve else Registration.Status.REJECTED
