@@ -93,8 +93,23 @@ class SessionConsumer(AsyncWebsocketConsumer):
         for reply in await database_sync_to_async(protocol.dispatch)(ctx, message):
             await self.send_json(reply)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes stale database connections before every message,
+        # through the one thread that runs all sync code: for an event fanned
+        # out to N sockets that is N hops in a row (most of the time to reach
+        # 500 tabs). Forwarding an event touches no database, so skip it.
+        if message["type"] == "live.event":
+            await self.live_event(message)
+        else:
+            await super().dispatch(message)
+
     async def live_event(self, message: dict[str, Any]) -> None:
-        await self.send_json(message["event"])
+        # On the embedded layer every member of the group receives the same
+        # message object (plenary.floor.layers): encode the event once for all.
+        text = message.get("text")
+        if text is None:
+            text = message["text"] = json.dumps(message["event"], separators=(",", ":"))
+        await self.send(text_data=text)
 
     async def send_json(self, payload: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(payload, separators=(",", ":")))

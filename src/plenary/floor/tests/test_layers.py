@@ -3,24 +3,47 @@ from __future__ import annotations
 from unittest import mock
 
 import pytest
+from channels.layers import InMemoryChannelLayer
 
 from plenary.floor.layers import SweepingInMemoryChannelLayer
 
 # pytest-django runs tests without a database after all the others, that is
 # after the browser tests, whose Playwright event loop would still be running
-# in this thread; the mark keeps this async test with the other database tests.
+# in this thread; the mark keeps these async tests with the database tests.
 pytestmark = pytest.mark.django_db
 
 
-async def test_the_layer_delivers_group_messages_and_sweeps_at_most_once_a_second() -> None:
-    layer = SweepingInMemoryChannelLayer()
-    channels = [await layer.new_channel() for _ in range(3)]
+async def joined(layer: SweepingInMemoryChannelLayer, count: int) -> list[str]:
+    channels = [await layer.new_channel() for _ in range(count)]
     for channel in channels:
         await layer.group_add("session-1", channel)
-    with mock.patch.object(
-        SweepingInMemoryChannelLayer.__mro__[1], "_clean_expired", autospec=True
-    ) as sweep:
-        await layer.group_send("session-1", {"type": "live.event", "event": {"v": 1}})
-        received = [await layer.receive(channel) for channel in channels]
-    assert received == [{"type": "live.event", "event": {"v": 1}}] * 3
+    return channels
+
+
+async def test_every_member_of_a_group_receives_the_message() -> None:
+    layer = SweepingInMemoryChannelLayer()
+    channels = await joined(layer, 3)
+    message = {"type": "live.event", "event": {"v": 1}}
+    await layer.group_send("session-1", message)
+    received = [await layer.receive(channel) for channel in channels]
+    assert received == [message] * 3
+    assert received[0] is not message  # the sender's dict is not shared
+
+
+async def test_a_discarded_member_receives_nothing() -> None:
+    layer = SweepingInMemoryChannelLayer()
+    kept, dropped = await joined(layer, 2)
+    await layer.group_discard("session-1", dropped)
+    await layer.group_send("session-1", {"type": "live.event", "event": {}})
+    assert await layer.receive(kept) == {"type": "live.event", "event": {}}
+    assert dropped not in layer.channels
+
+
+async def test_expired_messages_are_swept_at_most_once_a_second() -> None:
+    layer = SweepingInMemoryChannelLayer()
+    channels = await joined(layer, 3)
+    with mock.patch.object(InMemoryChannelLayer, "_clean_expired", autospec=True) as sweep:
+        await layer.group_send("session-1", {"type": "live.event", "event": {}})
+        for channel in channels:
+            await layer.receive(channel)
     assert sweep.call_count == 1
