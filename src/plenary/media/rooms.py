@@ -18,7 +18,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.media.janus.client import Handle, JanusClient, JanusError, JanusUnavailableError
+from plenary.media.janus.client import Handle, JanusClient, JanusError
 
 logger = logging.getLogger(__name__)
 
@@ -252,6 +252,3 @@ class RoomManager:
         self._clients.clear()
         self._ready.clear()
         self._layouts.clear()
-
-
-__all__ = ["FLOOR", "JanusUnavailableError", "RoomManager", "SessionLayout", "room_id"]
