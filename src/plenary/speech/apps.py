@@ -8,5 +8,6 @@ class SpeechConfig(AppConfig):
     verbose_name = _("Captions and speech")
 
     def ready(self) -> None:
-        # Registers captions.* on the session socket and the /healthz check.
-        from plenary.speech import commands, health  # noqa: F401
+        # Registers captions.* on the session socket, the /healthz check and
+        # the receiver that starts and stops captions with the session.
+        from plenary.speech import commands, health, receivers  # noqa: F401

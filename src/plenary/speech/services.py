@@ -208,22 +208,57 @@ def do_start_stream(
         session=session, channel=channel, stopped_at__isnull=True
     ).exists():
         raise Refusal(_("This channel is already being captioned."), "conflict", "channel")
+    return _start_stream(user, session, channel, language, requested)
+
+
+def _start_stream(
+    actor: Any, session: Session, channel: str, language: str, voices: dict[str, str]
+) -> CaptionStream:
     now = timezone.now()
     stream = CaptionStream.objects.create(
         session=session,
         channel=channel,
         language=language,
-        voices=requested,
+        voices=voices,
         started_at=now,
         captioned_until=now,
     )
     audit.record(
-        user, "speech.stream_started", session, channel=channel, language=language, voices=voices
+        actor,
+        "speech.stream_started",
+        session,
+        channel=channel,
+        language=language,
+        voices=sorted(voices),
     )
     events.publish_stream(stream)
     _assign_waiting()
     stream.refresh_from_db()
     return stream
+
+
+@transaction.atomic
+def do_follow_session(session_id: int) -> None:
+    """Captions follow the session: the floor is captioned while it is open, in the
+    meeting's working language, where the site offers captions; closing stops all."""
+    from plenary.floor.models import LiveSession
+
+    live = LiveSession.objects.filter(session_id=session_id).first()
+    if live is None:
+        return
+    session = get_session(session_id)
+    status = live.state.get("status")
+    active = CaptionStream.objects.select_for_update().filter(
+        session=session, stopped_at__isnull=True
+    )
+    if status == "closed":
+        for stream in active:
+            _stop(stream)
+        return
+    site = session.meeting.site
+    offers = site is None or site.offers_captions
+    if status == "open" and offers and not active.filter(channel=FLOOR).exists():
+        _start_stream(None, session, FLOOR, session.meeting.working_language, {})
 
 
 @transaction.atomic
@@ -246,11 +281,15 @@ def do_stop_stream(user: Any, stream_id: int) -> CaptionStream:
     stream = _locked_stream(stream_id)
     check_manage_captions(user, stream.session)
     if stream.stopped_at is None:
-        _release(stream, CaptionStream.Status.STOPPED)
-        stream.stopped_at = timezone.now()
-        stream.save(update_fields=["stopped_at"])
+        _stop(stream)
         audit.record(user, "speech.stream_stopped", stream.session, channel=stream.channel)
     return stream
+
+
+def _stop(stream: CaptionStream) -> None:
+    _release(stream, CaptionStream.Status.STOPPED)
+    stream.stopped_at = timezone.now()
+    stream.save(update_fields=["stopped_at"])
 
 
 def _locked_stream(stream_id: int) -> CaptionStream:

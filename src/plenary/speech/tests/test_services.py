@@ -316,3 +316,36 @@ def test_time_before_a_worker_listens_is_a_gap(session: Session, chair: Any) -> 
     services.do_stream_ready(worker.pk, stream.pk, 40000)
     gap = CaptionSegment.objects.get(kind=CaptionSegment.Kind.GAP)
     assert gap.ends_at - gap.starts_at >= dt.timedelta(seconds=29)
+
+
+def _live(session: Session, status: str) -> None:
+    from plenary.floor.models import LiveSession
+
+    LiveSession.objects.update_or_create(session=session, defaults={"state": {"status": status}})
+
+
+def test_opening_the_session_captions_the_floor_and_closing_stops_it(session: Session) -> None:
+    from plenary.floor.signals import floor_changed
+
+    _live(session, "open")
+    floor_changed.send(
+        sender=Session, session_id=session.pk, speaker_user_id=None, unmuted_user_ids=frozenset()
+    )
+    stream = CaptionStream.objects.get(session=session)
+    assert (stream.channel, stream.language) == ("floor", session.meeting.working_language)
+    services.do_follow_session(session.pk)  # a second signal starts nothing more
+    assert CaptionStream.objects.filter(session=session).count() == 1
+    _live(session, "closed")
+    services.do_follow_session(session.pk)
+    stream.refresh_from_db()
+    assert stream.status == CaptionStream.Status.STOPPED and stream.stopped_at is not None
+
+
+def test_no_automatic_captions_where_the_site_offers_none(session: Session) -> None:
+    site = session.meeting.site
+    assert site is not None
+    site.offers_captions = False
+    site.save()
+    _live(session, "open")
+    services.do_follow_session(session.pk)
+    assert not CaptionStream.objects.exists()
