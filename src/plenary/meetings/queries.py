@@ -95,12 +95,17 @@ def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]
     return sorted(rows.values(), key=lambda row: (row.meeting.start_date, row.meeting.code))
 
 
+def roles_of(user: Any, meeting: Meeting) -> list[Participation]:
+    """Every role ``user`` holds in ``meeting`` (none for anonymous visitors)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(Participation.objects.filter(meeting=meeting, user=user))
+
+
 def participation_for(user: Any, meeting: Meeting) -> Participation | None:
     """The most significant role ``user`` holds in ``meeting`` (chair before delegate
     before observer, see ``ROLE_PRECEDENCE``), or ``None`` if they hold none."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    held = {p.role: p for p in Participation.objects.filter(meeting=meeting, user=user)}
+    held = {p.role: p for p in roles_of(user, meeting)}
     return next((held[role] for role in ROLE_PRECEDENCE if role in held), None)
 
 

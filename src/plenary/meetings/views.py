@@ -107,9 +107,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "meeting": meeting,
             "sessions": meeting.sessions.select_related("room"),
             "registration": queries.registration_of(request.user, meeting),
-            "roles": Participation.objects.filter(meeting=meeting, user_id=request.user.pk)
-            if request.user.is_authenticated
-            else [],
+            "roles": queries.roles_of(request.user, meeting),
             "manages": can_manage(request.user, meeting),
         },
     )
