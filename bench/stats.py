@@ -9,7 +9,8 @@ all bulk-inserted. Then times, for the last full year:
   baseline: a plain COUNT(*) of that year's facts (the cheapest scan).
 - ``annual_report``: the whole report (figures, DOCX and PDF; goal <= 60 s).
 
-Options: --facts N --persons N --meetings N for smaller runs.
+Options: --facts N --persons N --meetings N for smaller runs; --reuse to time
+again on the facts of an earlier run (same PLENARY_DATA_DIR or DATABASE_URL).
 """
 
 from __future__ import annotations
@@ -167,10 +168,13 @@ def main() -> None:
     parser.add_argument("--facts", type=int, default=2_000_000)
     parser.add_argument("--persons", type=int, default=50_000)
     parser.add_argument("--meetings", type=int, default=1_000)
+    parser.add_argument(
+        "--reuse", action="store_true", help="time the queries on facts a previous run inserted"
+    )
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    if AttendanceRecord.objects.exists():
-        sys.exit("bench/stats.py needs an empty database")
+    if AttendanceRecord.objects.exists() and not args.reuse:
+        sys.exit("bench/stats.py needs an empty database (or --reuse)")
     rng = random.Random(167)
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
 
@@ -178,7 +182,8 @@ def main() -> None:
         with transaction.atomic():
             populate(args.meetings, args.persons, args.facts, rng)
 
-    emit("populate", timed(build), "s")
+    if not AttendanceRecord.objects.exists():
+        emit("populate", timed(build), "s")
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

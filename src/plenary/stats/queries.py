@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +44,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Concat, ExtractMonth
+from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from plenary.floor.models import AttendanceRecord
@@ -59,16 +59,22 @@ JOIN = AttendanceRecord.Kind.JOIN
 CAPTIONS_CHANNEL = "captions"
 AI_VOICE_CHANNEL = "ai_voice"
 
+
+def _text(path: str) -> Coalesce:
+    # A missing related row (no entity, no site) and an empty value are both "unknown".
+    return Coalesce(F(path), Value(""), output_field=CharField())
+
+
 # Breakdown dimensions -> the fact's field (or expression) they group by.
 DIMENSIONS: dict[str, Any] = {
-    "sector": F("meeting__sector__code"),
-    "site": F("meeting__site__code"),
-    "meeting_type": F("meeting__meeting_type"),
-    "category": F("entity_category"),
-    "region": F("entity_region"),
+    "sector": _text("meeting__sector__code"),
+    "site": _text("meeting__site__code"),
+    "meeting_type": _text("meeting__meeting_type"),
+    "category": _text("entity_category"),
+    "region": _text("entity_region"),
     # Not copied into the fact: the entity's current status.
-    "development_status": F("entity__development_status"),
-    "gender": F("user__gender"),
+    "development_status": _text("entity__development_status"),
+    "gender": _text("user__gender"),
     "month": ExtractMonth("at"),
 }
 
@@ -127,8 +133,10 @@ class Row:
     counts: Counts
 
 
-def facts(filters: Filters) -> QuerySet[AttendanceRecord]:
-    qs = AttendanceRecord.objects.filter(at__gte=filters.start, at__lt=filters.end).filter(
+def facts(filters: Filters, years: int = 1) -> QuerySet[AttendanceRecord]:
+    """Facts of the ``years`` calendar years ending with ``filters.year``, filtered."""
+    first = filters.start.replace(year=filters.year - years + 1)
+    qs = AttendanceRecord.objects.filter(at__gte=first, at__lt=filters.end).filter(
         filters.meeting_q("meeting__")
     )
     if filters.region:
@@ -185,17 +193,14 @@ def breakdown(filters: Filters, dimension: str) -> list[Row]:
 
 
 def years_trend(filters: Filters, years: int = 5) -> list[tuple[int, Counts]]:
-    """Totals for ``years`` calendar years ending with ``filters.year`` (oldest first)."""
-    return [
-        (year, totals(replace(filters, year=year)))
-        for year in range(filters.year - years + 1, filters.year + 1)
-    ]
+    """Totals for ``years`` calendar years ending with ``filters.year`` (oldest first).
 
-
-def months_trend(filters: Filters) -> list[tuple[int, Counts]]:
-    """Totals for each month of the year (months without facts are zero)."""
-    by_month = {int(row.key): row.counts for row in breakdown(filters, "month")}
-    return [(month, by_month.get(month, Counts())) for month in range(1, 13)]
+    One query: a person-session belongs to the year of its first join.
+    """
+    rows = _grouped(_person_sessions(facts(filters, years), ExtractYear("at")), by_dim=True)
+    by_year = {int(row[0]): _counts(row) for row in rows}
+    first = filters.year - years + 1
+    return [(year, by_year.get(year, Counts())) for year in range(first, filters.year + 1)]
 
 
 def _distinct_pairs() -> Count:
@@ -439,16 +444,72 @@ BREAKDOWNS = (
 )
 
 
+class _Tally:
+    """Counts of one breakdown row, built from person-session rows."""
+
+    def __init__(self) -> None:
+        self.persons: set[int] = set()
+        self.remote_persons: set[int] = set()
+        self.person_sessions = 0
+        self.onsite = 0
+
+    def add(self, user_id: int, onsite: bool) -> None:
+        self.persons.add(user_id)
+        self.person_sessions += 1
+        if onsite:
+            self.onsite += 1
+        else:
+            self.remote_persons.add(user_id)
+
+    def counts(self) -> Counts:
+        return Counts(
+            len(self.persons),
+            len(self.remote_persons),
+            self.person_sessions,
+            self.onsite,
+            self.person_sessions - self.onsite,
+        )
+
+
+def _one_pass(filters: Filters, dimensions: tuple[str, ...]) -> tuple[Counts, dict[str, list[Row]]]:
+    """Totals and every breakdown from one scan of the year's person-sessions.
+
+    Same rules as ``totals`` and ``breakdown`` (the tests compare them), but
+    one query instead of one per dimension: the report and the pages need all.
+    """
+    inner = _person_sessions(facts(filters)).annotate(
+        **{f"d_{name}": Min(DIMENSIONS[name]) for name in dimensions}
+    )
+    total = _Tally()
+    tallies: dict[str, dict[str, _Tally]] = {name: {} for name in dimensions}
+    fields = ["user_id", "onsite", *(f"d_{name}" for name in dimensions)]
+    for user_id, onsite, *keys in inner.values_list(*fields).iterator(chunk_size=10_000):
+        total.add(user_id, bool(onsite))
+        for name, key in zip(dimensions, keys, strict=True):
+            label = "" if key is None else str(key)
+            tallies[name].setdefault(label, _Tally()).add(user_id, bool(onsite))
+    breakdowns = {
+        name: sorted(
+            (Row(key, tally.counts()) for key, tally in rows.items()),
+            key=lambda r: (-r.counts.person_sessions, r.key),
+        )
+        for name, rows in tallies.items()
+    }
+    return total.counts(), breakdowns
+
+
 def year_statistics(filters: Filters, dimensions: Iterable[str] = BREAKDOWNS) -> YearStatistics:
     meetings, empty = meetings_without_facts(filters)
+    total, breakdowns = _one_pass(filters, (*dimensions, "month"))
+    by_month = {int(row.key): row.counts for row in breakdowns.pop("month")}
     return YearStatistics(
         filters=filters,
-        totals=totals(filters),
+        totals=total,
         meetings=meetings,
         meetings_without_facts=empty,
-        breakdowns={dimension: breakdown(filters, dimension) for dimension in dimensions},
+        breakdowns=breakdowns,
         years=years_trend(filters),
-        months=months_trend(filters),
+        months=[(month, by_month.get(month, Counts())) for month in range(1, 13)],
         interventions=interventions(filters),
         listeners=listeners_by_language(filters),
         captions=channel_users(filters, CAPTIONS_CHANNEL),

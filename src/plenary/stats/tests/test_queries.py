@@ -110,7 +110,7 @@ def test_months_and_years_trends() -> None:
     fact(person, make_session(day=dt.date(YEAR, 3, 2)))
     fact(person, make_session(day=dt.date(YEAR, 11, 2)))
     fact(person, make_session(day=dt.date(YEAR - 1, 5, 2)))
-    months = dict(queries.months_trend(F))
+    months = dict(queries.year_statistics(F).months)
     assert (months[3].person_sessions, months[11].person_sessions, months[1].person_sessions) == (
         1,
         1,
@@ -190,3 +190,18 @@ def test_year_in_progress_is_flagged_in_figures_and_report() -> None:
     with translation.override("en"):
         paragraphs = report.build_report(this_year).sections[0].paragraphs
     assert paragraphs[0].startswith(f"The year {this_year} is still in progress")
+
+
+def test_one_pass_statistics_agree_with_the_single_queries() -> None:
+    office = RegionalOfficeFactory.create()
+    sessions = [make_session("T"), make_session("D", site=office), make_session("R")]
+    people = [DelegateFactory.create(), UserFactory.create(), *DelegateFactory.create_batch(3)]
+    for index, person in enumerate(people):
+        for session in sessions[: 1 + index % 3]:
+            fact(person, session, attendance="onsite" if index % 2 else "remote")
+            fact(person, session, attendance="remote")
+    stats = queries.year_statistics(F)
+    assert stats.totals == queries.totals(F)
+    for dimension, rows in stats.breakdowns.items():
+        assert rows == queries.breakdown(F, dimension), dimension
+    assert dict(stats.months)[3] == queries.totals(F)
