@@ -33,6 +33,7 @@ from plenary.meetings.models import (
 from plenary.meetings.services import meetings as meeting_services
 from plenary.meetings.services import participation as participation_services
 from plenary.meetings.services import registration as registration_services
+from plenary.proposals import demo as proposals_demo
 from plenary.provisioning import services as provisioning_services
 from plenary.provisioning.models import Service
 
@@ -318,6 +319,11 @@ def load_demo() -> list[DemoAccount]:
             _study_group(people)
             _regional_forum(people)
             _council(people)
+        # WRC-27 in the Proposals Management System: base texts, agenda, and a
+        # published common proposal by France co-signed by Saudi Arabia.
+        proposals_demo.load_demo_proposals(
+            people["delegate.france"], people["secretariat"], people["delegate.saudi"]
+        )
     accounts = [DemoAccount("admin", demo_password("admin"), "* superuser: the Django admin")]
     accounts += [DemoAccount(name, demo_password(name), text) for name, text in about.items()]
     return accounts

@@ -5,6 +5,7 @@ from django.test import override_settings
 from plenary.accounts.models import User
 from plenary.demo.loader import load_demo
 from plenary.meetings.models import Meeting, Registration
+from plenary.proposals.models import ProposalDocument
 from plenary.provisioning.models import Service, ServiceRequest
 
 pytestmark = pytest.mark.django_db
@@ -23,6 +24,8 @@ def test_demo_loads_the_three_meetings_in_realistic_states() -> None:
     assert sorted(interpretation.languages) == sorted(["ar", "zh-hans", "en", "fr", "ru", "es"])
     pending = Registration.objects.filter(status=Registration.Status.PENDING)
     assert {r.user.username for r in pending} >= {"delegate.kenya", "observer"}
+    proposal_document = ProposalDocument.objects.get(entity__code="F")
+    assert {p.action for p in proposal_document.proposals.all()} == {"MOD", "ADD"}
 
 
 def test_demo_loads_twice_without_changes_and_passwords_sign_in() -> None:
