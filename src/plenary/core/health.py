@@ -1,13 +1,16 @@
 """``/healthz``: one check per component, registered by the apps that own them.
 
 Each check returns a ``ComponentHealth``; a check that raises is reported as
-down with the exception's message. Media and speech apps add their checks
-(Janus, speech workers) when they are installed.
+down with the exception's type only (its message may name hosts or
+credentials), unless DEBUG; the full exception goes to the server log.
+Media and speech apps add their checks (Janus, speech workers) when they are
+installed.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -15,7 +18,10 @@ from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connection
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,11 @@ def run_checks() -> dict[str, Any]:
         try:
             result = check()
         except Exception as exc:
-            result = ComponentHealth(ok=False, detail=f"{type(exc).__name__}: {exc}")
+            logger.exception("health check %s failed", name)
+            detail = type(exc).__name__
+            if settings.DEBUG:
+                detail = f"{detail}: {exc}"
+            result = ComponentHealth(ok=False, detail=detail)
         components[name] = asdict(result)
     return {"ok": all(c["ok"] for c in components.values()), "components": components}
 

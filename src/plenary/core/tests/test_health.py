@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.test import Client
 
@@ -13,20 +15,24 @@ def test_healthz_reports_database_and_channel_layer(client: Client) -> None:
     assert body["components"]["channel_layer"]["ok"] is True
 
 
-def test_healthz_is_503_when_a_component_is_down(client: Client) -> None:
+def test_healthz_is_503_when_a_component_is_down(
+    client: Client, caplog: pytest.LogCaptureFixture
+) -> None:
     from plenary.core import health
 
     @health.register("broken")
     def broken() -> health.ComponentHealth:
-        raise RuntimeError("unreachable")
+        raise RuntimeError("unreachable db.internal:5432")
 
     try:
-        response = client.get("/healthz")
+        with caplog.at_level(logging.ERROR, logger="plenary.core.health"):
+            response = client.get("/healthz")
     finally:
         health._checks.pop("broken")
     assert response.status_code == 503
     assert response.json()["components"]["broken"] == {
         "ok": False,
-        "detail": "RuntimeError: unreachable",
+        "detail": "RuntimeError",
         "data": {},
     }
+    assert "db.internal:5432" in caplog.text
