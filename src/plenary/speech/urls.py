@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="export",
     ),
     path("segments/<int:segment_id>/correct/", views.correct, name="correct"),
+    path("meetings/<int:meeting_id>/glossary/", views.glossary, name="glossary"),
 ]

@@ -5,14 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.meetings.models import Session
+from plenary.meetings.models import Meeting, Session
 from plenary.speech import exports, services
-from plenary.speech.models import CaptionSegment
+from plenary.speech.models import CaptionSegment, GlossaryTerm
 
 EXPORT_FORMATS = frozenset({"vtt", "srt", "docx"})
 
@@ -80,6 +80,40 @@ def export(request: HttpRequest, session_id: int, fmt: str) -> HttpResponse:
         )
     response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
     return response
+
+
+@login_required
+def glossary(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The meeting's glossary: terms per language, used by recognition and translation."""
+    meeting = get_object_or_404(Meeting, pk=meeting_id)
+    try:
+        services.check_manage_glossary(request.user, meeting)
+        error = ""
+        if request.method == "POST" and "delete" in request.POST:
+            services.do_delete_glossary_term(request.user, int(request.POST["delete"]))
+            return redirect("speech:glossary", meeting_id=meeting.pk)
+        if request.method == "POST":
+            terms = {code: request.POST.get(code, "") for code in UN_LANGUAGES}
+            services.do_add_glossary_term(request.user, meeting.pk, terms)
+            return redirect("speech:glossary", meeting_id=meeting.pk)
+    except (NotFoundRefusal, ValueError) as exc:
+        raise Http404(str(exc)) from exc
+    except PermissionRefusal as exc:
+        raise PermissionDenied(str(exc)) from exc
+    except Refusal as refusal:
+        error = str(refusal.message)
+    return render(
+        request,
+        "speech/glossary.html",
+        {
+            "meeting": meeting,
+            "languages": UN_LANGUAGES,
+            "terms": GlossaryTerm.objects.filter(meeting=meeting),
+            "error": error,
+            "draft": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
 
 
 @login_required

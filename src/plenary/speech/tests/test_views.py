@@ -171,3 +171,24 @@ def test_models_command_lists_packaged_models() -> None:
 def test_healthz_reports_speech(client: Client) -> None:
     speech = client.get("/healthz").json()["components"]["speech"]
     assert speech["ok"] and "en" in speech["data"]["languages"]["asr"]
+
+
+def test_organiser_keeps_the_meeting_glossary(session: Session) -> None:
+    from plenary.speech.models import GlossaryTerm
+
+    client = _client(session.meeting.organiser)
+    url = f"/captions/meetings/{session.meeting.pk}/glossary/"
+    added = client.post(url, {"en": "Radio Regulations", "fr": "Règlement des radiocommunications"})
+    assert added.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Règlement des radiocommunications" in page
+    refused = client.post(url, {"en": "ITU"})
+    assert refused.status_code == 400 and "at least two languages" in refused.content.decode()
+    term = GlossaryTerm.objects.get()
+    assert client.post(url, {"delete": term.pk}).status_code == 302
+    assert not GlossaryTerm.objects.exists()
+
+
+def test_delegate_may_not_edit_the_glossary(session: Session) -> None:
+    url = f"/captions/meetings/{session.meeting.pk}/glossary/"
+    assert _client(_participant(session)).get(url).status_code == 403
