@@ -45,7 +45,8 @@ class PlenaryOIDCBackend(OIDCAuthenticationBackend):
 
     def filter_users_by_claims(self, claims: Claims) -> QuerySet[User]:
         by_subject = User.objects.filter(oidc_subject=claims["sub"])
-        if by_subject.exists() or claims.get("email_verified") is False:
+        # Linking by address trusts the provider only when it vouches for it.
+        if by_subject.exists() or claims.get("email_verified") is not True:
             return by_subject
         return User.objects.filter(oidc_subject__isnull=True, email__iexact=claims["email"])
 
@@ -59,7 +60,7 @@ class PlenaryOIDCBackend(OIDCAuthenticationBackend):
 
     def create_user(self, claims: Claims) -> User:
         if User.objects.filter(email__iexact=claims["email"]).exists():
-            # Only reached when the provider says the address is unverified:
+            # Only reached when the provider does not vouch for the address:
             # the sign-in fails (mozilla-django-oidc logs it) instead of a 500.
             raise SuspiciousOperation("unverified OIDC email belongs to another account")
         with transaction.atomic():

@@ -39,6 +39,7 @@ def claims(**extra: object) -> dict[str, object]:
         "given_name": "Natalia",
         "family_name": "Ivanova",
         "locale": "ru-RU",
+        "email_verified": True,
         **extra,
     }
 
@@ -85,11 +86,15 @@ def test_people_are_matched_by_subject_then_linked_by_email(backend: PlenaryOIDC
     assert list(backend.filter_users_by_claims(claims(email="other@example.org"))) == [existing]
 
 
-def test_an_unverified_email_does_not_link_an_existing_account(
-    backend: PlenaryOIDCBackend,
+@pytest.mark.parametrize("verified", [False, None, "true"])
+def test_only_a_verified_email_links_an_existing_account(
+    backend: PlenaryOIDCBackend, verified: object
 ) -> None:
     UserFactory.create(email="n.ivanova@example.org")
-    assert not backend.filter_users_by_claims(claims(email_verified=False)).exists()
+    unverified = claims(email_verified=verified)
+    if verified is None:
+        del unverified["email_verified"]
+    assert not backend.filter_users_by_claims(unverified).exists()
 
 
 def test_updates_keep_staff_rights_and_do_not_steal_an_address(
