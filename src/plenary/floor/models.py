@@ -166,6 +166,8 @@ class AttendanceRecord(models.Model):
         indexes = [
             models.Index(fields=["session", "kind", "at"]),
             models.Index(fields=["meeting", "kind"]),
+            # Covers the statistics' yearly scans (index-only; see docs/benchmarks.md, stats).
+            models.Index(fields=["kind", "at", "user", "session", "attendance", "meeting"]),
         ]
 
     def __str__(self) -> str:
