@@ -15,5 +15,5 @@ def listable_participants(session: Session) -> QuerySet[Participation]:
             role__in=[Participation.Role.DELEGATE, Participation.Role.VICE_CHAIR],
         )
         .select_related("user", "entity")
-        .order_by("-attendance", "entity__name", "user__last_name")
+        .order_by("attendance", "entity__name", "user__last_name")  # "onsite" < "remote"
     )

@@ -11,9 +11,10 @@ from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
+from django.utils import timezone
 
 from plenary.floor import services
-from plenary.floor.models import AttendanceRecord, Presence
+from plenary.floor.models import AttendanceRecord, LiveSession, Presence
 from plenary.floor.protocol import MAX_MESSAGE_BYTES
 from plenary.floor.routing import websocket_urlpatterns
 from plenary.floor.tests.factories import Cast, cast
@@ -161,3 +162,41 @@ async def test_a_flood_of_frames_is_throttled(c: Cast, connect: Connect) -> None
         await ws.send_to(text_data="{}")
     codes = {(await ws.receive_json_from(timeout=5))["code"] for _ in range(40)}
     assert codes == {"unsupported_version", "rate_limited"}
+
+
+async def test_after_a_server_restart_a_reconnecting_client_finds_the_session_as_it_was(
+    c: Cast, connect: Connect
+) -> None:
+    def before_the_crash() -> tuple[int, dict[str, Any]]:
+        sid = c.session.pk
+        services.do_set_status(c.chair, sid, "open", 0)
+        services.do_request_floor(c.delegate, sid, "speak")
+        services.do_request_floor(c.onsite, sid, "speak")
+        services.do_next_speaker(c.chair, sid, services.current_state(sid)[0])
+        expected = services.current_state(sid)
+        # The dead server left its socket marked present (no ping since), and
+        # the materialised state is lost: only the event log remains.
+        Presence.objects.create(
+            session=c.session,
+            user=c.delegate,
+            connection="dead-server-socket",
+            attendance="remote",
+            device_class="desktop",
+            seen_at=timezone.now() - services.PRESENCE_TIMEOUT * 2,
+        )
+        LiveSession.objects.filter(session=c.session).delete()
+        return expected
+
+    version, state = await database_sync_to_async(before_the_crash)()
+    _ws, snapshot = await connect(c.delegate)
+    assert (snapshot["version"], snapshot["state"]) == (version, state)
+    assert snapshot["state"]["speaker"]["request"]["user_id"] == c.delegate.pk
+    assert [item["user_id"] for item in snapshot["state"]["queue"]] == [c.onsite.pk]
+    left = await database_sync_to_async(
+        lambda: list(
+            AttendanceRecord.objects.filter(connection="dead-server-socket").values_list(
+                "kind", flat=True
+            )
+        )
+    )()
+    assert left == ["leave"]
