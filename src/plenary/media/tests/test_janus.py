@@ -13,7 +13,13 @@ from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
 from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
 
-pytestmark = pytest.mark.skipif(not JanusProcess.available(), reason="needs the janus package")
+pytestmark = [
+    pytest.mark.skipif(not JanusProcess.available(), reason="needs the janus package"),
+    # No database is used; the mark makes pytest-django run these with the
+    # database tests, before the browser tests whose Playwright event loop
+    # (session-wide, in this thread) would stop asyncio tests from running.
+    pytest.mark.django_db,
+]
 
 
 def _free_port() -> int:

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import pytest
 from channels.testing import WebsocketCommunicator
@@ -16,6 +20,7 @@ from plenary.provisioning.models import Service, ServiceRequest
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://localhost")]
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -39,24 +44,39 @@ def session() -> Session:
     return session
 
 
-async def test_a_wrong_token_is_refused(session: Session) -> None:
-    socket = WebsocketCommunicator(application, f"/ws/media/webcast/nope/{session.pk}/", ORIGIN)
-    connected, code = await socket.connect()
-    assert (connected, code) == (False, 4404)
+def _in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
+    """Run ``coro`` on a fresh loop in a fresh thread (whatever loop this thread has)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
-async def test_the_public_may_only_listen(session: Session) -> None:
-    socket = WebsocketCommunicator(
-        application, f"/ws/media/webcast/public-token/{session.pk}/", ORIGIN
-    )
-    connected, _ = await socket.connect()
-    assert connected
-    await socket.send_json_to({"v": 1, "id": "1", "type": "media.nonce"})
-    assert (await socket.receive_json_from())["type"] == "media.nonce"
-    await socket.send_json_to({"v": 1, "id": "2", "type": "media.speak", "nonce": "x", "sdp": ""})
-    reply = await socket.receive_json_from()
-    assert (reply["type"], reply["code"]) == ("error", "unknown_type")
-    await socket.disconnect()
+def test_a_wrong_token_is_refused(session: Session) -> None:
+    async def connect() -> tuple[bool, int | str | None]:
+        socket = WebsocketCommunicator(application, f"/ws/media/webcast/nope/{session.pk}/", ORIGIN)
+        return await socket.connect()
+
+    assert _in_own_loop(connect()) == (False, 4404)
+
+
+def test_the_public_may_only_listen(session: Session) -> None:
+    async def converse() -> list[dict[str, Any]]:
+        socket = WebsocketCommunicator(
+            application, f"/ws/media/webcast/public-token/{session.pk}/", ORIGIN
+        )
+        connected, _ = await socket.connect()
+        assert connected
+        await socket.send_json_to({"v": 1, "id": "1", "type": "media.nonce"})
+        nonce = await socket.receive_json_from()
+        await socket.send_json_to(
+            {"v": 1, "id": "2", "type": "media.speak", "nonce": "x", "sdp": ""}
+        )
+        refusal = await socket.receive_json_from()
+        await socket.disconnect()
+        return [nonce, refusal]
+
+    nonce, refusal = _in_own_loop(converse())
+    assert nonce["type"] == "media.nonce"
+    assert (refusal["type"], refusal["code"]) == ("error", "unknown_type")
 
 
 def test_the_webcast_page_embeds_the_player_of_the_live_session(
