@@ -27,7 +27,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import PermissionRefusal, Refusal
-from plenary.core.languages import validate_languages
+from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.events import event, publish_to_session
 from plenary.floor.rights import Standing, standing_for
 from plenary.media import engine
@@ -53,9 +53,8 @@ class MediaUnavailable(Refusal):
 
 def layout_for(session: Session) -> SessionLayout:
     """The floor plus one channel per interpretation language of the meeting."""
-    meeting = session.meeting
-    languages = validate_languages([str(code) for code in meeting.languages or []])
-    return SessionLayout(session.pk, tuple(languages))
+    offered = {str(code) for code in session.meeting.languages or []}
+    return SessionLayout(session.pk, tuple(code for code in UN_LANGUAGES if code in offered))
 
 
 def check_channel(layout: SessionLayout, channel: str) -> str:
