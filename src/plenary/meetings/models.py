@@ -25,10 +25,17 @@ def validate_time_zone(value: str) -> None:
         raise ValidationError(_("“%(value)s” is not a known time zone."), params={"value": value})
 
 
+def shown_language(texts: dict[str, str], fallback: str = "en") -> str:
+    """The language ``localized`` picks: the active one, else ``fallback``, else any."""
+    for language in (translation.get_language() or "en", fallback):
+        if texts.get(language):
+            return language
+    return next(iter(texts), "")
+
+
 def localized(texts: dict[str, str], fallback: str = "en") -> str:
     """The text in the active language, else ``fallback``'s, else any."""
-    language = translation.get_language() or "en"
-    return texts.get(language) or texts.get(fallback) or next(iter(texts.values()), "")
+    return texts.get(shown_language(texts, fallback), "")
 
 
 class RemoteRight(models.TextChoices):
@@ -187,8 +194,17 @@ class Meeting(models.Model):
         return localized(self.titles, self.working_language)
 
     @property
+    def title_language(self) -> str:
+        """The language of ``title``, for the ``lang`` attribute around it."""
+        return shown_language(self.titles, self.working_language)
+
+    @property
     def description(self) -> str:
         return localized(self.descriptions, self.working_language)
+
+    @property
+    def description_language(self) -> str:
+        return shown_language(self.descriptions, self.working_language)
 
     @property
     def is_virtual(self) -> bool:
