@@ -615,6 +615,9 @@ def do_ping(connection: str) -> None:
 
 
 def resync(user: Any, session_id: int) -> dict[str, Any]:
-    """A fresh snapshot for a client that missed events."""
+    """A fresh snapshot, as ``user`` may see it (sockets that missed events, the API)."""
     session = get_session(session_id)
-    return snapshot(session, standing_for(user, session))
+    standing = standing_for(user, session)
+    if not _visible(session, standing):
+        raise NotFoundRefusal(_("This session does not exist."))
+    return snapshot(session, standing)
