@@ -1,8 +1,10 @@
 """Who may do what in a live session, from the meeting's roles and the session's rights.
 
-Derived from ``meetings`` models (participations, the session's remote right,
-the Sector rules in ``plenary.meetings.rules``). Pure decisions live on
-``Standing`` so that services, snapshots and pages agree.
+Whether a person may take the floor or introduce a contribution is decided by
+``plenary.meetings.queries.remote_right_for`` (roles, attendance and the
+session's remote right under the Sector rules); the roles decide who keeps
+the list and who presides. Pure decisions live on ``Standing`` so that
+services, snapshots and pages agree.
 """
 
 from __future__ import annotations
@@ -12,14 +14,13 @@ from typing import Any
 
 from plenary.accounts.models import Entity
 from plenary.meetings.models import AttendanceMode, Participation, RemoteRight, Session
+from plenary.meetings.queries import remote_right_for
 from plenary.meetings.rules import allows
 
 Role = Participation.Role
 
 # Roles that see the presence list and the secretariat view.
 STAFF_ROLES = frozenset({Role.CHAIR, Role.VICE_CHAIR, Role.SECRETARIAT, Role.ROOM_OPERATOR})
-# Roles that may ask for the floor in their own name.
-SPEAKING_ROLES = frozenset({Role.DELEGATE, Role.CHAIR, Role.VICE_CHAIR})
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,8 @@ class Standing:
     attendance: str
     entity: Entity | None
     is_secretariat_staff: bool
-    remote_right: str
+    # What this person may do in the session (None: not a participant).
+    right: str | None
 
     @property
     def is_participant(self) -> bool:
@@ -65,16 +67,13 @@ class Standing:
         return Role.ROOM_OPERATOR in self.roles or self.is_secretariat_staff
 
     def may_speak(self) -> bool:
-        """May ask for the floor in their own name (observers and staff-only roles may not)."""
-        if not self.roles & SPEAKING_ROLES:
-            return False
-        return not self.is_remote or allows(self.remote_right, RemoteRight.SPEAK)
+        """May ask for the floor in their own name (observers, interpreters and room
+        operators may not; remote delegates only where the session allows it)."""
+        return self.right is not None and allows(self.right, RemoteRight.SPEAK)
 
     def may_contribute(self) -> bool:
         """May be listed to introduce a contribution."""
-        if not self.roles & SPEAKING_ROLES:
-            return False
-        return not self.is_remote or allows(self.remote_right, RemoteRight.CONTRIBUTE)
+        return self.right is not None and allows(self.right, RemoteRight.CONTRIBUTE)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -97,7 +96,7 @@ def display_name(user: Any) -> str:
 def standing_for(user: Any, session: Session) -> Standing:
     """The standing of ``user`` (possibly anonymous) in ``session``."""
     if not getattr(user, "is_authenticated", False):
-        return Standing(None, "", frozenset(), AttendanceMode.REMOTE, None, False, "observe")
+        return Standing(None, "", frozenset(), AttendanceMode.REMOTE, None, False, None)
     participations = list(
         Participation.objects.filter(meeting_id=session.meeting_id, user=user).select_related(
             "entity"
@@ -113,5 +112,5 @@ def standing_for(user: Any, session: Session) -> Standing:
         attendance=first.attendance if first else AttendanceMode.REMOTE,
         entity=(first.entity if first else None) or user.entity,
         is_secretariat_staff=bool(user.is_secretariat),
-        remote_right=session.remote_right,
+        right=remote_right_for(user, session),
     )
