@@ -7,7 +7,7 @@ A ``Refusal`` from a service is shown on the field it names (see
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
+from importlib import resources
 from typing import Any, cast
 
 from django import forms
@@ -32,7 +32,16 @@ from plenary.meetings.models import (
 from plenary.meetings.services.meetings import MeetingData, SessionData
 from plenary.meetings.services.participation import ASSIGNABLE_ROLES
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"localtime", "Factory"})
+
+def canonical_time_zones() -> list[str]:
+    """The IANA ``zone.tab`` zones (Area/Location, e.g. Europe/Zurich), sorted: no
+    deprecated aliases such as US/Samoa, Navajo or Japan."""
+    table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in table.splitlines() if not line.startswith("#"))
+    return sorted({row[2] for row in rows if len(row) >= 3})
+
+
+TIME_ZONES = canonical_time_zones()
 
 
 class RefusalForm(RefusalFormMixin, forms.Form):
