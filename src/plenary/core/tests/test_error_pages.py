@@ -1,5 +1,7 @@
 """Error pages in the visitor's language; the favicon every page asks for."""
 
+from collections.abc import Iterator
+
 import pytest
 from django.contrib.staticfiles import finders
 from django.template import loader
@@ -11,6 +13,13 @@ from plenary.accounts.tests.factories import DelegateFactory
 from plenary.meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language() -> Iterator[None]:
+    """LocaleMiddleware activates the cookie's language and leaves it active."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def test_a_missing_page_shows_the_translated_404(client: Client) -> None:

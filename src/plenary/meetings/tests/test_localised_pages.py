@@ -1,14 +1,23 @@
 """Meeting pages in other languages: local date formats, separators, bidi isolation."""
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from plenary.meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_active_language() -> Iterator[None]:
+    """LocaleMiddleware activates the cookie's language and leaves it active."""
+    with translation.override(translation.get_language()):
+        yield
 
 
 def page(client: Client, language: str, code: str) -> str:
