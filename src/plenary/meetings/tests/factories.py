@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from plenary.accounts.tests.factories import DelegateFactory, OrganiserFactory
 from plenary.meetings.models import (
@@ -23,6 +24,17 @@ def sector(code: str = Sector.Code.STANDARDIZATION) -> Sector:
     """The sectors come from a data migration, but a browser test (transactional
     database) empties every table after it ends: create the sector again if needed."""
     return Sector.objects.get_or_create(code=code)[0]
+
+
+def monday_ahead(days: int = 30) -> dt.date:
+    """The first Monday at least ``days`` days from today: upcoming, whatever the date."""
+    earliest = timezone.localdate() + dt.timedelta(days=days)
+    return earliest + dt.timedelta(days=-earliest.weekday() % 7)
+
+
+# For tests that assert calendar facts (UTC offsets, weekdays): Monday 1 to
+# Friday 5 March 2027, Geneva in winter time (UTC+1).
+MARCH_2027 = {"start_date": dt.date(2027, 3, 1), "end_date": dt.date(2027, 3, 5)}
 
 
 class SiteFactory(factory.django.DjangoModelFactory[Site]):
@@ -70,8 +82,8 @@ class MeetingFactory(factory.django.DjangoModelFactory[Meeting]):
     sector = factory.LazyFunction(sector)
     meeting_type = Meeting.Type.STUDY_GROUP
     site = factory.SubFactory(SiteFactory)
-    start_date = dt.date(2027, 3, 1)
-    end_date = dt.date(2027, 3, 5)
+    start_date = factory.LazyFunction(monday_ahead)
+    end_date = factory.LazyAttribute(lambda m: m.start_date + dt.timedelta(days=4))
     working_language = "en"
     languages = factory.LazyFunction(lambda: ["en", "fr"])
     status = Meeting.Status.PUBLISHED

@@ -3,7 +3,12 @@ from django.test import Client
 
 from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory, StaffFactory
 from plenary.meetings.models import Meeting, Registration
-from plenary.meetings.tests.factories import MeetingFactory, RegistrationFactory, SessionFactory
+from plenary.meetings.tests.factories import (
+    MARCH_2027,
+    MeetingFactory,
+    RegistrationFactory,
+    SessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,8 @@ def test_a_draft_is_not_found_in_the_api() -> None:
 
 
 def test_sessions_carry_utc_and_local_times() -> None:
-    session = SessionFactory.create(remote_right="observe")
+    meeting = MeetingFactory.create(**MARCH_2027)  # Geneva, UTC+1
+    session = SessionFactory.create(meeting=meeting, remote_right="observe")
     [body] = Client().get(f"{API}/{session.meeting.code}/sessions").json()
     assert body["local_start"] == "2027-03-01T09:30:00+01:00"
     assert body["remote_right_label"] == "Observe only"

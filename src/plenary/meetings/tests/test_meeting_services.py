@@ -18,6 +18,7 @@ from plenary.meetings.services.meetings import (
     do_create_meeting,
 )
 from plenary.meetings.tests.factories import (
+    MARCH_2027,
     MeetingFactory,
     ParticipationFactory,
     RegionalOfficeFactory,
@@ -155,7 +156,7 @@ def test_a_language_an_interpreter_works_into_cannot_be_dropped(db_state) -> Non
 
 
 def test_updating_a_meeting_records_the_changed_fields() -> None:
-    meeting = MeetingFactory.create(code="T-SG17-2027-03", titles={"en": "Old"})
+    meeting = MeetingFactory.create(**MARCH_2027, code="T-SG17-2027-03", titles={"en": "Old"})
     check_update_meeting(meeting.organiser, meeting, data(titles={"en": "New"}))
     meeting.refresh_from_db()
     assert meeting.titles == {"en": "New"}

@@ -19,6 +19,7 @@ from plenary.meetings.queries import (
     upcoming_meetings,
 )
 from plenary.meetings.tests.factories import (
+    MARCH_2027,
     MeetingFactory,
     ParticipationFactory,
     RegionalOfficeFactory,
@@ -33,19 +34,19 @@ TODAY = dt.date(2027, 1, 10)
 
 
 def test_upcoming_meetings_are_published_and_not_over() -> None:
-    shown = MeetingFactory.create()
-    MeetingFactory.create(status=Meeting.Status.DRAFT)
-    MeetingFactory.create(status=Meeting.Status.CANCELLED)
+    shown = MeetingFactory.create(**MARCH_2027)
+    MeetingFactory.create(**MARCH_2027, status=Meeting.Status.DRAFT)
+    MeetingFactory.create(**MARCH_2027, status=Meeting.Status.CANCELLED)
     MeetingFactory.create(start_date=dt.date(2027, 1, 1), end_date=dt.date(2027, 1, 9))
     assert list(upcoming_meetings(today=TODAY)) == [shown]
 
 
 def test_upcoming_meetings_filter_by_sector_site_and_virtual() -> None:
-    geneva = MeetingFactory.create()
+    geneva = MeetingFactory.create(**MARCH_2027)
     addis = MeetingFactory.create(
-        site=RegionalOfficeFactory.create(), sector=sector(Sector.Code.DEVELOPMENT)
+        **MARCH_2027, site=RegionalOfficeFactory.create(), sector=sector(Sector.Code.DEVELOPMENT)
     )
-    online = MeetingFactory.create(site=None)
+    online = MeetingFactory.create(**MARCH_2027, site=None)
     assert set(upcoming_meetings(today=TODAY, sector="D")) == {addis}
     assert set(upcoming_meetings(today=TODAY, site="geneva-hq")) == {geneva}
     assert set(upcoming_meetings(today=TODAY, virtual=True)) == {online}

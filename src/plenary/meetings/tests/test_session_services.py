@@ -14,6 +14,7 @@ from plenary.meetings.services.meetings import (
     check_update_session,
 )
 from plenary.meetings.tests.factories import (
+    MARCH_2027,
     MeetingFactory,
     RegionalOfficeFactory,
     RoomFactory,
@@ -30,7 +31,7 @@ def local(day: int, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def test_a_session_is_entered_in_the_site_time_and_stored_in_utc() -> None:
-    meeting = MeetingFactory.create()  # Geneva, 1-5 March 2027 (UTC+1)
+    meeting = MeetingFactory.create(**MARCH_2027)  # Geneva, 1-5 March 2027 (UTC+1)
     session = check_add_session(
         meeting.organiser, meeting, SessionData("Opening plenary", local(1, 9, 30), local(1, 12))
     )
@@ -41,7 +42,7 @@ def test_a_session_is_entered_in_the_site_time_and_stored_in_utc() -> None:
 
 
 def test_a_session_ending_before_it_starts_is_refused(db_state) -> None:
-    meeting = MeetingFactory.create()
+    meeting = MeetingFactory.create(**MARCH_2027)
     before = db_state()
     with pytest.raises(Refusal, match="end after it starts") as refused:
         check_add_session(meeting.organiser, meeting, SessionData("P", local(2, 12), local(2, 9)))
@@ -60,7 +61,7 @@ def test_a_session_ending_before_it_starts_is_refused(db_state) -> None:
 def test_a_session_outside_the_meeting_dates_is_refused(
     starts: dt.datetime, ends: dt.datetime, db_state
 ) -> None:
-    meeting = MeetingFactory.create()
+    meeting = MeetingFactory.create(**MARCH_2027)
     before = db_state()
     with pytest.raises(Refusal, match="within the meeting's dates") as refused:
         check_add_session(meeting.organiser, meeting, SessionData("P", starts, ends))
@@ -71,7 +72,7 @@ def test_a_session_outside_the_meeting_dates_is_refused(
 def test_meeting_dates_are_days_in_the_site_time_zone(db_state) -> None:
     """A session inside the dates in UTC can still fall outside them in Addis Ababa."""
     office = RegionalOfficeFactory.create()  # UTC+3
-    meeting = MeetingFactory.create(site=office)
+    meeting = MeetingFactory.create(**MARCH_2027, site=office)
     # 5 March 22:00 UTC is 6 March 01:00 in Addis Ababa: after the last day.
     late = SessionData(
         "Late",
@@ -90,7 +91,7 @@ def test_meeting_dates_are_days_in_the_site_time_zone(db_state) -> None:
 
 
 def test_a_virtual_meeting_uses_its_own_time_zone() -> None:
-    meeting = MeetingFactory.create(site=None, time_zone="America/New_York")
+    meeting = MeetingFactory.create(**MARCH_2027, site=None, time_zone="America/New_York")
     session = check_add_session(
         meeting.organiser, meeting, SessionData("Online", local(5, 20), local(5, 23, 30))
     )
@@ -108,7 +109,7 @@ def test_a_time_skipped_by_a_clock_change_is_refused() -> None:
 
 
 def test_the_room_must_be_at_the_meeting_site(db_state) -> None:
-    meeting = MeetingFactory.create()
+    meeting = MeetingFactory.create(**MARCH_2027)
     elsewhere = RoomFactory.create(site=RegionalOfficeFactory.create())
     before = db_state()
     with pytest.raises(Refusal) as refused:
@@ -127,7 +128,7 @@ def test_the_room_must_be_at_the_meeting_site(db_state) -> None:
 
 
 def test_a_virtual_meeting_has_no_rooms() -> None:
-    meeting = MeetingFactory.create(site=None)
+    meeting = MeetingFactory.create(**MARCH_2027, site=None)
     room = RoomFactory.create(site=SiteFactory.create())
     with pytest.raises(Refusal) as refused:
         check_add_session(
@@ -137,7 +138,7 @@ def test_a_virtual_meeting_has_no_rooms() -> None:
 
 
 def test_remote_rights_cannot_exceed_the_sector_ceiling(db_state) -> None:
-    meeting = MeetingFactory.create(sector=sector(Sector.Code.RADIOCOMMUNICATION))
+    meeting = MeetingFactory.create(**MARCH_2027, sector=sector(Sector.Code.RADIOCOMMUNICATION))
     before = db_state()
     with pytest.raises(Refusal, match="Observe only") as refused:
         check_add_session(
@@ -154,7 +155,7 @@ def test_remote_rights_cannot_exceed_the_sector_ceiling(db_state) -> None:
 
 
 def test_an_organiser_may_lower_the_remote_rights() -> None:
-    meeting = MeetingFactory.create()
+    meeting = MeetingFactory.create(**MARCH_2027)
     session = check_add_session(
         meeting.organiser,
         meeting,
@@ -164,7 +165,7 @@ def test_an_organiser_may_lower_the_remote_rights() -> None:
 
 
 def test_only_a_manager_adds_sessions() -> None:
-    meeting = MeetingFactory.create()
+    meeting = MeetingFactory.create(**MARCH_2027)
     with pytest.raises(PermissionRefusal):
         check_add_session(
             OrganiserFactory.create(), meeting, SessionData("P", local(1, 9), local(1, 10))
@@ -172,13 +173,13 @@ def test_only_a_manager_adds_sessions() -> None:
 
 
 def test_a_cancelled_meeting_gets_no_new_sessions() -> None:
-    meeting = MeetingFactory.create(status=Meeting.Status.CANCELLED)
+    meeting = MeetingFactory.create(**MARCH_2027, status=Meeting.Status.CANCELLED)
     with pytest.raises(Refusal, match="cancelled"):
         check_add_session(meeting.organiser, meeting, SessionData("P", local(1, 9), local(1, 10)))
 
 
 def test_updating_a_session_is_validated_like_adding_one(db_state) -> None:
-    session = SessionFactory.create()
+    session = SessionFactory.create(meeting=MeetingFactory.create(**MARCH_2027))
     organiser = session.meeting.organiser
     before = db_state()
     with pytest.raises(Refusal):
@@ -190,7 +191,7 @@ def test_updating_a_session_is_validated_like_adding_one(db_state) -> None:
 
 
 def test_deleting_a_session_is_audited() -> None:
-    session = SessionFactory.create()
+    session = SessionFactory.create(meeting=MeetingFactory.create(**MARCH_2027))
     session_id = str(session.pk)
     check_delete_session(session.meeting.organiser, session)
     assert not Session.objects.exists()

@@ -50,8 +50,8 @@ def meeting(organiser: User) -> Meeting:
         meeting=meeting,
         room=room,
         title="Closing plenary",
-        starts_at=dt.datetime(2027, 3, 5, 14, 0, tzinfo=meeting.tzinfo),
-        ends_at=dt.datetime(2027, 3, 5, 17, 0, tzinfo=meeting.tzinfo),
+        starts_at=dt.datetime.combine(meeting.end_date, dt.time(14, 0), meeting.tzinfo),
+        ends_at=dt.datetime.combine(meeting.end_date, dt.time(17, 0), meeting.tzinfo),
     )
     return meeting
 
