@@ -207,6 +207,7 @@ LANGUAGES = [
 LANGUAGES_BIDI = ["ar"]
 # Each app keeps its own catalog in <app>/locale (see ./scripts/messages).
 USE_I18N = True
+FORMAT_MODULE_PATH = ["plenary.core.formats"]
 USE_TZ = True
 TIME_ZONE = "UTC"
 

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from plenary.meetings.tests.factories import MeetingFactory
+from plenary.meetings.tests.factories import MARCH_2027, MeetingFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -49,3 +49,9 @@ def test_a_title_in_another_language_is_marked_as_such(client: Client) -> None:
     html = page(client, "ar", meeting.code)
     assert '<h1 lang="en" dir="auto">Study Group 17</h1>' in html
     assert '<p lang="en" dir="auto">About</p>' in html
+
+
+def test_arabic_session_times_read_in_arabic_order(client: Client) -> None:
+    session = SessionFactory.create(meeting=MeetingFactory.create(**MARCH_2027))
+    html = page(client, "ar", session.meeting.code)
+    assert "1 مارس، 2027، 9:30 ص" in html
