@@ -2,7 +2,9 @@
 
 Thin by design: it authenticates through the services, joins the groups they
 name, sends the snapshot, hands every frame to ``protocol`` (in a worker
-thread, where the ORM is allowed) and forwards ``live.event`` messages.
+thread, where the ORM is allowed) and forwards ``live.event`` messages. The
+session group, which every socket joins, is delivered by the process's
+``fanout`` relay rather than per socket.
 """
 
 from __future__ import annotations
@@ -13,13 +15,15 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
+from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import NotFoundRefusal, Refusal
-from plenary.floor import protocol, services
-from plenary.floor.events import error_event
+from plenary.floor import fanout, protocol, services
+from plenary.floor.events import error_event, session_group
+from plenary.media import commands as media
 
 # Per-socket flood guard: at most BURST frames at once, refilled at RATE per second.
 BURST = 20
@@ -32,12 +36,14 @@ class SessionConsumer(AsyncWebsocketConsumer):
     session_id: int
     groups_joined: list[str]
     participant: bool
+    outbox: fanout.Outbox | None
 
     async def connect(self) -> None:
         self.connection_id = uuid.uuid4().hex
         self.session_id = int(self.scope["url_route"]["kwargs"]["session_id"])
         self.groups_joined = []
         self.participant = False
+        self.outbox = None
         self._tokens = float(BURST)
         self._last = time.monotonic()
         query = parse_qs(self.scope.get("query_string", b"").decode())
@@ -55,14 +61,25 @@ class SessionConsumer(AsyncWebsocketConsumer):
             return
         self.participant = connection.participant
         for group in connection.groups:
-            await self.channel_layer.group_add(group, self.channel_name)
+            if group == session_group(self.session_id):
+                self.outbox = await fanout.join(
+                    self.channel_layer, group, self.channel_name, self.base_send
+                )
+            else:
+                await self.channel_layer.group_add(group, self.channel_name)
         self.groups_joined = connection.groups
         await self.accept()
         await self.send_json(connection.snapshot)
+        if self.outbox is not None:
+            self.outbox.open()  # events since joining follow the snapshot
 
     async def disconnect(self, code: int) -> None:
         for group in self.groups_joined:
-            await self.channel_layer.group_discard(group, self.channel_name)
+            if group == session_group(self.session_id):
+                await fanout.leave(group, self.channel_name)
+            else:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        await sync_to_async(media.release)(self.connection_id)
         if self.participant:
             await database_sync_to_async(services.do_disconnect)(self.connection_id)
 
@@ -104,8 +121,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
             await super().dispatch(message)
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        # On the embedded layer every member of the group receives the same
-        # message object (plenary.floor.layers): encode the event once for all.
+        # Per-user and staff events. On the embedded layer every member of the
+        # group receives the same message object (plenary.floor.layers):
+        # encode the event once for all.
         text = message.get("text")
         if text is None:
             text = message["text"] = json.dumps(message["event"], separators=(",", ":"))

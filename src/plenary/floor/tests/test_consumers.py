@@ -18,8 +18,11 @@ from plenary.floor.models import AttendanceRecord, LiveSession, Presence
 from plenary.floor.protocol import MAX_MESSAGE_BYTES
 from plenary.floor.routing import websocket_urlpatterns
 from plenary.floor.tests.factories import Cast, cast
+from plenary.media import services as media
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+OTHER_APPS = ("media.", "captions.")
 
 Connect = Callable[..., Awaitable[tuple[WebsocketCommunicator, dict[str, Any]]]]
 
@@ -57,7 +60,16 @@ async def send(ws: WebsocketCommunicator, **message: Any) -> None:
 
 
 async def expect(ws: WebsocketCommunicator, type_: str) -> dict[str, Any]:
+    """The next floor message, which must be of ``type_``.
+
+    Other apps' session events (``media.heard``, ``captions.stream``), which
+    they publish when the floor or the session changes, are skipped: they
+    come through the session's fan-out, concurrently with the socket's own
+    replies, so their place among those is not specified.
+    """
     message = await ws.receive_json_from(timeout=5)
+    while message["type"].startswith(OTHER_APPS):
+        message = await ws.receive_json_from(timeout=5)
     assert message["type"] == type_, message
     return dict(message)
 
@@ -96,6 +108,15 @@ async def test_a_floor_request_reaches_every_socket(c: Cast, connect: Connect) -
         requested = await expect(ws, "floor.requested")
         assert requested["version"] == 1
         assert requested["data"]["request"]["user_id"] == c.delegate.pk
+
+
+async def test_closing_a_socket_releases_its_media_legs(c: Cast, connect: Connect) -> None:
+    ws, _ = await connect(c.delegate)
+    presence = await database_sync_to_async(Presence.objects.get)(user=c.delegate)
+    # Legs as media.listen would hold them, without handles: Janus is not part of this test.
+    media._connections[presence.connection] = media.Connection(c.session.pk, c.delegate.pk)
+    await ws.disconnect()
+    assert media.connection(presence.connection) is None
 
 
 async def test_the_public_screen_watches_but_cannot_act(c: Cast, connect: Connect) -> None:
