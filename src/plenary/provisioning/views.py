@@ -14,6 +14,7 @@ from plenary.accounts.models import User
 from plenary.accounts.permissions import needs_verification, verified_staff_required
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.redirects import safe_next
+from plenary.guidance.services import pending_guideline
 from plenary.meetings.models import Meeting
 from plenary.provisioning import ics, policy, queries, services
 from plenary.provisioning.forms import DecisionForm, RequestForm
@@ -151,7 +152,13 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     except NotFoundRefusal as refusal:
         raise Http404(str(refusal)) from refusal
     sessions = link.meeting.sessions.select_related("room")
-    return render(request, "provisioning/join.html", {"link": link, "sessions": sessions})
+    # Where the organiser requires it, the guidelines are confirmed before any session opens.
+    must_confirm = pending_guideline(link.user, link.meeting) is not None
+    return render(
+        request,
+        "provisioning/join.html",
+        {"link": link, "sessions": sessions, "must_confirm": must_confirm},
+    )
 
 
 @require_POST

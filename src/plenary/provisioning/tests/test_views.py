@@ -12,6 +12,8 @@ from django.urls import reverse
 
 from plenary.accounts.models import User
 from plenary.accounts.tests.helpers import sign_in_verified
+from plenary.guidance.services import do_acknowledge, do_set_acknowledgement_required
+from plenary.guidance.tests.factories import GuidelineFactory
 from plenary.meetings.models import Meeting
 from plenary.meetings.tests.factories import ParticipationFactory
 from plenary.provisioning import services
@@ -189,6 +191,26 @@ def test_join_page_lists_sessions_for_the_owner_only(
     assert "9:30 a.m." in page  # local time in Geneva, not UTC (8:30)
     sign_in_verified(client, organiser)
     assert client.get(url).status_code == 404
+
+
+def test_join_page_shows_sessions_only_after_the_required_guidelines_are_confirmed(
+    client: Client, organiser: User, meeting: Meeting, delegate: User
+) -> None:
+    _provision(organiser, meeting, Service.REMOTE_PARTICIPATION)
+    guideline = GuidelineFactory.create(sector=meeting.sector, in_force_from=meeting.start_date)
+    do_set_acknowledgement_required(organiser, meeting, True)
+    link = JoinLink.objects.get(user=delegate)
+    url = reverse("provisioning:join", kwargs={"token": link.token})
+    first_session = reverse("floor:session", kwargs={"session_id": meeting.sessions.first().pk})
+    client.force_login(delegate)
+
+    before = client.get(url).content.decode()
+    do_acknowledge(delegate, guideline, meeting)
+    after = client.get(url).content.decode()
+
+    assert reverse("guidance:acknowledge", kwargs={"pk": guideline.pk}) in before
+    assert first_session not in before
+    assert first_session in after
 
 
 def test_join_page_asks_strangers_to_sign_in(client: Client) -> None:
