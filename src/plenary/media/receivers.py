@@ -1,16 +1,23 @@
-"""Enforce the floor's decisions and tell clients when Janus came back."""
+"""Enforce the floor's decisions, connect caption streams, and recover after a Janus restart."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from asgiref.sync import sync_to_async
+from django.db import transaction
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
 from plenary.floor.events import event, publish_to_session
 from plenary.floor.signals import floor_changed
-from plenary.media import engine, services
+from plenary.media import captioning, engine, services
 from plenary.media.rooms import FLOOR
+from plenary.speech.models import CaptionStream
+
+# Saves of these fields may change what Janus sends to a worker or takes from it.
+_STREAM_AUDIO_FIELDS = frozenset({"status", "rtp_port", "voices", "stopped_at"})
 
 
 @receiver(floor_changed, dispatch_uid="media.moderate_floor")
@@ -31,3 +38,18 @@ async def reconnect_clients(session_ids: list[int]) -> None:
     await services.forget_session_legs(session_ids)
     for session_id in session_ids:
         await sync_to_async(publish_to_session)(session_id, event("media.reset"))
+
+
+@receiver(post_save, sender=CaptionStream, dispatch_uid="media.connect_caption_stream")
+def connect_caption_stream(
+    sender: Any, instance: CaptionStream, update_fields: frozenset[str] | None, **kwargs: Any
+) -> None:
+    """Forward the channel to its worker, and take AI voices in, once the change is committed."""
+    if update_fields is None or update_fields & _STREAM_AUDIO_FIELDS:
+        transaction.on_commit(partial(captioning.sync_stream, instance.pk))
+
+
+@engine.on_restart
+async def reconnect_caption_streams(session_ids: list[int]) -> None:
+    """Janus restarted: forwards to the workers and AI voice inputs went with the rooms."""
+    await sync_to_async(captioning.resync_sessions)(session_ids)

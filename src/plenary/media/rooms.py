@@ -72,6 +72,8 @@ class RoomManager:
         self._reconnected: set[str] = set()
         self._lock = asyncio.Lock()
         self.on_restart: RestartCallback | None = None
+        # AI voice inputs: a plain RTP participant per (session, language), held here.
+        self._voices: dict[tuple[int, str], tuple[Handle, str, int]] = {}
 
     def url_for(self, session_id: int) -> str:
         """Scale-out placement: a session lives on one Janus, chosen by its id."""
@@ -125,27 +127,85 @@ class RoomManager:
                         "sampling_rate": 48000,
                         "default_prebuffering": 1,
                         "audiolevel_event": False,
+                        # Only the control plane joins (browsers' joins are built here):
+                        # the AI voices come in as plain RTP participants.
+                        "allow_rtp_participants": True,
                     }
                 )
             except JanusError as exc:
                 if exc.code not in _EXISTS:
                     raise
                 continue  # whoever created the room also forwarded it
-            await audiobridge.send(
-                {
-                    "request": "rtp_forward",
-                    "room": room,
-                    "admin_key": self._admin_key,
-                    "host": "127.0.0.1",
-                    "port": ports[channel],
-                    "codec": "opus",
-                    "ptype": OPUS_PT,
-                    "always_on": True,
-                }
-            )
+            await self._forward(audiobridge, room, "127.0.0.1", ports[channel])
         self._layouts[layout.session_id] = layout
         self._ready.add(layout.session_id)
         return layout
+
+    async def _forward(self, audiobridge: Handle, room: int, host: str, port: int) -> int:
+        reply = await audiobridge.send(
+            {
+                "request": "rtp_forward",
+                "room": room,
+                "admin_key": self._admin_key,
+                "host": host,
+                "port": port,
+                "codec": "opus",
+                "ptype": OPUS_PT,
+                "always_on": True,
+            }
+        )
+        return int(reply.data["stream_id"])
+
+    async def forward(self, layout: SessionLayout, channel: str, host: str, port: int) -> int:
+        """Send ``channel``'s mix as Opus RTP to ``host:port``; return the forward's id."""
+        await self.ensure_session(layout)
+        audiobridge, _ = await self._handles(layout.session_id)
+        return await self._forward(audiobridge, room_id(layout.session_id, channel), host, port)
+
+    async def stop_forward(self, session_id: int, channel: str, forward_id: int) -> None:
+        audiobridge, _ = await self._handles(session_id)
+        await audiobridge.send(
+            {
+                "request": "stop_rtp_forward",
+                "room": room_id(session_id, channel),
+                "stream_id": forward_id,
+                "admin_key": self._admin_key,
+            }
+        )
+
+    async def voice_input(self, layout: SessionLayout, language: str) -> tuple[str, int]:
+        """Where Janus takes Opus RTP into ``language``'s room (an AI voice): host, port.
+
+        A plain RTP participant of the room, held by this manager's connection;
+        a lost connection loses it, and the next call makes a new one.
+        """
+        key = (layout.session_id, language)
+        known = self._voices.get(key)
+        if known is not None and not known[0].client.closed.is_set():
+            return known[1], known[2]
+        await self.ensure_session(layout)
+        client = await self.client_for(layout.session_id)
+        handle = await client.attach(AUDIOBRIDGE)
+        try:
+            reply = await handle.send(
+                {
+                    "request": "join",
+                    "room": room_id(layout.session_id, language),
+                    "display": f"ai-voice-{language}",
+                    "rtp": {"payload_type": OPUS_PT},  # receive only: no ip/port to send to
+                }
+            )
+        except JanusError:
+            await handle.detach()
+            raise
+        rtp = reply.data["rtp"]
+        self._voices[key] = (handle, str(rtp["ip"]), int(rtp["port"]))
+        return str(rtp["ip"]), int(rtp["port"])
+
+    async def drop_voice(self, session_id: int, language: str) -> None:
+        known = self._voices.pop((session_id, language), None)
+        if known is not None:
+            await known[0].detach()
 
     async def _create_mountpoint(self, streaming: Handle, layout: SessionLayout) -> dict[str, int]:
         media = [
@@ -252,3 +312,4 @@ class RoomManager:
         self._clients.clear()
         self._ready.clear()
         self._layouts.clear()
+        self._voices.clear()

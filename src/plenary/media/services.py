@@ -125,7 +125,10 @@ async def apply_heard(session_id: int, channel: str) -> None:
                 return
             raise
         for participant in participants:
-            want_muted = _user_of(participant) not in allowed
+            user = _user_of(participant)
+            if user is None:  # an AI voice input (only the server creates those)
+                continue
+            want_muted = user not in allowed
             if bool(participant.get("muted")) != want_muted:
                 await rooms.set_muted(session_id, channel, int(str(participant["id"])), want_muted)
 
