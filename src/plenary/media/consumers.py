@@ -21,10 +21,12 @@ CLOSE_NOT_FOUND = 4404
 class WebcastConsumer(AsyncWebsocketConsumer):
     session: Session
     connection_id: str
+    viewer: str
 
     async def connect(self) -> None:
         kwargs = self.scope["url_route"]["kwargs"]
         self.connection_id = uuid.uuid4().hex
+        self.viewer = webcast.viewer_key(self.scope.get("query_string", b""), self.connection_id)
         try:
             self.session = await database_sync_to_async(webcast.check_webcast)(
                 kwargs["token"], int(kwargs["session_id"])
@@ -50,7 +52,7 @@ class WebcastConsumer(AsyncWebsocketConsumer):
             await self._send(error_event(refusal.code, str(refusal.message)))
             return
         handle = database_sync_to_async(webcast.handle)
-        for reply in await handle(self.session, self.connection_id, message):
+        for reply in await handle(self.session, self.connection_id, self.viewer, message):
             await self._send(reply)
 
     async def live_event(self, message: dict[str, Any]) -> None:

@@ -4,11 +4,17 @@ Its socket (``/ws/media/webcast/<token>/<session>/``) accepts only the
 listening commands, validated with the same schemas as the session socket;
 the token is checked on connect (a provisioned, public webcast of a
 published meeting, and the session belongs to that meeting).
+
+Viewers are counted without signing in (``stats.WebcastView``): once audio
+plays, and at each channel change, with the anonymous key the page keeps in
+the browser (``?viewer=`` on the socket; this socket's id without one).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from urllib.parse import parse_qs
 
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
@@ -24,10 +30,12 @@ from plenary.media.commands import (
     NonceCommand,
     run,
 )
+from plenary.media.rooms import FLOOR
 from plenary.media.signalling import consume_nonce, issue_nonce, validate_sdp
 from plenary.media.turn import ice_servers
 from plenary.meetings.models import Session
 from plenary.provisioning.services import webcast_by_token
+from plenary.stats.services import record_webcast_view
 
 _SCHEMAS: dict[str, type[Any]] = {
     "media.nonce": NonceCommand,
@@ -51,7 +59,23 @@ def check_webcast(token: str, session_id: int) -> Session:
     return session
 
 
-def handle(session: Session, connection_id: str, message: dict[str, Any]) -> list[dict[str, Any]]:
+_VIEWER_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+def viewer_key(query_string: bytes, connection_id: str) -> str:
+    """The browser's anonymous viewer key from the socket's query, else the socket's id."""
+    keys = parse_qs(query_string.decode("latin-1")).get("viewer", [])
+    return keys[0] if keys and _VIEWER_KEY.fullmatch(keys[0]) else connection_id
+
+
+def record_view(session: Session, viewer: str, channel: str) -> None:
+    """A webcast viewer hears ``channel`` (the floor counts as no particular language)."""
+    record_webcast_view(session, viewer, "" if channel == FLOOR else channel)
+
+
+def handle(
+    session: Session, connection_id: str, viewer: str, message: dict[str, Any]
+) -> list[dict[str, Any]]:
     """Run one listening command from a webcast socket; return the replies."""
     ref = message.get("id") if isinstance(message.get("id"), str) else None
     schema = _SCHEMAS.get(str(message.get("type")))
@@ -62,12 +86,12 @@ def handle(session: Session, connection_id: str, message: dict[str, Any]) -> lis
     except ValidationError:
         return [error_event("invalid", _("The message is not valid."), ref)]
     try:
-        return [_run(session, connection_id, cmd)]
+        return [_run(session, connection_id, viewer, cmd)]
     except Refusal as refusal:
         return [error_event(refusal.code, str(refusal.message), ref)]
 
 
-def _run(session: Session, connection_id: str, cmd: Any) -> dict[str, Any]:
+def _run(session: Session, connection_id: str, viewer: str, cmd: Any) -> dict[str, Any]:
     layout = services.layout_for(session)
     if isinstance(cmd, NonceCommand):
         nonce = issue_nonce(None, session.pk, connection_id)
@@ -80,10 +104,13 @@ def _run(session: Session, connection_id: str, cmd: Any) -> dict[str, Any]:
     if isinstance(cmd, AnswerCommand):
         consume_nonce(cmd.nonce, None, session.pk, connection_id)
         run(services.do_listen_answer, connection_id, layout, validate_sdp(cmd.sdp))
+        conn = services.connection(connection_id)
+        record_view(session, viewer, conn.channel if conn is not None else FLOOR)
         return event("media.listening", ref=cmd.id)
     if isinstance(cmd, ChannelCommand):
         services.check_channel(layout, cmd.channel)
         run(services.do_switch, connection_id, layout, cmd.channel, cmd.underneath)
+        record_view(session, viewer, cmd.channel)
         return event("media.channel", channel=cmd.channel, underneath=cmd.underneath, ref=cmd.id)
     run(services.do_hangup, connection_id, None)
     return event("media.closed", target=None, ref=cmd.id)

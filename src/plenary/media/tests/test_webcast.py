@@ -14,9 +14,11 @@ from django.test import Client
 from django.utils import timezone
 
 from plenary.config.asgi import application
+from plenary.media import services
 from plenary.meetings.models import Sector, Session
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.provisioning.models import Service, ServiceRequest
+from plenary.stats.models import WebcastView
 
 pytestmark = pytest.mark.django_db(transaction=True)
 ORIGIN = [(b"origin", b"http://localhost")]
@@ -85,3 +87,31 @@ def test_the_webcast_page_embeds_the_player_of_the_live_session(
     page = client.get("/services/webcast/public-token/").content.decode()
     assert f'data-socket="/ws/media/webcast/public-token/{session.pk}/"' in page
     assert 'name="channel" value="fr"' in page
+
+
+def test_webcast_viewers_are_counted_by_their_browser_key(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Janus is not under test here (see tests/e2e/test_media.py): switching is a no-op.
+    async def switched(*args: Any) -> None:
+        return None
+
+    monkeypatch.setattr(services, "do_switch", switched)
+
+    async def choose(query: str, channel: str) -> dict[str, Any]:
+        path = f"/ws/media/webcast/public-token/{session.pk}/{query}"
+        socket = WebsocketCommunicator(application, path, ORIGIN)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"v": 1, "id": "1", "type": "media.channel", "channel": channel})
+        reply = await socket.receive_json_from()
+        await socket.disconnect()
+        return dict(reply)
+
+    assert _in_own_loop(choose("?viewer=browser-key-1", "fr"))["type"] == "media.channel"
+    _in_own_loop(choose("?viewer=browser-key-1", "floor"))
+    _in_own_loop(choose("?viewer=bad key!", "fr"))  # not a key: counted once, by its socket
+    assert _in_own_loop(choose("", "de"))["code"] == "unknown_channel"  # no view
+    views = {(v.viewer, v.language) for v in WebcastView.objects.filter(session=session)}
+    by_socket = views - {("browser-key-1", "fr"), ("browser-key-1", "")}
+    assert len(views) == 3
+    assert [(len(viewer), language) for viewer, language in by_socket] == [(32, "fr")]

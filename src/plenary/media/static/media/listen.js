@@ -6,7 +6,15 @@
   if (!root) return;
   const msg = (name) => root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
   const $ = (id) => document.getElementById(id);
-  const link = root.dataset.socket ? new PlenaryMedia.Link(root.dataset.socket) : PlenaryMedia.sessionLink(root.dataset.session);
+  // The webcast counts viewers by an anonymous key kept in this browser (no name, no sign-in).
+  function viewerKey() {
+    try {
+      let key = localStorage.getItem("plenary.webcast.viewer");
+      if (!key) { key = crypto.randomUUID(); localStorage.setItem("plenary.webcast.viewer", key); }
+      return key;
+    } catch (e) { return ""; } // no storage or no secure context: the socket counts once
+  }
+  const link = root.dataset.socket ? new PlenaryMedia.Link(root.dataset.socket + "?viewer=" + encodeURIComponent(viewerKey())) : PlenaryMedia.sessionLink(root.dataset.session);
   const mixer = {real: null, pending: [], track(mid, t) { this.real ? this.real.track(mid, t) : this.pending.push([mid, t]); }};
   const listener = new PlenaryMedia.Listener(link, mixer);
   const status = $("listen-status");
