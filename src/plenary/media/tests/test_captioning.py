@@ -22,7 +22,7 @@ from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
 from plenary.media.janus.process import JanusProcess
 from plenary.media.rooms import AUDIOBRIDGE, OPUS_PT, RoomManager, room_id
-from plenary.media.services import layout_for
+from plenary.media.services import apply_heard, layout_for
 from plenary.media.tests.test_janus import _free_port
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.speech.models import CaptionStream
@@ -144,8 +144,12 @@ async def test_an_ai_voice_gets_an_rtp_input_in_its_language_room(server_rooms: 
     await stream.arefresh_from_db()
     host, _sep, port = stream.voices["fr"].rpartition(":")
     assert host and port.isdigit()
-    displays = {p["display"] for p in await engine.manager().participants(session.pk, "fr")}
-    assert "ai-voice-fr" in displays
+    voice = {p["display"]: p for p in await engine.manager().participants(session.pk, "fr")}
+    assert "ai-voice-fr" in voice
+    # Booth moderation (nobody heard on "fr") mutes people, never the AI voice.
+    await apply_heard(session.pk, "fr")
+    voice = {p["display"]: p for p in await engine.manager().participants(session.pk, "fr")}
+    assert voice["ai-voice-fr"]["muted"] is False
 
     stream.stopped_at, stream.status = timezone.now(), Status.STOPPED
     await sync_to_async(stream.save)(update_fields=["stopped_at", "status"])
