@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 from aiortc.rtp import RtpPacket
 from asgiref.sync import async_to_sync, sync_to_async
-from django.core.cache import cache
 from django.utils import timezone
 
 from plenary.media import captioning, engine
@@ -48,7 +47,6 @@ def use_janus(janus: JanusConfig, settings: Any) -> None:
     settings.JANUS_URLS = [janus.url]
     settings.JANUS_API_SECRET = janus.api_secret
     settings.JANUS_ADMIN_KEY = janus.admin_key
-    cache.clear()  # forwards are remembered by stream id, and SQLite reuses ids
 
 
 @pytest.fixture
