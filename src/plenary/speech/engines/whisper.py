@@ -8,6 +8,7 @@ conditioning on previous text, at most 96 new tokens per pass, word times on.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,12 @@ WHISPER_LANGUAGE = {"ar": "ar", "zh-hans": "zh", "en": "en", "fr": "fr", "ru": "
 
 
 class WhisperRecognizer:
-    """One loaded Whisper model; ``transcribe`` is thread-compatible, not reentrant."""
+    """One loaded Whisper model, shared by every stream of the process.
+
+    faster-whisper's ``transcribe`` is not reentrant, so calls are serialised
+    by a lock: two streams in the same language (the floor and a booth) use
+    the model one pass at a time instead of corrupting each other's output.
+    """
 
     def __init__(
         self, folder: Path, *, device: str = "cpu", compute_type: str = "int8", threads: int = 2
@@ -37,6 +43,7 @@ class WhisperRecognizer:
             )
         except (RuntimeError, ValueError, OSError) as exc:
             raise EngineError(f"Cannot load Whisper model from {folder}: {exc}") from exc
+        self._lock = threading.Lock()
 
     @property
     def model(self) -> Any:
@@ -51,6 +58,12 @@ class WhisperRecognizer:
         prompt: str = "",
         hotwords: str = "",
         beam_size: int = 1,
+    ) -> list[Word]:
+        with self._lock:
+            return self._transcribe(audio, language, prompt, hotwords, beam_size)
+
+    def _transcribe(
+        self, audio: FloatAudio, language: str, prompt: str, hotwords: str, beam_size: int
     ) -> list[Word]:
         segments, _info = self._model.transcribe(
             audio,
