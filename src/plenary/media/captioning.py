@@ -11,8 +11,7 @@
   (:func:`resync_sessions`).
 
 Workers receive on the address they bind (``speech-worker --rtp-host``,
-loopback by default); the worker does not report it, so forwards go to
-``WORKER_HOST``: a worker on another host than Janus needs a tunnel.
+loopback by default) and report it with ``ready`` (``CaptionStream.rtp_host``).
 """
 
 from __future__ import annotations
@@ -32,7 +31,6 @@ from plenary.speech.models import CaptionStream
 
 logger = logging.getLogger(__name__)
 
-WORKER_HOST = "127.0.0.1"
 FORWARD_TTL_SECONDS = 7 * 24 * 3600
 
 
@@ -53,7 +51,7 @@ def wanted(stream: CaptionStream, layout: SessionLayout) -> Wanted:
     live = stream.status == CaptionStream.Status.LIVE and stream.rtp_port is not None
     forward = None
     if live and stream.channel in layout.channels:
-        forward = (stream.channel, WORKER_HOST, int(stream.rtp_port or 0))
+        forward = (stream.channel, stream.rtp_host, int(stream.rtp_port or 0))
     active = stream.stopped_at is None
     voices = tuple(code for code in stream.voices if active and code in layout.languages)
     return Wanted(forward, voices, {str(k): str(v) for k, v in stream.voices.items()})

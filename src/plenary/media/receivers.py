@@ -17,7 +17,7 @@ from plenary.media.rooms import FLOOR
 from plenary.speech.models import CaptionStream
 
 # Saves of these fields may change what Janus sends to a worker or takes from it.
-_STREAM_AUDIO_FIELDS = frozenset({"status", "rtp_port", "voices", "stopped_at"})
+_STREAM_AUDIO_FIELDS = frozenset({"status", "rtp_port", "rtp_host", "voices", "stopped_at"})
 
 
 @receiver(floor_changed, dispatch_uid="media.moderate_floor")

@@ -64,7 +64,9 @@ class WorkerConsumer(AsyncJsonWebsocketConsumer):
             case protocol.Heartbeat():
                 services.do_heartbeat(self.worker_id, message.lags)
             case protocol.Ready():
-                services.do_stream_ready(self.worker_id, message.stream, message.rtp_port)
+                services.do_stream_ready(
+                    self.worker_id, message.stream, message.rtp_port, str(message.rtp_host)
+                )
             case protocol.Failed():
                 services.do_stream_failed(self.worker_id, message.stream, message.reason)
             case protocol.Partial():

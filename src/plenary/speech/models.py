@@ -74,6 +74,7 @@ class CaptionStream(models.Model):
         related_name="streams",
     )
     rtp_port = models.PositiveIntegerField(_("worker RTP port"), null=True, blank=True)
+    rtp_host = models.GenericIPAddressField(_("worker RTP address"), default="127.0.0.1")
     # AI voices: translated captions in these languages are spoken back into
     # Janus; each maps to the "host:port" that receives its RTP ("" until routed).
     voices = models.JSONField(_("AI voices"), default=dict, blank=True)

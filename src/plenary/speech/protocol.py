@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import BaseModel, ConfigDict, Field, IPvAnyAddress, TypeAdapter
 
 Text = Annotated[str, Field(max_length=2000)]
 Seconds = Annotated[float, Field(ge=0, le=1e11)]
@@ -38,6 +38,8 @@ class Ready(_Message):
     type: Literal["ready"]
     stream: int
     rtp_port: Annotated[int, Field(ge=1, le=65535)]
+    # The address Janus sends to (the worker's ``--rtp-host``); loopback if not said.
+    rtp_host: IPvAnyAddress = Field(default="127.0.0.1", validate_default=True)
 
 
 class Failed(_Message):

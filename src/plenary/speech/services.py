@@ -419,16 +419,18 @@ def do_heartbeat(worker_id: int, lags: Mapping[int, float]) -> None:
 
 
 @transaction.atomic
-def do_stream_ready(worker_id: int, stream_id: int, rtp_port: int) -> CaptionStream:
-    """The worker listens for the channel's RTP on ``rtp_port``."""
+def do_stream_ready(
+    worker_id: int, stream_id: int, rtp_port: int, rtp_host: str = "127.0.0.1"
+) -> CaptionStream:
+    """The worker listens for the channel's RTP on ``rtp_host:rtp_port``."""
     stream = _own_stream(_worker(worker_id), stream_id)
     # Until now nobody listened to this channel (a first start, or a worker
     # replacing a lost one): the record says so.
     _mark_gap(stream, timezone.now())
-    stream.rtp_port = rtp_port
+    stream.rtp_port, stream.rtp_host = rtp_port, rtp_host
     stream.status = CaptionStream.Status.LIVE
     stream.detail = ""
-    stream.save(update_fields=["rtp_port", "status", "detail"])
+    stream.save(update_fields=["rtp_port", "rtp_host", "status", "detail"])
     events.publish_stream(stream)
     return stream
 

@@ -318,6 +318,13 @@ def test_time_before_a_worker_listens_is_a_gap(session: Session, chair: Any) -> 
     assert gap.ends_at - gap.starts_at >= dt.timedelta(seconds=29)
 
 
+def test_the_worker_says_where_janus_sends_its_channel(session: Session, chair: Any) -> None:
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    services.do_stream_ready(_worker().pk, stream.pk, 40000, "10.1.2.3")
+    stream.refresh_from_db()
+    assert (stream.status, stream.rtp_host, stream.rtp_port) == ("live", "10.1.2.3", 40000)
+
+
 def _live(session: Session, status: str) -> None:
     from plenary.floor.models import LiveSession
 
@@ -349,3 +356,16 @@ def test_no_automatic_captions_where_the_site_offers_none(session: Session) -> N
     _live(session, "open")
     services.do_follow_session(session.pk)
     assert not CaptionStream.objects.exists()
+
+
+def test_a_ready_message_names_an_ip_address_or_means_loopback() -> None:
+    from pydantic import ValidationError
+
+    from plenary.speech.protocol import Ready, worker_message
+
+    ready = worker_message.validate_python({"type": "ready", "stream": 1, "rtp_port": 4000})
+    assert isinstance(ready, Ready) and str(ready.rtp_host) == "127.0.0.1"
+    with pytest.raises(ValidationError):
+        worker_message.validate_python(
+            {"type": "ready", "stream": 1, "rtp_port": 4000, "rtp_host": "janus; rm -rf"}
+        )

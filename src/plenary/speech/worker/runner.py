@@ -64,9 +64,11 @@ class StreamRunner(threading.Thread):
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             sock.bind((self._bind_host, 0))
             sock.settimeout(0.2)
-            self._emit(
-                {"type": "ready", "stream": self.assign.stream, "rtp_port": sock.getsockname()[1]}
-            )
+            host, port = sock.getsockname()
+            ready = {"type": "ready", "stream": self.assign.stream, "rtp_port": port}
+            if host != "0.0.0.0":  # noqa: S104 - a wildcard bind names no address to send to
+                ready["rtp_host"] = host
+            self._emit(ready)
             self._receive(sock)
 
     def _receive(self, sock: socket.socket) -> None:
