@@ -201,7 +201,9 @@ def test_join_page_shows_sessions_only_after_the_required_guidelines_are_confirm
     do_set_acknowledgement_required(organiser, meeting, True)
     link = JoinLink.objects.get(user=delegate)
     url = reverse("provisioning:join", kwargs={"token": link.token})
-    first_session = reverse("floor:session", kwargs={"session_id": meeting.sessions.first().pk})
+    first_session = reverse(
+        "floor:session", kwargs={"session_id": meeting.sessions.earliest("starts_at").pk}
+    )
     client.force_login(delegate)
 
     before = client.get(url).content.decode()
