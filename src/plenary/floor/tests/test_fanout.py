@@ -5,8 +5,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from plenary.floor import fanout
 from plenary.floor.layers import SweepingInMemoryChannelLayer
+
+# No database is used; the mark makes pytest-django run these async tests with
+# the database tests, before the browser tests (whose Playwright loop keeps
+# running in this thread until the end of the session).
+pytestmark = pytest.mark.django_db
 
 GROUP = "session-1"
 
