@@ -46,7 +46,8 @@ def connect_caption_stream(
 ) -> None:
     """Forward the channel to its worker, and take AI voices in, once the change is committed."""
     if update_fields is None or update_fields & _STREAM_AUDIO_FIELDS:
-        transaction.on_commit(partial(captioning.sync_stream, instance.pk))
+        # robust: a failure here is logged, never raised into the committing request.
+        transaction.on_commit(partial(captioning.sync_stream, instance.pk), robust=True)
 
 
 @engine.on_restart
