@@ -147,7 +147,11 @@ async def join(layer: BaseChannelLayer, group: str, key: str, send: Send) -> Out
     if relay is None:
         relay = relays[group] = Relay(layer, group)
     outbox = relay.outboxes[key] = Outbox(send)
-    await relay.subscribe()
+    try:
+        await relay.subscribe()
+    except BaseException:  # the layer is unreachable, or the connect was cancelled
+        await leave(group, key)
+        raise
     return outbox
 
 

@@ -103,3 +103,19 @@ async def test_the_last_socket_to_leave_ends_the_membership() -> None:
     await publish(layer, 1)
     await until(lambda: len(again.texts) == 1)
     await fanout.leave(GROUP, "3")
+
+
+class UnreachableLayer(SweepingInMemoryChannelLayer):
+    async def group_add(self, group: str, channel: str) -> None:
+        raise ConnectionError("the channel layer is unreachable")
+
+
+async def test_a_failed_join_leaves_nothing_behind() -> None:
+    with pytest.raises(ConnectionError):
+        await fanout.join(UnreachableLayer(), GROUP, "a", Socket().send)
+    layer = SweepingInMemoryChannelLayer()
+    socket = Socket()
+    (await fanout.join(layer, GROUP, "b", socket.send)).open()
+    await publish(layer, 1)
+    await until(lambda: len(socket.texts) == 1)
+    await fanout.leave(GROUP, "b")
