@@ -13,7 +13,9 @@ place), then the chair gives the floor ROUNDS times. For each N it prints:
 
 The clients run in this process (asyncio, ``websockets``), on the same
 machine as the server, so on a 2-core box they compete with it for CPU.
-Options: --sizes 100,500,2000 --rounds 5.
+Options: --sizes 100,500,2000 --rounds 5; --no-deflate serves without
+per-message deflate (``plenary serve`` keeps uvicorn's default, on), to
+measure what compressing every frame for every socket costs.
 """
 
 from __future__ import annotations
@@ -190,7 +192,7 @@ async def give_rounds(chair: Chair, tabs: list[Tab], rounds: int) -> list[float]
     return latencies
 
 
-async def run(sizes: list[int], rounds: int) -> None:
+async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     session, chair_user, people = await asyncio.to_thread(build, max(sizes))
@@ -214,6 +216,7 @@ async def run(sizes: list[int], rounds: int) -> None:
             "warning",
             "--ws",
             "websockets-sansio",
+            *([] if deflate else ["--ws-per-message-deflate", "false"]),
         ],
         cwd=ROOT,
         env={
@@ -266,8 +269,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,500,2000")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--no-deflate", dest="deflate", action="store_false")
     args = parser.parse_args()
-    asyncio.run(run([int(s) for s in args.sizes.split(",")], args.rounds))
+    asyncio.run(run([int(s) for s in args.sizes.split(",")], args.rounds, args.deflate))
 
 
 if __name__ == "__main__":
