@@ -35,6 +35,7 @@ from plenary.floor.events import (
 from plenary.floor.models import AttendanceRecord, LiveSession, Presence, SessionEvent
 from plenary.floor.rights import Standing, display_name, standing_for
 from plenary.floor.signals import floor_changed
+from plenary.guidance.services import pending_guideline
 from plenary.meetings.models import Meeting, Participation, Session
 
 REQUEST_KINDS = ("speak", "contribution", "point_of_order", "right_of_reply")
@@ -329,6 +330,13 @@ def check_request_floor(session: Session, standing: Standing, kind: str) -> Chec
 def do_request_floor(user: Any, session_id: int, kind: str) -> int:
     """The user asks for the floor (or to introduce a contribution, or on a point of order)."""
     session = get_session(session_id)
+    if isinstance(user, User) and pending_guideline(user, session.meeting) is not None:
+        raise Refusal(
+            _(
+                "Confirm the meeting's guidelines for remote participation before asking for the floor."
+            ),
+            "guidelines_pending",
+        )
     standing = standing_for(user, session)
     return _change(user, session_id, None, check_request_floor(session, standing, kind))
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from plenary.core.errors import NotFoundRefusal
 from plenary.floor import queries, services
 from plenary.floor.rights import standing_for
+from plenary.guidance.services import pending_guideline
 from plenary.meetings.models import Meeting, Session
 
 
@@ -69,6 +70,9 @@ def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
     standing = standing_for(request.user, session)
     if not standing.is_participant:
         raise Http404
+    if pending_guideline(request.user, session.meeting) is not None:  # type: ignore[arg-type]
+        # The organiser requires the guidelines to be confirmed before joining.
+        return render(request, "floor/guidelines_first.html", {"session": session})
     chairs = bool(standing.roles & {"chair", "vice_chair"})
     return render(
         request,

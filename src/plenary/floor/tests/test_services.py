@@ -11,6 +11,9 @@ from plenary.floor import services
 from plenary.floor.models import AttendanceRecord, LiveSession, SessionEvent
 from plenary.floor.signals import floor_changed
 from plenary.floor.tests.factories import Cast, another_delegate, cast
+from plenary.guidance.models import MeetingGuidance
+from plenary.guidance.services import do_acknowledge
+from plenary.guidance.tests.factories import GuidelineFactory
 from plenary.meetings.models import RemoteRight
 
 pytestmark = pytest.mark.django_db
@@ -462,3 +465,18 @@ def test_record_attendance_copies_the_entity_as_it_was(c: Cast) -> None:
     )
     with pytest.raises(ValueError, match="unknown attendance kind"):
         record_attendance(user=c.delegate, session=c.session, kind="nap", attendance="remote")
+
+
+def test_a_delegate_confirms_required_guidelines_before_requesting_the_floor(c: Cast) -> None:
+    guideline = GuidelineFactory.create(
+        sector=c.session.meeting.sector, in_force_from=c.session.meeting.start_date
+    )
+    MeetingGuidance.objects.create(meeting=c.session.meeting, require_acknowledgement=True)
+
+    with pytest.raises(Refusal, match="guidelines"):
+        request(c, c.delegate)
+    assert queue_users(c) == []
+
+    do_acknowledge(c.delegate, guideline, c.session.meeting)
+    request(c, c.delegate)
+    assert queue_users(c) == [c.delegate.pk]

@@ -7,6 +7,9 @@ from django.test import Client
 
 from plenary.accounts.tests.factories import DelegateFactory
 from plenary.floor.tests.factories import Cast, cast
+from plenary.guidance.models import MeetingGuidance
+from plenary.guidance.services import do_acknowledge
+from plenary.guidance.tests.factories import GuidelineFactory
 from plenary.meetings.models import Meeting
 
 pytestmark = pytest.mark.django_db
@@ -60,3 +63,18 @@ def test_the_room_screen_is_public_for_a_published_meeting(client: Client, c: Ca
     assert 'data-view="screen"' in html
     Meeting.objects.filter(pk=c.session.meeting_id).update(status=Meeting.Status.DRAFT)
     assert page(client, c, None, "screen/")[0] == 404
+
+
+def test_required_guidelines_come_before_the_live_page(client: Client, c: Cast) -> None:
+    guideline = GuidelineFactory.create(
+        sector=c.session.meeting.sector, in_force_from=c.session.meeting.start_date
+    )
+    MeetingGuidance.objects.create(meeting=c.session.meeting, require_acknowledgement=True)
+
+    status, html = page(client, c, c.delegate)
+    assert status == 200
+    assert f"/guidance/acknowledge/{guideline.pk}/" in html
+    assert 'data-view="delegate"' not in html
+
+    do_acknowledge(c.delegate, guideline, c.session.meeting)
+    assert 'data-view="delegate"' in page(client, c, None)[1]
