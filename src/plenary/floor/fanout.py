@@ -22,6 +22,7 @@ the ordinary per-socket path (few members each).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import weakref
@@ -34,6 +35,7 @@ from channels.layers import BaseChannelLayer
 logger = logging.getLogger(__name__)
 
 OUTBOX_CAPACITY = 100  # frames, as Channels' default channel capacity
+RETRY_S = 1.0  # after the layer failed to deliver (Redis restarting)
 
 Frame = dict[str, Any]
 Send = Callable[[Frame], Awaitable[None]]
@@ -114,7 +116,17 @@ class Relay:
 
     async def _relay(self, channel: str) -> None:
         while True:
-            message = await self.layer.receive(channel)
+            try:
+                message = await self.layer.receive(channel)
+            except Exception:
+                # Keep serving the session: events lost meanwhile show up as a
+                # version gap and the clients resync. Redis may have lost the
+                # membership too, so join again.
+                logger.exception("fan-out of %s could not receive; retrying", self.group)
+                await asyncio.sleep(RETRY_S)
+                with contextlib.suppress(Exception):
+                    await self.layer.group_add(self.group, channel)
+                continue
             if message.get("type") != "live.event" or "event" not in message:
                 logger.warning(
                     "fan-out of %s ignores a %r message", self.group, message.get("type")

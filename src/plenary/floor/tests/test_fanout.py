@@ -119,3 +119,29 @@ async def test_a_failed_join_leaves_nothing_behind() -> None:
     await publish(layer, 1)
     await until(lambda: len(socket.texts) == 1)
     await fanout.leave(GROUP, "b")
+
+
+class FlakyLayer(SweepingInMemoryChannelLayer):
+    """Fails its first receive, as Redis does while it restarts."""
+
+    failed = False
+
+    async def receive(self, channel: str) -> dict[str, object]:
+        if not self.failed:
+            self.failed = True
+            raise ConnectionError("the channel layer restarted")
+        message: dict[str, object] = await super().receive(channel)
+        return message
+
+
+async def test_the_relay_keeps_serving_after_the_layer_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(fanout, "RETRY_S", 0)
+    layer = FlakyLayer()
+    socket = Socket()
+    (await fanout.join(layer, GROUP, "a", socket.send)).open()
+    await until(lambda: layer.failed)
+    await publish(layer, 2)
+    await until(lambda: len(socket.texts) == 2)
+    await fanout.leave(GROUP, "a")
