@@ -14,3 +14,14 @@ def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last, after pytest-django's own ordering.
+
+    Playwright's sync API keeps an event loop running in the main thread for
+    the rest of the session once a browser has started, so an async test that
+    ran after it would fail; browser tests also leave server threads behind.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
