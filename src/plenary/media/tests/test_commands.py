@@ -6,43 +6,25 @@ port): the real-media paths are covered in ``tests/e2e/test_media.py``.
 
 from __future__ import annotations
 
-import socket
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
-from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.protocol import Context, dispatch
 from plenary.floor.signals import floor_changed
 from plenary.media import services
 from plenary.media.rooms import FLOOR
 from plenary.media.signalling import issue_nonce
+from plenary.media.tests import fixtures
 from plenary.media.tests.test_signalling import SDP
 from plenary.meetings.models import Participation, Session
-from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.meetings.tests.factories import ParticipationFactory
 
 pytestmark = pytest.mark.django_db
+# Shared with the other Janus-less media tests: Janus unreachable, a fresh session.
+janus_down = fixtures.janus_down
+session = fixtures.session
 Role = Participation.Role
-
-
-@pytest.fixture(autouse=True)
-def janus_down(settings: Any) -> None:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        settings.JANUS_PORT = sock.getsockname()[1]
-    settings.JANUS_URLS = []
-
-
-@pytest.fixture
-def session() -> Session:
-    session = SessionFactory.create(meeting__languages=["en", "fr"])
-    # Booth and moderation state live in the cache by session id, and SQLite
-    # reuses the ids of rolled-back rows: start this session's state afresh.
-    for channel in ("floor", *UN_LANGUAGES):
-        cache.delete(f"media:heard:{session.pk}:{channel}")
-        cache.delete(f"interpretation:booth:{session.pk}:{channel}")
-    return session
 
 
 def _send(user: Any, session: Session, **message: Any) -> dict[str, Any]:
