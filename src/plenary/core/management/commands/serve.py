@@ -1,4 +1,8 @@
-"""``plenary serve``: the ASGI server (uvicorn) for pages, API and WebSockets."""
+"""``plenary serve``: the ASGI server (uvicorn) for pages, API and WebSockets.
+
+In the embedded default it also runs its children: Janus (unless external
+Janus servers are configured) and one speech worker (unless turned off).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,9 @@ from typing import Any
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
+
+from plenary.media import embedded as embedded_janus
+from plenary.speech.embedded import start_embedded_worker
 
 
 class Command(BaseCommand):
@@ -22,11 +29,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         shown = "localhost" if host == "127.0.0.1" else host
         self.stdout.write(f"Plenary on http://{shown}:{port}/")
-        from plenary.media import embedded  # the Janus child, unless external ones are set
-
-        embedded.start()
-        from plenary.speech.embedded import start_embedded_worker
-
+        embedded_janus.start()
         start_embedded_worker(host, port)
         try:
             uvicorn.run(
@@ -39,4 +42,4 @@ class Command(BaseCommand):
                 ws="websockets-sansio",
             )
         finally:
-            embedded.stop()
+            embedded_janus.stop()
