@@ -259,3 +259,8 @@ JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")
 TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")
 TURN_TTL_SECONDS = env("PLENARY_TURN_TTL_SECONDS", int, default=6 * 3600)
+
+# --- Statistics (plenary.stats) -------------------------------------------
+
+# `plenary serve` records the health checks this often, for measured availability (0: never).
+HEALTH_SAMPLE_SECONDS = env("PLENARY_HEALTH_SAMPLE_SECONDS", int, default=300)

@@ -5,6 +5,7 @@
 - ``ReportInputs``, ``ServiceCost`` and ``Incident``: what the secretariat
   records for the annual report (notes, cost inputs, outages).
 - ``ReportJob``: one background generation of the annual report.
+- ``HealthSample``: periodic health-check results, for measured availability.
 """
 
 from __future__ import annotations
@@ -172,3 +173,27 @@ class ReportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.language} {self.status}"
+
+
+class HealthSample(models.Model):
+    """One component's health at one sampling time (append-only).
+
+    ``plenary.stats.health.sample_now`` writes one row per health-checked
+    component with the same ``at``; measured availability is read from them.
+    """
+
+    at = models.DateTimeField(_("time"), db_index=True)
+    component = models.CharField(_("component"), max_length=40)
+    ok = models.BooleanField(_("available"))
+
+    class Meta:
+        verbose_name = _("health sample")
+        verbose_name_plural = _("health samples")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.component} {'ok' if self.ok else 'down'}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ValueError("Health samples are append-only.")
+        super().save(*args, **kwargs)

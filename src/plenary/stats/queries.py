@@ -50,7 +50,7 @@ from django.utils import timezone
 from plenary.floor.models import AttendanceRecord
 from plenary.guidance.models import TrainingCompletion
 from plenary.meetings.models import AttendanceMode, Meeting, Registration, Session
-from plenary.stats.models import Incident, ReportInputs, ServiceCost, WebcastView
+from plenary.stats.models import HealthSample, Incident, ReportInputs, ServiceCost, WebcastView
 
 JOIN = AttendanceRecord.Kind.JOIN
 # Channel names the media and speech apps record with kind="channel" for
@@ -319,31 +319,73 @@ def remote_person_meetings(filters: Filters) -> int:
     return int(inner.filter(onsite=0).aggregate(n=Count("*"))["n"] or 0)
 
 
+# Health-checked components (``plenary.core.health``) each service needs:
+# a sample time counts as available for a service only if all were ok.
+SERVICE_COMPONENTS: dict[str, tuple[str, ...]] = {
+    ServiceCost.Service.REMOTE_PARTICIPATION: ("database", "channel_layer", "janus"),
+    ServiceCost.Service.INTERPRETATION: ("database", "channel_layer", "janus"),
+    ServiceCost.Service.CAPTIONS: ("database", "channel_layer", "speech"),
+    ServiceCost.Service.WEBCAST: ("database", "janus"),
+}
+
+
 @dataclass(frozen=True)
 class Availability:
     service: str
-    downtime_hours: float
-    availability: float  # 0..1 over the part of the year elapsed
+    downtime_hours: float  # covered by recorded incidents
+    availability: float  # 0..1
     incidents: int
+    samples: int = 0  # health-sample times measured; 0: ``availability`` is from incidents only
+
+    @property
+    def measured(self) -> bool:
+        return self.samples > 0
+
+
+def _sample_times(
+    service: str, start: dt.datetime, end: dt.datetime
+) -> list[tuple[dt.datetime, bool]]:
+    """(time, all components of ``service`` ok) for each sampling time in [start, end)."""
+    rows = (
+        HealthSample.objects.filter(
+            at__gte=start, at__lt=end, component__in=SERVICE_COMPONENTS[service]
+        )
+        .values("at")
+        .annotate(down=Max(Case(When(ok=False, then=1), default=0)))
+        .values_list("at", "down")
+    )
+    return [(at, not down) for at, down in rows.iterator(chunk_size=10_000)]
 
 
 def availability(year: int, now: dt.datetime | None = None) -> list[Availability]:
-    """Availability per service from the incidents the secretariat records."""
+    """Availability per service in the calendar year (UTC), up to ``now``.
+
+    With health samples in the year: the share of sampling times at which
+    every component the service needs was ok and no recorded incident of the
+    service was going on (incidents cover what the checks cannot see). With
+    none: 1 - the share of the elapsed year covered by recorded incidents.
+    """
     start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     end = min(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC), now or timezone.now())
     period = max((end - start).total_seconds(), 0.0)
     result = []
     for service in ServiceCost.Service.values:
-        down = 0.0
-        count = 0
-        for incident in Incident.objects.filter(
-            service=service, started_at__lt=end, ended_at__gt=start
-        ):
-            overlap = min(incident.ended_at, end) - max(incident.started_at, start)
-            down += overlap.total_seconds()
-            count += 1
-        share = 1 - down / period if period else 1.0
-        result.append(Availability(service, round(down / 3600, 1), max(share, 0.0), count))
+        incidents = [
+            (max(i.started_at, start), min(i.ended_at, end))
+            for i in Incident.objects.filter(
+                service=service, started_at__lt=end, ended_at__gt=start
+            )
+        ]
+        down = sum((e - s).total_seconds() for s, e in incidents)
+        times = _sample_times(service, start, end)
+        if times:
+            up = sum(1 for at, ok in times if ok and not any(s <= at < e for s, e in incidents))
+            share = up / len(times)
+        else:
+            share = max(1 - down / period, 0.0) if period else 1.0
+        result.append(
+            Availability(service, round(down / 3600, 1), share, len(incidents), len(times))
+        )
     return result
 
 

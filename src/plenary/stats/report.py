@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from plenary.core.languages import is_rtl
 from plenary.stats import labels, queries
@@ -184,18 +185,29 @@ def activity_section(stats: queries.YearStatistics) -> Section:
     return section
 
 
+def _availability_source(figure: queries.Availability) -> str:
+    if not figure.measured:
+        return _("Recorded incidents")
+    return ngettext(
+        "Health checks (%(samples)d sample) and recorded incidents",
+        "Health checks (%(samples)d samples) and recorded incidents",
+        figure.samples,
+    ) % {"samples": figure.samples}
+
+
 def technical_section(filters: queries.Filters) -> Section:
     section = Section(_("Technical matters"))
     section.tables.append(
         Table(
             _("Service availability"),
-            [_("Service"), _("Incidents"), _("Hours unavailable"), _("Availability")],
+            [_("Service"), _("Incidents"), _("Incident hours"), _("Availability"), _("Source")],
             [
                 [
                     labels.label("service", a.service),
                     str(a.incidents),
                     f"{a.downtime_hours:g}",
                     f"{a.availability * 100:.2f} %",
+                    _availability_source(a),
                 ]
                 for a in queries.availability(filters.year)
             ],

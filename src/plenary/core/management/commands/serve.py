@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from plenary.media import embedded as embedded_janus
 from plenary.speech.embedded import start_embedded_worker
+from plenary.stats.health import start_sampler
 
 
 class Command(BaseCommand):
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Plenary on http://{shown}:{port}/")
         embedded_janus.start()
         start_embedded_worker(host, port)
+        start_sampler()
         try:
             uvicorn.run(
                 "plenary.config.asgi:application",
