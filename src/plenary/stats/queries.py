@@ -360,10 +360,12 @@ def _sample_times(
 def availability(year: int, now: dt.datetime | None = None) -> list[Availability]:
     """Availability per service in the calendar year (UTC), up to ``now``.
 
-    With health samples in the year: the share of sampling times at which
+    From incidents: 1 - the share of the elapsed year they cover. With health
+    samples in the year, also measured: the share of sampling times at which
     every component the service needs was ok and no recorded incident of the
-    service was going on (incidents cover what the checks cannot see). With
-    none: 1 - the share of the elapsed year covered by recorded incidents.
+    service was going on; the figure is the lower of the two, as samples do
+    not see every outage (nor the time nothing sampled) and incidents are not
+    always recorded.
     """
     start = dt.datetime(year, 1, 1, tzinfo=dt.UTC)
     end = min(dt.datetime(year + 1, 1, 1, tzinfo=dt.UTC), now or timezone.now())
@@ -377,12 +379,11 @@ def availability(year: int, now: dt.datetime | None = None) -> list[Availability
             )
         ]
         down = sum((e - s).total_seconds() for s, e in incidents)
+        share = max(1 - down / period, 0.0) if period else 1.0
         times = _sample_times(service, start, end)
         if times:
             up = sum(1 for at, ok in times if ok and not any(s <= at < e for s, e in incidents))
-            share = up / len(times)
-        else:
-            share = max(1 - down / period, 0.0) if period else 1.0
+            share = min(share, up / len(times))
         result.append(
             Availability(service, round(down / 3600, 1), share, len(incidents), len(times))
         )

@@ -12,7 +12,7 @@ from django.utils import translation
 from plenary.core import health
 from plenary.core.health import ComponentHealth
 from plenary.stats import queries, report
-from plenary.stats.health import sample_now
+from plenary.stats.health import sample_now, start_sampler
 from plenary.stats.models import HealthSample, Incident
 from plenary.stats.tests.conftest import YEAR
 
@@ -137,3 +137,22 @@ def test_report_without_samples_names_incidents_as_the_source() -> None:
     with translation.override("en"):
         table = report.technical_section(queries.Filters(year=YEAR)).tables[0]
     assert {row[-1] for row in table.rows} == {"Recorded incidents"}
+
+
+def test_an_incident_while_nothing_sampled_still_lowers_availability() -> None:
+    now = at(1, 11)  # 10 days into the year
+    all_ok(at(1, 5))
+    all_ok(at(1, 6))
+    Incident.objects.create(
+        service=REMOTE, started_at=at(1, 2), ended_at=at(1, 3), description="server stopped"
+    )
+
+    figure = by_service(now)[REMOTE]
+
+    assert figure.samples == 2
+    assert figure.availability == pytest.approx(0.9)
+
+
+def test_no_sampler_thread_when_sampling_is_off(settings: object) -> None:
+    settings.HEALTH_SAMPLE_SECONDS = 0  # type: ignore[attr-defined]
+    assert start_sampler() is None
