@@ -333,7 +333,8 @@ def do_request_floor(user: Any, session_id: int, kind: str) -> int:
     if isinstance(user, User) and pending_guideline(user, session.meeting) is not None:
         raise Refusal(
             _(
-                "Confirm the meeting's guidelines for remote participation before asking for the floor."
+                "Confirm the meeting's guidelines for remote participation "
+                "before asking for the floor."
             ),
             "guidelines_pending",
         )
