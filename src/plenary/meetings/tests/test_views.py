@@ -180,6 +180,13 @@ def test_another_organiser_may_not_manage_the_meeting(organiser_client: Client) 
     assert organiser_client.get(reverse("meetings:manage", args=[meeting.code])).status_code == 403
 
 
+def test_the_management_page_offers_the_guidelines_switch(organiser_client: Client) -> None:
+    meeting = MeetingFactory.create(organiser=organiser_client.organiser)  # type: ignore[attr-defined]
+    page = organiser_client.get(reverse("meetings:manage", args=[meeting.code])).content.decode()
+    assert reverse("guidance:meeting_setting", args=[meeting.pk]) in page
+    assert 'name="require_acknowledgement"' in page
+
+
 def test_the_organiser_assigns_a_role_on_the_management_page(organiser_client: Client) -> None:
     meeting = MeetingFactory.create(organiser=organiser_client.organiser)  # type: ignore[attr-defined]
     chair = DelegateFactory.create()
