@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 # For speed only: factories give every person a password, and the production
@@ -25,3 +27,19 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     ran after it would fail; browser tests also leave server threads behind.
     """
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer() -> Iterator[None]:
+    """Give each test its own channel layer instance.
+
+    A Redis layer's locks and connections belong to the event loop that first
+    used them, and every async test has its own loop: a layer shared across
+    tests fails with "bound to a different event loop" (the server has one
+    loop, so this is a test-only concern).
+    """
+    from channels.layers import channel_layers
+
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
