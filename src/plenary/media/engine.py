@@ -16,13 +16,14 @@ from django.conf import settings
 
 from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
-from plenary.media.rooms import RestartCallback, RoomManager
+from plenary.media.rooms import RebuiltCallback, RestartCallback, RoomManager
 
 _managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomManager] = (
     weakref.WeakKeyDictionary()
 )
 _tasks: set[asyncio.Task[None]] = set()
 _restart_callbacks: list[RestartCallback] = []
+_rebuilt_callbacks: list[RebuiltCallback] = []
 
 
 def embedded_config() -> JanusConfig:
@@ -55,12 +56,29 @@ async def _notify_restart(session_ids: list[int]) -> None:
         await callback(session_ids)
 
 
+def on_rebuilt(callback: RebuiltCallback) -> RebuiltCallback:
+    """Register ``callback(session_id)``, awaited once a session's mountpoint was replaced."""
+    _rebuilt_callbacks.append(callback)
+    return callback
+
+
+async def _notify_rebuilt(session_id: int) -> None:
+    for callback in _rebuilt_callbacks:
+        await callback(session_id)
+
+
+def _new_manager() -> RoomManager:
+    rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+    rooms.on_rebuilt = _notify_rebuilt
+    return rooms
+
+
 def manager() -> RoomManager:
     """The manager of the running event loop (created, and supervised, on first use)."""
     loop = asyncio.get_running_loop()
     rooms = _managers.get(loop)
     if rooms is None:
-        rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+        rooms = _new_manager()
         rooms.on_restart = _notify_restart
         _managers[loop] = rooms
         task = loop.create_task(rooms.supervise())
@@ -80,7 +98,7 @@ async def rooms_now() -> AsyncIterator[RoomManager]:
     if rooms is not None:
         yield rooms
         return
-    rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+    rooms = _new_manager()
     try:
         yield rooms
     finally:

@@ -40,6 +40,16 @@ async def reconnect_clients(session_ids: list[int]) -> None:
         await sync_to_async(publish_to_session)(session_id, event("media.reset"))
 
 
+@engine.on_rebuilt
+async def reconnect_listeners(session_id: int) -> None:
+    """The session's mountpoint was replaced (a language added): its listeners reconnect.
+
+    Rooms, and so speakers and interpreters, are untouched: ``scope`` tells
+    their legs to stay.
+    """
+    await sync_to_async(publish_to_session)(session_id, event("media.reset", scope="listen"))
+
+
 @receiver(post_save, sender=CaptionStream, dispatch_uid="media.connect_caption_stream")
 def connect_caption_stream(
     sender: Any, instance: CaptionStream, update_fields: frozenset[str] | None, **kwargs: Any

@@ -16,6 +16,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from plenary.core.languages import UN_LANGUAGES
 from plenary.media.janus.client import Handle, JanusClient, JanusError
@@ -27,6 +28,7 @@ AUDIOBRIDGE = "janus.plugin.audiobridge"
 STREAMING = "janus.plugin.streaming"
 # Janus error codes for "already exists" (AudioBridge 486, Streaming 456).
 _EXISTS = {486, 456}
+_NO_SUCH_ROOM = 485
 OPUS_PT = 100
 
 
@@ -52,6 +54,11 @@ class SessionLayout:
 
 ClientFactory = Callable[[str], Awaitable[JanusClient]]
 RestartCallback = Callable[[list[int]], Awaitable[None]]
+RebuiltCallback = Callable[[int], Awaitable[None]]
+
+
+def _ports(streams: list[dict[str, Any]]) -> dict[str, int]:
+    return {str(stream["mid"]): int(stream["port"]) for stream in streams}
 
 
 class RoomManager:
@@ -72,6 +79,8 @@ class RoomManager:
         self._reconnected: set[str] = set()
         self._lock = asyncio.Lock()
         self.on_restart: RestartCallback | None = None
+        # Told the id of a session whose mountpoint was replaced (its listeners must reconnect).
+        self.on_rebuilt: RebuiltCallback | None = None
         # AI voice inputs: a plain RTP participant per (session, language), held here.
         self._voices: dict[tuple[int, str], tuple[Handle, str, int]] = {}
 
@@ -105,41 +114,57 @@ class RoomManager:
         return self._control[self.url_for(session_id)]
 
     async def ensure_session(self, layout: SessionLayout) -> SessionLayout:
-        """Create the session's rooms and mountpoint unless they exist on this connection."""
+        """Create the session's rooms and mountpoint unless they exist on this connection.
+
+        Objects that another process (or this one, before a restart) made are
+        reused. A mountpoint lacking one of the channels (a booth language was
+        added since) is rebuilt with every channel, the rooms are forwarded to
+        its new ports, and ``on_rebuilt`` is told, so that the listeners of the
+        old mountpoint reconnect. Returns the layout now in Janus.
+        """
         await self.client_for(layout.session_id)
-        known = self._layouts.get(layout.session_id)
-        if layout.session_id in self._ready and known is not None:
-            if set(layout.languages) <= set(known.languages):
-                return known
-            # A language was added: rebuild the mountpoint with all of them.
-            await self.destroy_session(layout.session_id)
+        known = self._layouts.get(layout.session_id) if layout.session_id in self._ready else None
+        if known is not None and set(layout.languages) <= set(known.languages):
+            return known
         audiobridge, streaming = await self._handles(layout.session_id)
-        ports = await self._create_mountpoint(streaming, layout)
+        layout, ports, rebuilt = await self._mountpoint(audiobridge, streaming, layout)
         for channel in layout.channels:
             room = room_id(layout.session_id, channel)
-            try:
-                await audiobridge.send(
-                    {
-                        "request": "create",
-                        "room": room,
-                        "admin_key": self._admin_key,
-                        "description": f"{layout.session_id}/{channel}",
-                        "sampling_rate": 48000,
-                        "default_prebuffering": 1,
-                        "audiolevel_event": False,
-                        # Only the control plane joins (browsers' joins are built here):
-                        # the AI voices come in as plain RTP participants.
-                        "allow_rtp_participants": True,
-                    }
-                )
-            except JanusError as exc:
-                if exc.code not in _EXISTS:
-                    raise
-                continue  # whoever created the room also forwarded it
-            await self._forward(audiobridge, room, "127.0.0.1", ports[channel])
+            created = await self._create_room(audiobridge, layout.session_id, channel)
+            # An existing room is already forwarded by whoever created it,
+            # unless the mountpoint it fed was just replaced.
+            if created or rebuilt:
+                await self._forward(audiobridge, room, "127.0.0.1", ports[channel])
         self._layouts[layout.session_id] = layout
         self._ready.add(layout.session_id)
+        if rebuilt:
+            logger.info("Rebuilt the mountpoint of session %s with %s", layout.session_id, layout)
+            if self.on_rebuilt is not None:
+                await self.on_rebuilt(layout.session_id)
         return layout
+
+    async def _create_room(self, audiobridge: Handle, session_id: int, channel: str) -> bool:
+        """Create ``channel``'s AudioBridge room; False if it exists already."""
+        try:
+            await audiobridge.send(
+                {
+                    "request": "create",
+                    "room": room_id(session_id, channel),
+                    "admin_key": self._admin_key,
+                    "description": f"{session_id}/{channel}",
+                    "sampling_rate": 48000,
+                    "default_prebuffering": 1,
+                    "audiolevel_event": False,
+                    # Only the control plane joins (browsers' joins are built here):
+                    # the AI voices come in as plain RTP participants.
+                    "allow_rtp_participants": True,
+                }
+            )
+        except JanusError as exc:
+            if exc.code not in _EXISTS:
+                raise
+            return False
+        return True
 
     async def _forward(self, audiobridge: Handle, room: int, host: str, port: int) -> int:
         reply = await audiobridge.send(
@@ -207,7 +232,45 @@ class RoomManager:
         if known is not None:
             await known[0].detach()
 
+    async def _mountpoint(
+        self, audiobridge: Handle, streaming: Handle, layout: SessionLayout
+    ) -> tuple[SessionLayout, dict[str, int], bool]:
+        """The session's mountpoint, made or found: its layout, ports by channel, and
+        whether it replaced one that lacked some of ``layout``'s channels.
+
+        A replaced mountpoint keeps the channels it had (a language dropped from
+        the meeting keeps its room, so its stream stays too); the rooms'
+        forwards to its ports are stopped before it goes, so that no stale
+        forward feeds a port the new mountpoint may be given.
+        """
+        try:
+            return layout, await self._create_mountpoint(streaming, layout), False
+        except JanusError as exc:
+            if exc.code not in _EXISTS:
+                raise
+        found = await self._mountpoint_ports(streaming, layout.session_id)
+        if set(layout.channels) <= found.keys():
+            return layout, found, False
+        wanted = set(layout.languages) | (found.keys() - {FLOOR})
+        layout = SessionLayout(
+            layout.session_id, tuple(code for code in UN_LANGUAGES if code in wanted)
+        )
+        old_ports = set(found.values())
+        for channel in layout.channels:
+            await self._stop_forwards_to(
+                audiobridge, room_id(layout.session_id, channel), old_ports
+            )
+        await streaming.send(
+            {
+                "request": "destroy",
+                "id": mountpoint_id(layout.session_id),
+                "admin_key": self._admin_key,
+            }
+        )
+        return layout, await self._create_mountpoint(streaming, layout), True
+
     async def _create_mountpoint(self, streaming: Handle, layout: SessionLayout) -> dict[str, int]:
+        """Create the session's mountpoint (one Opus stream per channel); ports by channel."""
         media = [
             {
                 "type": "audio",
@@ -219,30 +282,45 @@ class RoomManager:
             }
             for channel in layout.channels
         ]
+        reply = await streaming.send(
+            {
+                "request": "create",
+                "admin_key": self._admin_key,
+                "type": "rtp",
+                "id": mountpoint_id(layout.session_id),
+                "description": f"session {layout.session_id}",
+                "media": media,
+            }
+        )
+        return _ports(reply.data["stream"]["ports"])
+
+    async def _mountpoint_ports(self, streaming: Handle, session_id: int) -> dict[str, int]:
+        """The ports, by channel (``mid``), of the session's existing mountpoint."""
+        info = await streaming.send(
+            {"request": "info", "id": mountpoint_id(session_id), "admin_key": self._admin_key}
+        )
+        return _ports(info.data["info"]["media"])
+
+    async def _stop_forwards_to(self, audiobridge: Handle, room: int, ports: set[int]) -> None:
+        """Stop ``room``'s forwards to these local ports (a mountpoint's); others stay."""
         try:
-            reply = await streaming.send(
-                {
-                    "request": "create",
-                    "admin_key": self._admin_key,
-                    "type": "rtp",
-                    "id": mountpoint_id(layout.session_id),
-                    "description": f"session {layout.session_id}",
-                    "media": media,
-                }
+            reply = await audiobridge.send(
+                {"request": "listforwarders", "room": room, "admin_key": self._admin_key}
             )
-            ports = reply.data["stream"]["ports"]
         except JanusError as exc:
-            if exc.code not in _EXISTS:
-                raise
-            info = await streaming.send(
-                {
-                    "request": "info",
-                    "id": mountpoint_id(layout.session_id),
-                    "admin_key": self._admin_key,
-                }
-            )
-            ports = info.data["info"]["media"]
-        return {str(port["mid"]): int(port["port"]) for port in ports}
+            if exc.code == _NO_SUCH_ROOM:
+                return
+            raise
+        for forward in reply.data.get("rtp_forwarders", []):
+            if forward.get("ip") == "127.0.0.1" and int(forward.get("port", 0)) in ports:
+                await audiobridge.send(
+                    {
+                        "request": "stop_rtp_forward",
+                        "room": room,
+                        "stream_id": int(forward["stream_id"]),
+                        "admin_key": self._admin_key,
+                    }
+                )
 
     async def destroy_session(self, session_id: int) -> None:
         layout = self._layouts.pop(session_id, None)

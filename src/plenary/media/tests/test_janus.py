@@ -11,7 +11,7 @@ import pytest
 from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
 from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
-from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
+from plenary.media.rooms import FLOOR, RoomManager, SessionLayout, room_id
 
 pytestmark = [
     pytest.mark.skipif(not JanusProcess.available(), reason="needs the janus package"),
@@ -86,6 +86,60 @@ async def test_sessions_get_rooms_and_a_mountpoint_once(
     info = await streaming.send({"request": "info", "id": 901, "admin_key": janus.admin_key})
     assert {m["mid"] for m in info.data["info"]["media"]} == {FLOOR, "fr", "es"}
     assert await rooms.participants(901, "fr") == []
+
+
+async def test_a_mountpoint_missing_a_language_is_rebuilt_and_reforwarded(
+    janus: JanusConfig, rooms: RoomManager
+) -> None:
+    await rooms.ensure_session(SessionLayout(902, ("fr",)))
+    client = await rooms.client_for(902)
+    audiobridge = await client.attach("janus.plugin.audiobridge")
+    streaming = await client.attach("janus.plugin.streaming")
+
+    async def ports() -> dict[str, int]:
+        info = await streaming.send({"request": "info", "id": 902, "admin_key": janus.admin_key})
+        return {m["mid"]: m["port"] for m in info.data["info"]["media"]}
+
+    async def forwards(channel: str) -> set[int]:
+        reply = await audiobridge.send(
+            {
+                "request": "listforwarders",
+                "room": room_id(902, channel),
+                "admin_key": janus.admin_key,
+            }
+        )
+        return {f["port"] for f in reply.data["rtp_forwarders"]}
+
+    old = await ports()
+    worker = _free_port()  # a forward that is not the mountpoint's (a speech worker's)
+    await rooms.forward(SessionLayout(902, ("fr",)), "fr", "127.0.0.1", worker)
+
+    # A booth language was added; another process (a fresh manager) finds the old mountpoint.
+    rebuilt: list[int] = []
+
+    async def note(session_id: int) -> None:
+        rebuilt.append(session_id)
+
+    other = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    other.on_rebuilt = note
+    try:
+        layout = await other.ensure_session(SessionLayout(902, ("fr", "es")))
+    finally:
+        await other.close()
+    assert set(layout.channels) == {FLOOR, "fr", "es"}
+    new = await ports()
+    assert new.keys() == {FLOOR, "fr", "es"}
+    assert new != old
+    assert await forwards(FLOOR) == {new[FLOOR]}
+    assert await forwards("fr") == {new["fr"], worker}
+    assert await forwards("es") == {new["es"]}
+    assert rebuilt == [902]  # its listeners are told to reconnect
+
+    # The first manager learns of the language too, and finds the work done.
+    rooms.on_rebuilt = note
+    await rooms.ensure_session(SessionLayout(902, ("fr", "es")))
+    assert await ports() == new
+    assert rebuilt == [902]
 
 
 async def test_plugin_errors_are_typed(rooms: RoomManager) -> None:
