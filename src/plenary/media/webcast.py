@@ -16,6 +16,7 @@ import re
 from typing import Any
 from urllib.parse import parse_qs
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from pydantic import ValidationError
 
@@ -78,6 +79,8 @@ def handle(
 ) -> list[dict[str, Any]]:
     """Run one listening command from a webcast socket; return the replies."""
     ref = message.get("id") if isinstance(message.get("id"), str) else None
+    if message.get("type") == "ping":  # the shared page socket's keepalive (floor/socket.js)
+        return [event("pong", server_time=timezone.now().isoformat(), ref=ref)]
     schema = _SCHEMAS.get(str(message.get("type")))
     if schema is None:
         return [error_event("unknown_type", _("Unknown message type."), ref)]

@@ -14,7 +14,7 @@ from django.test import Client
 from django.utils import timezone
 
 from plenary.config.asgi import application
-from plenary.media import services
+from plenary.media import engine, services
 from plenary.meetings.models import Sector, Session
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.provisioning.models import Service, ServiceRequest
@@ -115,3 +115,36 @@ def test_webcast_viewers_are_counted_by_their_browser_key(
     by_socket = views - {("browser-key-1", "fr"), ("browser-key-1", "")}
     assert len(views) == 3
     assert [(len(viewer), language) for viewer, language in by_socket] == [(32, "fr")]
+
+
+def _webcast_socket(session: Session) -> WebsocketCommunicator:
+    # As floor/socket.js opens it: the viewer key, then the device class.
+    path = f"/ws/media/webcast/public-token/{session.pk}/?viewer=browser-key-2&device=phone"
+    return WebsocketCommunicator(application, path, ORIGIN)
+
+
+def test_the_webcast_socket_answers_the_page_socket_keepalive(session: Session) -> None:
+    async def ping() -> dict[str, Any]:
+        socket = _webcast_socket(session)
+        assert (await socket.connect())[0]
+        await socket.send_json_to({"v": 1, "id": "c7", "type": "ping"})
+        reply = await socket.receive_json_from()
+        await socket.disconnect()
+        return dict(reply)
+
+    reply = _in_own_loop(ping())
+    assert (reply["type"], reply["ref"]) == ("pong", "c7")
+
+
+def test_a_rebuilt_mountpoint_tells_webcast_listeners_to_reconnect(session: Session) -> None:
+    async def rebuild() -> dict[str, Any]:
+        socket = _webcast_socket(session)
+        assert (await socket.connect())[0]
+        async with engine.rooms_now() as rooms:  # as a room manager does once it rebuilt one
+            assert rooms.on_rebuilt is not None
+            await rooms.on_rebuilt(session.pk)
+        reply = await socket.receive_json_from()
+        await socket.disconnect()
+        return dict(reply)
+
+    assert _in_own_loop(rebuild()) == {"v": 1, "type": "media.reset", "scope": "listen"}

@@ -16,8 +16,10 @@
     return "desktop";
   }
 
-  function open(sessionId) {
-    if (sockets.has(sessionId)) return sockets.get(sessionId);
+  // ``path``: another socket about the session (the public webcast's); the session socket by default.
+  function open(sessionId, path) {
+    var url = path || "/ws/sessions/" + sessionId + "/";
+    if (sockets.has(url)) return sockets.get(url);
     var listeners = [];
     var statusListeners = [];
     var socket = null;
@@ -36,7 +38,7 @@
     function status(connected) { statusListeners.forEach(function (h) { h(connected); }); }
     function connect() {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
-      socket = new WebSocket(scheme + location.host + "/ws/sessions/" + sessionId + "/?device=" + deviceClass());
+      socket = new WebSocket(scheme + location.host + url + (url.indexOf("?") === -1 ? "?" : "&") + "device=" + deviceClass());
       socket.addEventListener("open", function () { attempt = 0; status(true); });
       socket.addEventListener("message", function (e) {
         var message = JSON.parse(e.data);
@@ -52,7 +54,7 @@
     }
     setInterval(function () { api.send("ping"); }, 45000);
     connect();
-    sockets.set(sessionId, api);
+    sockets.set(url, api);
     return api;
   }
 

@@ -1,5 +1,6 @@
 // The listener page (and the room feed): choose a channel, hear it, and
-// optionally send a microphone to the floor. Uses PlenaryMedia (media.js).
+// optionally send a microphone to the floor. Uses PlenaryMedia (media.js,
+// after floor/socket.js).
 (function () {
   "use strict";
   const root = document.getElementById("media-page");
@@ -14,7 +15,8 @@
       return key;
     } catch (e) { return ""; } // no storage or no secure context: the socket counts once
   }
-  const link = root.dataset.socket ? new PlenaryMedia.Link(root.dataset.socket + "?viewer=" + encodeURIComponent(viewerKey())) : PlenaryMedia.sessionLink(root.dataset.session);
+  const link = PlenaryMedia.sessionLink(root.dataset.session,
+    root.dataset.socket && root.dataset.socket + "?viewer=" + encodeURIComponent(viewerKey()));
   const mixer = {real: null, pending: [], track(mid, t) { this.real ? this.real.track(mid, t) : this.pending.push([mid, t]); }};
   const listener = new PlenaryMedia.Listener(link, mixer);
   const status = $("listen-status");

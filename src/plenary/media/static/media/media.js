@@ -1,40 +1,38 @@
 // Plenary media: WebRTC audio over the Plenary session socket.
+// Needs floor/socket.js (PlenaryLive), loaded first.
 // Plain RTCPeerConnection (no janus.js): the browser sends its SDP to Plenary,
 // which checks the user's rights and talks to Janus; it never sees Janus.
 // ICE is not trickled: offers and answers are sent once gathering is complete.
 (function () {
   "use strict";
 
-  function wsUrl(path) {
-    return (location.protocol === "https:" ? "wss://" : "ws://") + location.host + path;
-  }
-
-  // One socket per tab, with request/reply matched on the command id.
+  // Request and reply over the tab's one socket (PlenaryLive, floor/socket.js,
+  // which reconnects with backoff): the reply or error to a command carries
+  // the command's id as ``ref``. Emits "reconnected" when the socket is back
+  // (the server dropped this socket's media legs when it went).
   class Link {
-    constructor(path) {
-      this.path = path;
+    constructor(live) {
+      this.live = live;
       this.handlers = {};
-      this.pending = {};
-      this.seq = 0;
-      this.connect();
-    }
-    connect() {
-      this.ready = new Promise((resolve) => {
-        this.ws = new WebSocket(wsUrl(this.path));
-        this.ws.onopen = () => resolve();
-        this.ws.onmessage = (e) => this.receive(JSON.parse(e.data));
-        this.ws.onclose = () => {
-          Object.values(this.pending).forEach((p) => p.reject(new Error("closed")));
-          this.pending = {};
-          this.emit("closed", {});
-          setTimeout(() => { this.connect(); this.ready.then(() => this.emit("reconnected", {})); }, 2000);
-        };
+      this.pending = new Map();
+      this.waiting = [];  // requests sent while the socket was down
+      this.wasDown = false;
+      live.on((msg) => this.receive(msg));
+      live.onStatus((up) => {
+        if (!up) {
+          this.wasDown = true;
+          this.pending.forEach((p) => p.reject(new Error("closed")));
+          this.pending.clear();
+          return;
+        }
+        this.waiting.splice(0).forEach((retry) => retry());
+        if (this.wasDown) this.emit("reconnected", {});
       });
     }
     receive(msg) {
-      const waiting = msg.ref && this.pending[msg.ref];
+      const waiting = msg.ref && this.pending.get(msg.ref);
       if (waiting) {
-        delete this.pending[msg.ref];
+        this.pending.delete(msg.ref);
         if (msg.type === "error") waiting.reject(Object.assign(new Error(msg.message), {code: msg.code}));
         else waiting.resolve(msg);
       }
@@ -43,13 +41,20 @@
     on(type, fn) { (this.handlers[type] = this.handlers[type] || []).push(fn); }
     emit(type, msg) { (this.handlers[type] || []).forEach((fn) => fn(msg)); }
     async request(body) {
-      await this.ready;
-      const id = "m" + (++this.seq);
-      return new Promise((resolve, reject) => {
-        this.pending[id] = {resolve, reject};
-        this.ws.send(JSON.stringify(Object.assign({v: 1, id}, body)));
-      });
+      const {type, ...fields} = body;
+      for (;;) {
+        const id = this.live.send(type, fields);
+        if (id !== null) return new Promise((resolve, reject) => this.pending.set(id, {resolve, reject}));
+        await new Promise((retry) => this.waiting.push(retry));
+      }
     }
+  }
+  const links = new Map();
+  // The media link of a session's socket (or of ``path``, the webcast's): one per tab.
+  function sessionLink(sessionId, path) {
+    const live = window.PlenaryLive.open(sessionId, path);
+    if (!links.has(live)) links.set(live, new Link(live));
+    return links.get(live);
   }
 
   function gathered(pc) {
@@ -74,11 +79,13 @@
       this.output = output;       // {track(mid, MediaStreamTrack)}
       this.channel = "floor";
       this.underneath = false;
+      // Janus restarted, or the session's mountpoint was replaced; or the socket came back.
       link.on("media.reset", () => this.restart());
-      link.on("reconnected", () => { if (this.pc) this.restart(); });
+      link.on("reconnected", () => this.restart());
     }
     async start(channel, underneath) {
       this.channel = channel; this.underneath = !!underneath;
+      this.wanted = true;
       this.stopPeer();
       const first = await ticket(this.link);
       const pc = new RTCPeerConnection({iceServers: first.iceServers});
@@ -98,6 +105,7 @@
       return reply;
     }
     async restart() {
+      if (!this.wanted) return;
       try { await this.start(this.channel, this.underneath); } catch (e) {
         setTimeout(() => this.restart(), 2000);
       }
@@ -115,6 +123,7 @@
       return out;
     }
     async stop() {
+      this.wanted = false;
       this.stopPeer();
       try { await this.link.request({type: "media.hangup"}); } catch (e) { /* already gone */ }
     }
@@ -125,7 +134,13 @@
     constructor(link, target) {
       this.link = link;
       this.target = target;
-      link.on("media.reset", () => { if (this.stream) this.start(this.stream); });
+      // A reset with scope "listen" concerns listeners only: the rooms are untouched.
+      link.on("media.reset", (e) => { if (e.scope !== "listen") this.restart(); });
+      link.on("reconnected", () => this.restart());
+    }
+    restart() {
+      if (!this.stream) return;
+      this.start(this.stream).catch(() => setTimeout(() => this.restart(), 2000));
     }
     async start(stream) {
       this.stream = stream;
@@ -141,6 +156,7 @@
       await pc.setRemoteDescription({type: "answer", sdp: reply.sdp});
     }
     async stop() {
+      this.stream = null;
       if (this.pc) { this.pc.close(); this.pc = null; }
       try { await this.link.request({type: "media.hangup", target: this.target}); } catch (e) { /* gone */ }
     }
@@ -226,7 +242,5 @@
     osc.start(); osc.stop(ctx.currentTime + 1); osc.onended = () => ctx.close();
   }
 
-  function sessionLink(sessionId) { return new Link("/ws/sessions/" + sessionId + "/"); }
-
-  window.PlenaryMedia = {Link, sessionLink, Listener, Speaker, Mixer, openMicrophone, listMicrophones, meter, testTone};
+  window.PlenaryMedia = {sessionLink, Listener, Speaker, Mixer, openMicrophone, listMicrophones, meter, testTone};
 })();
