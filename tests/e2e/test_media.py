@@ -21,11 +21,12 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import xml.etree.ElementTree as ET
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import pytest
@@ -34,6 +35,7 @@ from asgiref.sync import sync_to_async
 
 pytestmark = pytest.mark.e2e
 
+T = TypeVar("T")
 IN_NAMESPACE = os.environ.get("PLENARY_MEDIA_NETNS") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [
@@ -41,6 +43,7 @@ SCENARIOS = [
     "test_interpreter_is_heard_on_its_language_channel_only_and_switching_changes_it",
     "test_janus_killed_mid_session_recovers",
     "test_a_browser_delegate_is_heard_only_once_given_the_floor",
+    "test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key",
 ]
 NAMESPACE_SETUP = (
     "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
@@ -181,6 +184,9 @@ else:
         await services.do_listen_answer(name, layout, await peer.answer(offer))
         return peer
 
+    def rms(samples: probes.Signal) -> float:
+        return float(np.sqrt((samples**2).mean())) if len(samples) else 0.0
+
     def share(samples: probes.Signal, hz: float) -> float:
         """Fraction of the spectral energy within 30 Hz of ``hz``."""
         spectrum = np.abs(np.fft.rfft(samples * np.hanning(len(samples)))) ** 2
@@ -258,12 +264,17 @@ else:
             await peer.pc.close()
 
     @pytest.fixture
-    def chromium(tmp_path: Path) -> Iterator[Any]:
-        """Chromium whose fake microphone plays synthesised speech."""
+    def voice(tmp_path: Path) -> tuple[probes.Signal, Path]:
+        """What the browsers' fake microphone says: the samples and the WAV file."""
+        return probes.speech("Thank you, Chair. Ghana supports the proposal.", tmp_path)
+
+    @pytest.fixture
+    def chromium(voice: tuple[probes.Signal, Path]) -> Iterator[Any]:
+        """Chromium whose fake microphone plays synthesised speech (in a loop)."""
         from playwright.sync_api import sync_playwright
 
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-        _, wav = probes.speech("Thank you, Chair. Ghana supports the proposal.", tmp_path)
+        _, wav = voice
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium"),
@@ -351,3 +362,65 @@ else:
         give_floor(frozenset())
         listening.wait_for_timeout(500)
         assert _floor_energy(listening) < 1e-4
+
+    @pytest.fixture
+    def aio() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
+        """Run coroutines on an event loop of their own, in a thread (aiortc peers live there).
+
+        The browser tests' own thread runs Playwright's loop, so the aiortc
+        listener and its room manager need another.
+        """
+        loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=loop.run_forever, daemon=True)
+        thread.start()
+
+        def run(coro: Coroutine[Any, Any, T]) -> T:
+            return asyncio.run_coroutine_threadsafe(coro, loop).result(30)
+
+        yield run
+        run(engine.shutdown())
+        loop.call_soon_threadsafe(loop.stop)
+        thread.join(5)
+        loop.close()
+
+    def test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key(
+        served: str,
+        chromium: Any,
+        voice: tuple[probes.Signal, Path],
+        aio: Callable[[Coroutine[Any, Any, Any]], Any],
+    ) -> None:
+        from plenary.meetings.models import Participation, Sector
+        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        interpreter = ParticipationFactory.create(
+            meeting=session.meeting, role=Participation.Role.INTERPRETER, language="fr"
+        ).user
+        layout = services.layout_for(session)
+        samples, _ = voice
+        listener: Peer = aio(listen("booth-listener", layout, "fr"))
+
+        console = _signed_in_page(chromium, served, interpreter)
+        console.goto(f"{served}/interpretation/sessions/{session.pk}/console/")
+        console.get_by_role("button", name="Connect microphone", exact=True).click()
+        console.get_by_text("Microphone connected.").wait_for()
+        console.get_by_role("button", name="Go on air", exact=True).click()
+        console.get_by_text("ON AIR", exact=True).wait_for()
+        heard = aio(listener.hear(2 * len(samples) / probes.RATE))
+        assert probes.correlation(samples, heard) > 0.3  # unrelated audio scores below 0.05
+
+        aio(services.do_switch("booth-listener", layout, FLOOR, underneath=False))
+        assert rms(aio(listener.hear())) < 1e-3  # the booth is not on the floor
+        aio(services.do_switch("booth-listener", layout, "fr", underneath=False))
+
+        cough = console.get_by_role("button", name="Cough (hold)", exact=True)
+        cough.focus()
+        console.keyboard.down(" ")
+        console.get_by_text("Cough key: muted", exact=True).wait_for()
+        assert rms(aio(listener.hear())) < 1e-3
+        console.keyboard.up(" ")
+        console.get_by_text("ON AIR", exact=True).wait_for()
+        assert rms(aio(listener.hear())) > 1e-2
+        aio(listener.pc.close())
