@@ -9,32 +9,45 @@ and prints:
   until its onset reaches an aiortc listener, through the product's path
   (AudioBridge floor room -> rtp_forward -> Streaming mountpoint); baseline:
   the same bursts over a direct aiortc -> aiortc connection, in the same run.
-- ``listeners_per_core``: N listeners on a language channel; Janus's CPU time
-  over the window gives listeners per fully used core (extrapolated, as the
-  aiortc clients in this process saturate long before Janus); ``listener_loss``
-  is the packet loss those listeners saw.
-- ``speakers_per_core``: the same for N AudioBridge participants (speakers
-  and interpreters: one Opus decode and encode each).
+- ``listener-loss`` per step of listeners on a language channel (an
+  interpreter in the French room, forwarded to the session's mountpoint),
+  with Janus's CPU use over the window, then ``listeners_per_core``: the
+  largest step's listeners over Janus's CPU share, from the largest step that
+  lost at most ``MAX_LOSS`` %.
+- ``speaker-loss`` and ``speakers_per_core``: the same for AudioBridge
+  participants in the floor room (speakers and interpreters: each one's audio
+  decoded and mixed, and a mix encoded for each).
 
-Per-core figures count Janus's CPU above what the channel costs with its
-interpreter alone (measured first, in the same run).
+Listeners and speakers are lean peers (``media_load``) in separate processes:
+full WebRTC set-up (ICE, DTLS-SRTP) through the product's signalling
+(``services.do_listen``/``do_listen_answer``/``do_speak``, as the WebSocket
+consumer calls them), then loss counted from the RTP sequence numbers without
+decrypting. Janus's CPU share is its whole CPU time (user + system, the
+channel's own mixing included) per wall second; ``janus_waited_pct`` is how
+long its threads waited for a CPU, which tells a busy machine from a busy Janus.
 
-Options: --listeners 40 --speakers 20 --seconds 10 --parts latency,capacity.
+Options: --listeners 250,500,1000 --speakers 25,50,100 (steps) --seconds 10
+--processes 2 (load processes) --parts latency,capacity.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 NAMESPACE = (
@@ -61,6 +74,7 @@ django.setup()
 import numpy as np  # noqa: E402
 from aiortc import RTCPeerConnection, RTCSessionDescription  # noqa: E402
 from asgiref.sync import sync_to_async  # noqa: E402
+from media_load import LoadProcess, Window  # noqa: E402
 
 from plenary.media import engine, probes, services  # noqa: E402
 from plenary.media.janus.process import JanusProcess  # noqa: E402
@@ -81,17 +95,28 @@ def emit(
     print(json.dumps(line), flush=True)
 
 
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+class Usage(NamedTuple):
+    """A process's CPU time so far, in seconds, and how long its threads waited for a CPU."""
 
+    user: float
+    system: float
+    waited: float
 
-async def janus_share(janus: JanusProcess, seconds: float) -> float:
-    """Janus's CPU use over ``seconds``, as a share of one core."""
-    assert janus.pid is not None
-    start, t0 = cpu_seconds(janus.pid), time.monotonic()
-    await asyncio.sleep(seconds)
-    return (cpu_seconds(janus.pid) - start) / (time.monotonic() - t0)
+    @classmethod
+    def of(cls, pids: Iterable[int]) -> Usage:
+        user = system = waited = 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        for pid in pids:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            user += int(fields[11]) / tick
+            system += int(fields[12]) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+                    waited += int((task / "schedstat").read_text().split()[1]) / 1e9
+        return cls(user, system, waited)
+
+    def __sub__(self, other: tuple[float, ...]) -> Usage:
+        return Usage(*(mine - theirs for mine, theirs in zip(self, other, strict=True)))
 
 
 class Peer:
@@ -163,59 +188,198 @@ async def latency(bursts: int) -> None:
     )
 
 
-async def loss(peers: list[Peer]) -> float:
-    lost = received = 0
-    for peer in peers:
-        for stats in (await peer.pc.getStats()).values():
-            if stats.type == "inbound-rtp":
-                lost += max(stats.packetsLost, 0)
-                received += stats.packetsReceived
-    return lost / max(lost + received, 1)
+FRAMES_PER_SECOND = 50  # Opus, 20 ms frames
+MAX_LOSS = 0.1  # % of packets a step may lose and still give a per-core figure
+SETTLE_SECONDS = 3.0  # after the last join, before measuring
+JOINS_AT_ONCE = 16
 
 
-async def capacity(janus: JanusProcess, listeners: int, speakers: int, seconds: float) -> None:
-    layout = SessionLayout(2, ("fr",))
-    await sync_to_async(services.set_heard)(2, "fr", frozenset({1}))
-    interpreter = await speak("cap-interpreter", 1, layout, "fr", probes.tone(880, 2))
-    await asyncio.sleep(2)
-    idle = await janus_share(janus, seconds)  # the channel itself, before any listener
-    peers = [await listen(f"cap-listener-{i}", layout, "fr") for i in range(listeners)]
-    await asyncio.sleep(3)
-    share = await janus_share(janus, seconds) - idle
-    emit(
-        "listeners_per_core",
-        listeners / max(share, 1e-6),
-        "listeners",
-        None,
-        measured_with=listeners,
-        janus_cpu_share=round(share, 3),
-    )
-    emit("listener_loss", 100 * await loss(peers), "%", None, measured_with=listeners)
-    for peer in peers:
-        await peer.pc.close()
+@dataclass(frozen=True)
+class Sample:
+    """One measuring window: CPU use and what the chosen peers received."""
 
-    # Speakers: AudioBridge participants (each decoded, mixed and re-encoded).
-    talkers = [
-        await speak(f"cap-speaker-{i}", 100 + i, layout, FLOOR, probes.tone(440 + i, 2))
-        for i in range(speakers)
+    peers: int
+    janus: Usage  # Janus, in shares of one core (seconds per second)
+    load: float  # the load processes' CPU use, as a share of one core
+    machine_load: float  # the one-minute load average at the end (2 cores)
+    loss: float  # % of the packets expected (a peer that received nothing lost all)
+    silent: int  # peers that received nothing
+    lossy: int  # peers that lost at least one packet
+    socket_drops: int  # packets dropped by the load processes' own receive buffers
+    sent: int  # frames sent by the load processes' speakers
+
+    @property
+    def janus_cpu(self) -> float:
+        """Janus's CPU use, as a share of one core."""
+        return self.janus.user + self.janus.system
+
+    def emit(self, metric: str, **extra: object) -> None:
+        emit(
+            metric,
+            self.loss,
+            "%",
+            None,
+            measured_with=self.peers,
+            janus_cpu_pct=round(100 * self.janus_cpu, 1),
+            janus_system_pct=round(100 * self.janus.system, 1),
+            janus_waited_pct=round(100 * self.janus.waited, 1),
+            load_cpu_pct=round(100 * self.load, 1),
+            load_average=round(self.machine_load, 2),
+            silent=self.silent,
+            with_loss=self.lossy,
+            load_socket_drops=self.socket_drops,
+            frames_sent=self.sent,
+            **extra,
+        )
+
+
+async def sample(
+    janus: JanusProcess, loads: list[LoadProcess], prefix: str, seconds: float
+) -> Sample:
+    """Measure Janus and the peers whose key starts with ``prefix`` over ``seconds``."""
+    assert janus.pid is not None
+    await asyncio.gather(*(load.call("mark") for load in loads))
+    pids = [load.pid for load in loads]
+    janus_start, load_start, t0 = Usage.of([janus.pid]), Usage.of(pids), time.monotonic()
+    await asyncio.sleep(seconds)
+    wall = time.monotonic() - t0
+    janus_use, load_use = Usage.of([janus.pid]) - janus_start, Usage.of(pids) - load_start
+    windows: list[Window] = await asyncio.gather(*(load.call("report") for load in loads))
+    counts = [
+        counts
+        for window in windows
+        for key, counts in window.peers.items()
+        if key.startswith(prefix)
     ]
-    await sync_to_async(services.set_heard)(2, FLOOR, frozenset(range(100, 100 + speakers)))
-    await asyncio.sleep(3)
-    share = await janus_share(janus, seconds) - idle
-    emit(
-        "speakers_per_core",
-        speakers / max(share, 1e-6),
-        "participants",
-        None,
-        measured_with=speakers,
-        janus_cpu_share=round(share, 3),
+    silent = sum(1 for peer in counts if peer.expected == 0)
+    received = sum(peer.received for peer in counts)
+    expected = sum(peer.expected for peer in counts) + round(silent * FRAMES_PER_SECOND * wall)
+    return Sample(
+        peers=len(counts),
+        janus=Usage(*(seconds / wall for seconds in janus_use)),
+        load=(load_use.user + load_use.system) / wall,
+        machine_load=os.getloadavg()[0],
+        loss=100 * max(expected - received, 0) / max(expected, 1),
+        silent=silent,
+        lossy=sum(1 for peer in counts if 0 < peer.received < peer.expected),
+        socket_drops=sum(window.socket_drops for window in windows),
+        sent=sum(peer.sent for peer in counts),
     )
-    emit("speaker_loss", 100 * await loss(talkers), "%", None, measured_with=speakers)
-    for peer in [*talkers, interpreter]:
-        await peer.pc.close()
 
 
-async def main(args: argparse.Namespace) -> None:
+async def at_most(limit: int, jobs: Iterable[Awaitable[None]]) -> None:
+    """Await ``jobs``, ``limit`` of them at a time."""
+    gate = asyncio.Semaphore(limit)
+
+    async def gated(job: Awaitable[None]) -> None:
+        async with gate:
+            await job
+
+    await asyncio.gather(*(gated(job) for job in jobs))
+
+
+async def join_listener(load: LoadProcess, key: str, layout: SessionLayout, channel: str) -> None:
+    """A lean listener, through the product's signalling (``do_listen``, ``do_listen_answer``)."""
+    offer = await services.do_listen(key, None, layout, channel, False)
+    await services.do_listen_answer(key, layout, await load.call("answer", key, offer))
+
+
+async def join_speaker(
+    load: LoadProcess, key: str, user: int, layout: SessionLayout, target: str
+) -> None:
+    """A lean speaker, through the product's signalling (``do_speak``)."""
+    answer = await services.do_speak(key, user, layout, target, await load.call("offer", key))
+    await load.call("accept", key, answer)
+
+
+async def ramp(
+    janus: JanusProcess,
+    loads: list[LoadProcess],
+    steps: list[int],
+    seconds: float,
+    *,
+    prefix: str,
+    join: Callable[[LoadProcess, int], Awaitable[None]],
+) -> Sample | None:
+    """Add peers up to each step, measure; return the largest step within ``MAX_LOSS``."""
+    best, joined = None, 0
+    for step in steps:
+        t0 = time.monotonic()
+        await at_most(JOINS_AT_ONCE, (join(loads[i % len(loads)], i) for i in range(joined, step)))
+        joins_per_second = (step - joined) / (time.monotonic() - t0)
+        joined = step
+        await asyncio.sleep(SETTLE_SECONDS)
+        measured = await sample(janus, loads, prefix, seconds)
+        measured.emit(f"{prefix}loss", joins_per_second=round(joins_per_second, 1))
+        if measured.silent == 0 and measured.loss <= MAX_LOSS:
+            best = measured
+    for i in range(joined):
+        await services.do_hangup(f"{prefix}{i}")
+    await asyncio.gather(*(load.call("close", prefix) for load in loads))
+    return best
+
+
+def emit_per_core(metric: str, unit: str, best: Sample | None) -> None:
+    """Peers per fully used core, from the largest step that lost at most ``MAX_LOSS`` %."""
+    if best is None:
+        emit(metric, 0, unit, None, note=f"no step lost at most {MAX_LOSS} %")
+        return
+    emit(
+        metric,
+        best.peers / best.janus_cpu,
+        unit,
+        None,
+        measured_with=best.peers,
+        janus_cpu_pct=round(100 * best.janus_cpu, 1),
+        loss_pct=round(best.loss, 3),
+    )
+
+
+async def capacity(
+    janus: JanusProcess,
+    loads: list[LoadProcess],
+    listeners: list[int],
+    speakers: list[int],
+    seconds: float,
+) -> None:
+    layout = SessionLayout(2, ("fr",))
+    # The French channel: one interpreter, forwarded to the session's mountpoint.
+    await sync_to_async(services.set_heard)(2, "fr", frozenset({1}))
+    await join_speaker(loads[0], "interpreter", 1, layout, "fr")
+    await asyncio.sleep(SETTLE_SECONDS)
+    channel = await sample(janus, loads, "interpreter", seconds)
+    emit(
+        "channel_janus_cpu",
+        100 * channel.janus_cpu,
+        "% of a core",
+        None,
+        interpreter_frames=channel.sent,
+    )
+
+    async def listener(load: LoadProcess, i: int) -> None:
+        await join_listener(load, f"listener-{i}", layout, "fr")
+
+    best = await ramp(janus, loads, listeners, seconds, prefix="listener-", join=listener)
+    emit_per_core("listeners_per_core", "listeners", best)
+
+    # Speakers: AudioBridge participants, each decoded, mixed and re-encoded.
+    first = 100
+    await sync_to_async(services.set_heard)(
+        2, FLOOR, frozenset(range(first, first + max(speakers)))
+    )
+
+    async def speaker(load: LoadProcess, i: int) -> None:
+        await join_speaker(load, f"speaker-{i}", first + i, layout, FLOOR)
+
+    best = await ramp(janus, loads, speakers, seconds, prefix="speaker-", join=speaker)
+    emit_per_core("speakers_per_core", "participants", best)
+
+
+def steps(text: str) -> list[int]:
+    return sorted(int(step) for step in text.split(","))
+
+
+async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
     with tempfile.TemporaryDirectory() as folder:
         janus = JanusProcess(engine.embedded_config(), Path(folder))
         janus.start()
@@ -223,8 +387,9 @@ async def main(args: argparse.Namespace) -> None:
             if "latency" in args.parts:
                 await latency(args.bursts)
             if "capacity" in args.parts:
-                await capacity(janus, args.listeners, args.speakers, args.seconds)
+                await capacity(janus, loads, args.listeners, args.speakers, args.seconds)
         finally:
+            await asyncio.gather(*(load.stop() for load in loads))
             await engine.shutdown()
             janus.stop()
 
@@ -232,12 +397,19 @@ async def main(args: argparse.Namespace) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--bursts", type=int, default=20)
-    parser.add_argument("--listeners", type=int, default=40)
-    parser.add_argument("--speakers", type=int, default=20)
+    parser.add_argument("--listeners", type=steps, default=steps("250,500,1000"))
+    parser.add_argument("--speakers", type=steps, default=steps("25,50,100"))
     parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--processes", type=int, default=2, help="load processes")
     parser.add_argument("--parts", default="latency,capacity")
+    arguments = parser.parse_args()
     import logging
 
     logging.disable(logging.WARNING)
     np.seterr(all="ignore")
-    asyncio.run(main(parser.parse_args()))
+    # Janus and the load processes hold a few sockets per peer.
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    # Forked before the event loop and any thread exist.
+    processes = [LoadProcess() for _ in range(arguments.processes)]
+    asyncio.run(main(arguments, processes))
