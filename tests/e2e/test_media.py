@@ -403,6 +403,8 @@ else:
         listener: Peer = aio(listen("booth-listener", layout, "fr"))
 
         console = _signed_in_page(chromium, served, interpreter)
+        sockets: list[str] = []
+        console.on("websocket", lambda socket: sockets.append(socket.url.split("?")[0]))
         console.goto(f"{served}/interpretation/sessions/{session.pk}/console/")
         console.get_by_role("button", name="Connect microphone", exact=True).click()
         console.get_by_text("Microphone connected.").wait_for()
@@ -423,4 +425,6 @@ else:
         console.keyboard.up(" ")
         console.get_by_text("ON AIR", exact=True).wait_for()
         assert rms(aio(listener.hear())) > 1e-2
+        # Microphone, booth and cough commands all went over the tab's one session socket.
+        assert sockets == [f"{served.replace('http', 'ws', 1)}/ws/sessions/{session.pk}/"]
         aio(listener.pc.close())

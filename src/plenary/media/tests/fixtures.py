@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import socket
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.utils import timezone
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.meetings.models import Session
+from plenary.meetings.models import Sector, Session
 from plenary.meetings.tests.factories import SessionFactory
+from plenary.provisioning.models import Service, ServiceRequest
+
+WEBCAST_TOKEN = "public-token"
 
 
 @pytest.fixture(autouse=True)
@@ -30,4 +35,25 @@ def session() -> Session:
     for channel in ("floor", *UN_LANGUAGES):
         cache.delete(f"media:heard:{session.pk}:{channel}")
         cache.delete(f"interpretation:booth:{session.pk}:{channel}")
+    return session
+
+
+def public_webcast_session() -> Session:
+    """A session live now, of a meeting with a public webcast at ``WEBCAST_TOKEN``."""
+    for code in Sector.Code.values:  # rows of a data migration, gone after a flush
+        Sector.objects.get_or_create(code=code)
+    now = timezone.now()
+    session = SessionFactory.create(
+        meeting__languages=["en", "fr"],
+        starts_at=now - dt.timedelta(hours=1),
+        ends_at=now + dt.timedelta(hours=1),
+    )
+    ServiceRequest.objects.create(
+        meeting=session.meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=session.meeting.organiser,
+        webcast_token=WEBCAST_TOKEN,
+    )
     return session

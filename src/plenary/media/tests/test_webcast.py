@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from collections.abc import Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -11,13 +10,11 @@ from typing import Any, TypeVar
 import pytest
 from channels.testing import WebsocketCommunicator
 from django.test import Client
-from django.utils import timezone
 
 from plenary.config.asgi import application
 from plenary.media import engine, services
-from plenary.meetings.models import Sector, Session
-from plenary.meetings.tests.factories import SessionFactory
-from plenary.provisioning.models import Service, ServiceRequest
+from plenary.media.tests import fixtures
+from plenary.meetings.models import Session
 from plenary.stats.models import WebcastView
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,23 +24,7 @@ T = TypeVar("T")
 
 @pytest.fixture
 def session() -> Session:
-    for code in Sector.Code.values:  # rows of a data migration, gone after a flush
-        Sector.objects.get_or_create(code=code)
-    now = timezone.now()
-    session = SessionFactory.create(
-        meeting__languages=["en", "fr"],
-        starts_at=now - dt.timedelta(hours=1),
-        ends_at=now + dt.timedelta(hours=1),
-    )
-    ServiceRequest.objects.create(
-        meeting=session.meeting,
-        service=Service.WEBCAST,
-        public=True,
-        status=ServiceRequest.Status.PROVISIONED,
-        requested_by=session.meeting.organiser,
-        webcast_token="public-token",
-    )
-    return session
+    return fixtures.public_webcast_session()
 
 
 def _in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
