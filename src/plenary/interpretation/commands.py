@@ -81,3 +81,5 @@ def handle_floor_language(ctx: Context, cmd: FloorLanguageCommand) -> None:
 @command("booth.chat", ChatCommand)
 def handle_chat(ctx: Context, cmd: ChatCommand) -> None:
     services.do_chat(ctx.user, _session(ctx), cmd.language, cmd.text)
+    # The partners get the message as ``booth.chat``; the sender's page clears its input on this.
+    ctx.reply(event("booth.chat_sent", language=cmd.language, ref=cmd.id))

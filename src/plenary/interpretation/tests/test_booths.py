@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.floor.protocol import Context, dispatch
 from plenary.interpretation import services
 from plenary.media.services import heard
 from plenary.media.tests import fixtures
@@ -70,3 +71,13 @@ def test_booth_chat_refuses_empty_or_long_messages(session: Session) -> None:
         with pytest.raises(Refusal):
             services.do_chat(first, session, "fr", text)
     services.do_chat(first, session, "fr", "Next speaker reads fast.")
+
+
+def test_a_booth_message_is_acknowledged_to_its_sender(session: Session) -> None:
+    ctx = Context(
+        user=_interpreter(session), session_id=session.pk, channel_name="c", connection_id="s1"
+    )
+    message = {"v": 1, "id": "c3", "type": "booth.chat", "language": "fr", "text": "Slow down."}
+    assert dispatch(ctx, message) == [
+        {"v": 1, "type": "booth.chat_sent", "language": "fr", "ref": "c3"}
+    ]
