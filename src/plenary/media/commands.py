@@ -165,7 +165,7 @@ def handle_hangup(ctx: Context, cmd: HangupCommand) -> None:
     conn = services.connection(ctx.connection_id)
     was_listening = conn is not None and conn.listener is not None
     run(services.do_hangup, ctx.connection_id, cmd.target)
-    if cmd.target is None and was_listening:
+    if cmd.target in (None, services.LISTENING) and was_listening:
         _record_channel(ctx, session, standing, "")
     ctx.reply(event("media.closed", target=cmd.target, ref=cmd.id))
 

@@ -154,6 +154,8 @@ class Connection:
 
 
 _connections: dict[str, Connection] = {}
+# The hangup target that closes the listening leg only (the others name a speaking leg).
+LISTENING = "listening"
 
 
 def connection(connection_id: str) -> Connection | None:
@@ -297,12 +299,19 @@ async def _until_hangup(connection_id: str, handle: Handle) -> None:
 
 
 async def do_hangup(connection_id: str, target: str | None = None) -> None:
-    """Close one speaking leg (``target``), or every leg of the socket (``None``)."""
+    """Close one speaking leg (``target``), the listening leg (``LISTENING``), or every leg
+    of the socket (``None``)."""
     conn = _connections.get(connection_id)
     if conn is None:
         return
     handles: list[Handle] = []
-    if target is None:
+    if target == LISTENING:
+        if conn.listener is not None:
+            handles.append(conn.listener)
+        conn.listener = None
+        if not conn.speakers:
+            del _connections[connection_id]
+    elif target is None:
         handles = list(conn.speakers.values())
         conn.speakers.clear()
         if conn.listener is not None:

@@ -94,3 +94,29 @@ def test_the_floor_decides_who_is_heard_even_while_janus_is_down(session: Sessio
     )
     assert services.heard(session.pk, FLOOR) == frozenset({5, 9})
     assert services.heard(session.pk, "fr") == frozenset()
+
+
+class _Leg:
+    """A Janus handle stand-in: Janus is not running here, only which legs close is checked."""
+
+    def __init__(self) -> None:
+        self.detached = False
+
+    async def detach(self) -> None:
+        self.detached = True
+
+
+def test_stopping_listening_keeps_the_microphone_of_the_same_socket(session: Session) -> None:
+    delegate = _participant(session)
+    listening: Any = _Leg()
+    speaking: Any = _Leg()
+    services._connections["socket-1"] = services.Connection(
+        session.pk, delegate.pk, listener=listening, speakers={FLOOR: speaking}
+    )
+    try:
+        reply = _send(delegate, session, type="media.hangup", target=services.LISTENING)
+        assert reply["type"] == "media.closed"
+        assert (listening.detached, speaking.detached) == (True, False)
+        assert services._connections["socket-1"].speakers == {FLOOR: speaking}
+    finally:
+        services._connections.pop("socket-1", None)

@@ -22,7 +22,10 @@
   let stream = null;
   let countdown = null;
 
-  function fail(e) { const box = $("console-error"); box.textContent = e.message; box.hidden = false; }
+  function fail(e) {
+    if (e.code === "closed") return;  // the socket reconnects by itself, and the legs with it
+    const box = $("console-error"); box.textContent = e.message; box.hidden = false;
+  }
   function send(body) { return link.request(body).catch(fail); }
 
   // What to hear: the chosen source, or a relay the automatic rule picks.

@@ -26,7 +26,10 @@
   window.plenaryMediaEnergy = () => listener.energy();
 
   function show(text) { status.textContent = text; }
-  function fail(e) { window.plenaryMediaState.error = e.message; show(e.message); }
+  function fail(e) {
+    window.plenaryMediaState.error = e.message;
+    show(e.code === "closed" ? msg("connecting") : e.message);  // the socket reconnects by itself
+  }
 
   $("listen-start").addEventListener("click", async () => {
     if (!mixer.real) {

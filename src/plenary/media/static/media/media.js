@@ -21,7 +21,8 @@
       live.onStatus((up) => {
         if (!up) {
           this.wasDown = true;
-          this.pending.forEach((p) => p.reject(new Error("closed")));
+          // Not for display (code "closed"): the legs come back with the socket.
+          this.pending.forEach((p) => p.reject(Object.assign(new Error("closed"), {code: "closed"})));
           this.pending.clear();
           return;
         }
@@ -125,7 +126,8 @@
     async stop() {
       this.wanted = false;
       this.stopPeer();
-      try { await this.link.request({type: "media.hangup"}); } catch (e) { /* already gone */ }
+      // The listening leg only: a microphone on the same socket stays connected.
+      try { await this.link.request({type: "media.hangup", target: "listening"}); } catch (e) { /* already gone */ }
     }
   }
 
