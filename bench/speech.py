@@ -1,11 +1,13 @@
 # ruff: noqa: E402 - Django is set up before the speech modules are imported.
-"""Speech benchmark: caption latency and CPU per stream, MT and AI-voice latency, GPU batching.
+"""Speech benchmark: caption latency and CPU per stream, MT and AI-voice latency, and
+concurrent real-time streams per machine through the worker's batched path.
 
 Caption latency is measured in wall-clock time: synthesised speech (Piper,
 three meeting sentences, repeated) is fed at real-time pace in 20 ms frames,
 as RTP from Janus would arrive, to the streaming recogniser (tuned
 LocalAgreement-2, Silero VAD), which runs whenever audio is waiting, like
-``plenary speech-worker``. Latency = wall time from the end of a sentence's
+``plenary speech-worker`` (through the worker's batch scheduler, as one
+stream). Latency = wall time from the end of a sentence's
 audio to the final caption that completes it (the control plane's store and
 WebSocket fan-out add milliseconds, measured by the e2e test, not here).
 CPU per stream = process CPU seconds per second of audio.
@@ -14,10 +16,16 @@ Translated-caption added latency: one final through an OPUS-MT-sized
 CTranslate2 model (random weights of the real size, built in this run).
 AI-voice latency: caption latency + MT + Piper synthesis of the sentence.
 
-``--device cuda --streams N`` measures one batched pass (30 s window + 30
-greedy tokens) over N streams with Whisper base, the way a GPU worker
-batches its live streams, and reports how many streams fit in the 1 s pass
-budget. Run: ``./scripts/bench speech [--device cuda --streams 64]``.
+Concurrent streams: N streams (the same speech, each starting at another
+point) run the worker's path — one thread per stream with its own VAD and
+policy, every pass through one ``BatchScheduler`` for the model — pushing a
+second of audio as soon as its previous pass is done, as a worker that is
+behind would. N streams are carried in real time while the wall time stays
+within the audio's duration; the figure is the largest such N tried, with the
+same sweep through one model call per stream (``--batch 1``) as baseline.
+Run: ``./scripts/bench speech`` on a CPU host; ``./scripts/bench speech
+--device cuda --streams 512`` on a GPU host (``--streams``: the most streams
+to try; ``--batch``: passes per call, default that of the worker).
 """
 
 from __future__ import annotations
@@ -43,11 +51,13 @@ django.setup()
 import numpy as np
 from django.conf import settings
 
+from plenary.speech.batching import BatchScheduler, max_batch
 from plenary.speech.engines import catalog, loader
 from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer
 from plenary.speech.engines.ctranslate import CTranslate2Translator
+from plenary.speech.engines.whisper import WhisperRecognizer
 from plenary.speech.streaming import StreamingRecognizer, silero_detector
-from plenary.speech.tests.speechdata import ENGLISH, Utterance, speak
+from plenary.speech.tests.speechdata import ENGLISH, CountingBatches, Utterance, speak
 from plenary.speech.tests.tinymt import OPUS_MT_SIZE, build_tiny_mt_model
 
 BENCH = "speech"
@@ -168,31 +178,67 @@ def tts_latency(texts: list[str]) -> list[float]:
     return timings
 
 
-def batched_pass_seconds(recognizer: Any, streams: int, audio: FloatAudio) -> float:
-    """One pass for ``streams`` streams in one call: encode 30 s windows, 30 greedy tokens."""
-    import ctranslate2
-    from faster_whisper.tokenizer import Tokenizer
+def concurrent_run(
+    model: WhisperRecognizer, streams: int, audio: FloatAudio, batch: int
+) -> tuple[float, list[int]]:
+    """Wall seconds for ``streams`` streams to caption ``audio`` each (see the module
+    docstring), and the size of every batched call."""
+    counting = CountingBatches(model)
+    scheduler = BatchScheduler(counting, max_batch=batch)
+    # Each stream starts at another point of the speech, so the passes differ.
+    shift = len(audio) // max(streams, 1)
+    clips = [np.roll(audio, -index * shift) for index in range(streams)]
+    handles = [scheduler.attach() for _ in clips]
 
-    model = recognizer.model
-    window = np.zeros(30 * ASR_SAMPLE_RATE, dtype=np.float32)
-    window[: min(len(audio), len(window))] = audio[: len(window)]
-    features = model.feature_extractor(window)[:, :3000]
-    batch = np.ascontiguousarray(np.stack([features] * streams)).astype(np.float32)
-    tokenizer = Tokenizer(model.hf_tokenizer, True, task="transcribe", language="en")
-    prompt = model.get_prompt(tokenizer, [], without_timestamps=True)
+    def run(index: int) -> None:
+        streamer = StreamingRecognizer(handles[index], "en", has_speech=silero_detector())
+        try:
+            for start in range(0, len(clips[index]), ASR_SAMPLE_RATE):
+                streamer.push(clips[index][start : start + ASR_SAMPLE_RATE])
+            streamer.finish()
+        finally:
+            handles[index].close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(streams)]
     started = time.perf_counter()
-    encoded = model.model.encode(ctranslate2.StorageView.from_array(batch), to_cpu=False)
-    model.model.generate(encoded, [prompt] * streams, max_length=30, beam_size=1)
-    return time.perf_counter() - started
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    scheduler.close()
+    return wall, counting.sizes
+
+
+def realtime_streams(
+    model: WhisperRecognizer, audio: FloatAudio, batch: int, most: int
+) -> tuple[int, float, float]:
+    """The most streams (up to ``most``) captioned within the audio's duration; returns
+    that number, its real-time factor and the mean batch size."""
+    seconds = len(audio) / ASR_SAMPLE_RATE
+    carried, factor, mean_batch = 0, float("nan"), float("nan")
+    streams = 1
+    while streams <= most:
+        wall, sizes = concurrent_run(model, streams, audio, batch)
+        if wall > seconds:
+            break
+        carried, factor, mean_batch = streams, wall / seconds, statistics.mean(sizes or [0])
+        # One by one on a CPU host; doubling on a GPU host.
+        streams = streams * 2 if most > 16 else streams + 1
+    return carried, factor, mean_batch
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
-    parser.add_argument("--streams", type=int, default=0, help="batched streams (GPU figure)")
+    parser.add_argument(
+        "--streams", type=int, default=0, help="most concurrent streams to try (0: no sweep)"
+    )
+    parser.add_argument("--batch", type=int, default=0, help="passes per model call")
     parser.add_argument("--repeat", type=int, default=3, help="times the three sentences repeat")
     options = parser.parse_args()
     settings.SPEECH_DEVICE = options.device
+    batch = options.batch or max_batch()
     machine = f"{os.cpu_count()} CPU cores" if options.device == "cpu" else "GPU"
 
     spoken = speak(ENGLISH * options.repeat, "en")
@@ -200,8 +246,11 @@ def main() -> None:
     finals: list[str] = []
     latency_by_model: dict[str, list[float]] = {}
     for label, info in models.items():
-        recognizer = loader.recognizer(info)
-        recognizer.transcribe(spoken.audio[:ASR_SAMPLE_RATE], language="en")  # warm up
+        model = loader.recognizer(info)
+        model.transcribe(spoken.audio[:ASR_SAMPLE_RATE], language="en")  # warm up
+        # One stream through the worker's scheduler, as `plenary speech-worker` runs it.
+        scheduler = BatchScheduler(model, max_batch=batch)
+        recognizer = scheduler.attach()
         latencies, cpu, texts = realtime_latencies(recognizer, spoken)
         latency_by_model[label] = latencies
         finals = finals or texts
@@ -211,11 +260,13 @@ def main() -> None:
             "s",
             None,
             machine=machine,
-            goal=2.5,
+            goal=2.5 if options.device == "cpu" else 1.5,
         )
         emit(f"caption_latency_p90_{label}", percentile(latencies, 90), "s", None, machine=machine)
         emit(f"cpu_per_stream_{label}", cpu, "cores", None, machine=machine)
         in_audio, pass_s = audio_time_latencies(recognizer, spoken)
+        recognizer.close()
+        scheduler.close()
         emit(
             f"caption_latency_audio_time_p50_{label}",
             percentile(in_audio, 50),
@@ -225,6 +276,22 @@ def main() -> None:
         )
         emit(f"caption_latency_audio_time_p90_{label}", percentile(in_audio, 90), "s of audio")
         emit(f"pass_compute_mean_{label}", pass_s, "s", None, machine=machine)
+        if options.streams:
+            sweep = spoken.audio[: int(spoken.ends[len(ENGLISH) - 1] * ASR_SAMPLE_RATE)]
+            single, _factor, _mean = realtime_streams(model, sweep, 1, options.streams)
+            carried, factor, mean_batch = realtime_streams(model, sweep, batch, options.streams)
+            emit(
+                f"realtime_streams_{label}",
+                carried,
+                "streams",
+                single,
+                machine=machine,
+                batch=batch,
+                realtime_factor=round(factor, 3),
+                mean_batch=round(mean_batch, 2),
+                tried_up_to=options.streams,
+                note="the worker's batched path; baseline: one model call per stream",
+            )
 
     mt = mt_latency(finals)
     emit(
@@ -243,21 +310,6 @@ def main() -> None:
         goal=4.0,
         note="caption (tiny.en) + MT (OPUS-MT-sized) + Piper synthesis",
     )
-
-    if options.streams:
-        recognizer = loader.recognizer(models["base"])
-        single = batched_pass_seconds(recognizer, 1, spoken.audio)
-        batched = batched_pass_seconds(recognizer, options.streams, spoken.audio)
-        emit(f"batched_pass_{options.streams}_streams", batched, "s", single, device=options.device)
-        per_second = options.streams / batched if batched > 0 else 0.0
-        emit(
-            "realtime_streams_per_device_base",
-            per_second,
-            "streams",
-            1 / single,
-            device=options.device,
-            note="streams whose 1 s pass fits in one second of compute (baseline: unbatched)",
-        )
 
 
 if __name__ == "__main__":

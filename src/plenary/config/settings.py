@@ -233,7 +233,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Operator folders with extra models (Whisper, MT, Piper voices); nothing downloads.
 SPEECH_MODEL_DIRS: list[str] = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default=[])
-SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="cpu")
+# auto (a GPU if CTranslate2 sees one), cpu or cuda.
+SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="auto")
+# Most stream passes a worker decodes in one model call; 0: 4 on CPU, 64 on a GPU.
+SPEECH_BATCH_SIZE = env("PLENARY_SPEECH_BATCH_SIZE", int, default=0)
 # Shared secret of the speech workers; empty derives one from SECRET_KEY.
 SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 # `plenary serve` starts one speech worker as its child (the embedded default).

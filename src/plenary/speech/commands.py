@@ -5,10 +5,16 @@ time: the previous language is left) and answers with a ``captions.snapshot``:
 the latest final segments in that language and the state of every stream.
 Each subscription is an attendance fact (channel ``captions``, the caption
 language), which the statistics count as caption use.
+
+A socket belongs to one caption group at a time, remembered here per channel
+name: switching language leaves the old group, ``captions.unsubscribe``
+leaves it, and the session socket's ``disconnect`` calls :func:`leave_captions`,
+so no membership is left to the channel layer's expiry.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Literal
 
 from asgiref.sync import async_to_sync
@@ -34,21 +40,53 @@ class Unsubscribe(Command):
     type: Literal["captions.unsubscribe"]
 
 
-def _leave_all(ctx: Context) -> None:
+# Channel name -> the caption group that socket is in (one per socket, this process's sockets).
+_joined: dict[str, str] = {}
+_joined_lock = threading.Lock()
+
+
+def _switch(channel_name: str, group: str | None) -> str | None:
+    """Record ``channel_name`` as in ``group`` (``None``: in none); return its previous group."""
+    with _joined_lock:
+        previous = _joined.pop(channel_name, None)
+        if group is not None:
+            _joined[channel_name] = group
+    return previous
+
+
+def caption_group_of(channel_name: str) -> str | None:
+    """The caption group a socket of this process is in, if any."""
+    return _joined.get(channel_name)
+
+
+def _join(channel_name: str, group: str) -> None:
     layer = get_channel_layer()
-    for code in Language.values:
-        async_to_sync(layer.group_discard)(
-            events.caption_group(ctx.session_id, code), ctx.channel_name
-        )
+    previous = _switch(channel_name, group)
+    if previous is not None and previous != group:
+        async_to_sync(layer.group_discard)(previous, channel_name)
+    async_to_sync(layer.group_add)(group, channel_name)
+
+
+def _leave(channel_name: str) -> None:
+    previous = _switch(channel_name, None)
+    if previous is not None:
+        async_to_sync(get_channel_layer().group_discard)(previous, channel_name)
+
+
+async def leave_captions(channel_name: str) -> None:
+    """The session socket ``channel_name`` closed: leave its caption group.
+
+    Call from the session consumer's ``disconnect``.
+    """
+    previous = _switch(channel_name, None)
+    if previous is not None:
+        await get_channel_layer().group_discard(previous, channel_name)
 
 
 @command("captions.subscribe", Subscribe)
 def subscribe(ctx: Context, cmd: Subscribe) -> None:
     session = services.get_session(ctx.session_id)
-    _leave_all(ctx)
-    async_to_sync(get_channel_layer().group_add)(
-        events.caption_group(session.pk, cmd.language), ctx.channel_name
-    )
+    _join(ctx.channel_name, events.caption_group(session.pk, cmd.language))
     standing = standing_for(ctx.user, session)
     if standing.user_id is not None and standing.is_participant:
         record_attendance(
@@ -70,10 +108,11 @@ def subscribe(ctx: Context, cmd: Subscribe) -> None:
                 events.segment_json(s) for s in services.recent_segments(session.pk, cmd.language)
             ],
             streams=[events.stream_json(s) for s in streams],
+            coverage=services.caption_coverage(session),
         )
     )
 
 
 @command("captions.unsubscribe", Unsubscribe)
 def unsubscribe(ctx: Context, cmd: Unsubscribe) -> None:
-    _leave_all(ctx)
+    _leave(ctx.channel_name)

@@ -80,6 +80,10 @@ class WorkerConsumer(AsyncJsonWebsocketConsumer):
                     _time(message.end),
                     translations=message.translations,
                 )
+            case protocol.Gap():
+                services.do_lost_audio(
+                    self.worker_id, message.stream, _time(message.start), _time(message.end)
+                )
 
     async def disconnect(self, code: int) -> None:
         if self.worker_id is not None:

@@ -72,8 +72,13 @@ def publish_partial(stream: CaptionStream, text: str) -> None:
     )
 
 
-def publish_stream(stream: CaptionStream) -> None:
-    publish(session_group(stream.session_id), event("captions.stream", stream=stream_json(stream)))
+def publish_stream(stream: CaptionStream, coverage: dict[str, dict[str, str]]) -> None:
+    """A stream's state changed; ``coverage`` (``services.caption_coverage``) says what
+    each language of the session now gets."""
+    publish(
+        session_group(stream.session_id),
+        event("captions.stream", stream=stream_json(stream), coverage=coverage),
+    )
 
 
 def send_to_worker(worker_id: int, message: dict[str, Any]) -> None:

@@ -64,8 +64,17 @@ class Final(_Message):
     translations: dict[str, Text] = Field(default_factory=dict, max_length=6)
 
 
+class Gap(_Message):
+    """A span of the channel's audio the worker could not recognise (a pass failed)."""
+
+    type: Literal["gap"]
+    stream: int
+    start: Seconds
+    end: Seconds
+
+
 WorkerMessage = Annotated[
-    Hello | Heartbeat | Ready | Failed | Partial | Final, Field(discriminator="type")
+    Hello | Heartbeat | Ready | Failed | Partial | Final | Gap, Field(discriminator="type")
 ]
 worker_message: TypeAdapter[WorkerMessage] = TypeAdapter(WorkerMessage)
 

@@ -26,7 +26,7 @@ from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.models import SessionEvent
 from plenary.floor.rights import Standing, standing_for
 from plenary.meetings.models import Meeting, Participation, Session
-from plenary.speech import events
+from plenary.speech import events, mt
 from plenary.speech.models import (
     FLOOR,
     CaptionSegment,
@@ -133,6 +133,43 @@ def _translation_targets(stream: CaptionStream) -> list[str]:
     return [code for code in meeting_languages if code != stream.language and code not in booths]
 
 
+def caption_coverage(session: Session) -> dict[str, dict[str, str]]:
+    """How each of the meeting's languages is captioned now, so that a listener who
+    picks one is told why it stays empty rather than left in silence.
+
+    Per language: ``captioned`` (a stream — the floor or a booth — speaks it),
+    ``translated`` (the floor is machine-translated into it, ``source``:
+    the floor's language), ``unavailable`` (the floor is captioned but the
+    language has neither a booth nor an installed MT model from ``source``), or
+    ``idle`` (nothing is captioned: the session is not live, or the floor has no
+    recogniser).
+    """
+    active = list(
+        CaptionStream.objects.filter(session=session, stopped_at__isnull=True).exclude(
+            status=CaptionStream.Status.FAILED
+        )
+    )
+    spoken = {stream.language for stream in active}
+    floor = next((stream for stream in active if stream.channel == FLOOR), None)
+    targets = set(_translation_targets(floor)) if floor is not None else set()
+    pairs = mt.available_pairs() if floor is not None else set()
+    coverage: dict[str, dict[str, str]] = {}
+    for code in session.meeting.languages or [session.meeting.working_language]:
+        if code in spoken:
+            coverage[code] = {"status": "captioned"}
+        elif floor is None:
+            coverage[code] = {"status": "idle"}
+        elif code in targets and (floor.language, code) in pairs:
+            coverage[code] = {"status": "translated", "source": floor.language}
+        else:
+            coverage[code] = {"status": "unavailable", "source": floor.language}
+    return coverage
+
+
+def _publish_stream(stream: CaptionStream) -> None:
+    events.publish_stream(stream, caption_coverage(stream.session))
+
+
 def glossary_for(meeting: Meeting) -> list[dict[str, str]]:
     return [dict(term.terms) for term in GlossaryTerm.objects.filter(meeting=meeting)]
 
@@ -184,7 +221,7 @@ def _assign_waiting(avoid: int | None = None) -> None:
         stream.status = CaptionStream.Status.ASSIGNED
         stream.save(update_fields=["worker", "status"])
         events.send_to_worker(worker.pk, assignment(stream))
-        events.publish_stream(stream)
+        _publish_stream(stream)
 
 
 @transaction.atomic
@@ -231,7 +268,7 @@ def _start_stream(
         language=language,
         voices=sorted(voices),
     )
-    events.publish_stream(stream)
+    _publish_stream(stream)
     _assign_waiting()
     stream.refresh_from_db()
     return stream
@@ -272,7 +309,7 @@ def do_route_voice(stream_id: int, language: str, host: str, port: int) -> Capti
     stream.save(update_fields=["voices"])
     if stream.worker_id is not None:
         events.send_to_worker(stream.worker_id, assignment(stream))
-    events.publish_stream(stream)
+    _publish_stream(stream)
     return stream
 
 
@@ -287,9 +324,10 @@ def do_stop_stream(user: Any, stream_id: int) -> CaptionStream:
 
 
 def _stop(stream: CaptionStream) -> None:
-    _release(stream, CaptionStream.Status.STOPPED)
+    # Stopped first, so that the coverage published with the release leaves it out.
     stream.stopped_at = timezone.now()
     stream.save(update_fields=["stopped_at"])
+    _release(stream, CaptionStream.Status.STOPPED)
 
 
 def _locked_stream(stream_id: int) -> CaptionStream:
@@ -310,7 +348,7 @@ def _release(stream: CaptionStream, status: str) -> None:
     stream.status = status
     stream.rtp_port = None
     stream.save(update_fields=["worker", "status", "rtp_port"])
-    events.publish_stream(stream)
+    _publish_stream(stream)
 
 
 def _mark_gap(stream: CaptionStream, until: dt.datetime) -> None:
@@ -381,7 +419,7 @@ def do_worker_lost(worker_id: int) -> None:
         stream.status = CaptionStream.Status.WAITING
         stream.rtp_port = None
         stream.save(update_fields=["worker", "status", "rtp_port"])
-        events.publish_stream(stream)
+        _publish_stream(stream)
     _assign_waiting()
 
 
@@ -431,7 +469,7 @@ def do_stream_ready(
     stream.status = CaptionStream.Status.LIVE
     stream.detail = ""
     stream.save(update_fields=["rtp_port", "rtp_host", "status", "detail"])
-    events.publish_stream(stream)
+    _publish_stream(stream)
     return stream
 
 
@@ -443,7 +481,7 @@ def do_stream_failed(worker_id: int, stream_id: int, reason: str) -> CaptionStre
     stream.status = CaptionStream.Status.FAILED
     stream.detail = reason[:300]
     stream.save(update_fields=["worker", "status", "detail"])
-    events.publish_stream(stream)
+    _publish_stream(stream)
     return stream
 
 
@@ -519,6 +557,41 @@ def do_final(
     stream.captioned_until = max(stream.captioned_until, ends_at)
     stream.save(update_fields=["captioned_until"])
     return segment
+
+
+@transaction.atomic
+def do_lost_audio(
+    worker_id: int, stream_id: int, starts_at: dt.datetime, ends_at: dt.datetime
+) -> CaptionSegment:
+    """The worker could not recognise this span of the channel (a pass failed): the
+    transcript shows a gap there. A span that continues the stream's latest gap
+    extends it, so a model that fails pass after pass leaves one growing gap."""
+    stream = _own_stream(_worker(worker_id), stream_id)
+    ends_at = min(ends_at, timezone.now() + dt.timedelta(seconds=5))
+    starts_at = min(max(starts_at, stream.started_at), ends_at)
+    latest = CaptionSegment.objects.filter(stream=stream).order_by("-ends_at", "-id").first()
+    if (
+        latest is not None
+        and latest.kind == CaptionSegment.Kind.GAP
+        and starts_at - latest.ends_at <= MIN_GAP
+    ):
+        gap = latest
+        gap.ends_at = max(gap.ends_at, ends_at)
+        gap.save(update_fields=["ends_at"])
+    else:
+        gap = CaptionSegment.objects.create(
+            session_id=stream.session_id,
+            stream=stream,
+            channel=stream.channel,
+            language=stream.language,
+            kind=CaptionSegment.Kind.GAP,
+            starts_at=starts_at,
+            ends_at=ends_at,
+        )
+    events.publish_segment(gap)
+    stream.captioned_until = max(stream.captioned_until, ends_at)
+    stream.save(update_fields=["captioned_until"])
+    return gap
 
 
 # --- Transcript ----------------------------------------------------------------

@@ -137,6 +137,18 @@ class StreamingRecognizer:
             self._pending, self._pending_samples = [], 0
         return self._final_pass()
 
+    def abandon(self) -> tuple[list[Caption], tuple[float, float]]:
+        """A pass failed: finalise what is confirmed and drop the buffer.
+
+        Returns the final caption (if any) and the span of audio (start, end)
+        that nobody will caption.
+        """
+        captions = [self._finalise()] if self._confirmed else []
+        lost = (max(self._confirmed_end, self._buffer_start), self.audio_time)
+        self._previous = []
+        self._drop_buffer()
+        return captions, lost
+
     # --- one pass -----------------------------------------------------------
 
     def _step(self, chunk: FloatAudio) -> list[Caption]:

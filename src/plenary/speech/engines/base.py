@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -47,6 +48,25 @@ class Recognizer(Protocol):
 
         Streaming uses greedy decoding (``beam_size=1``); offline passes may search wider.
         """
+        ...
+
+
+@dataclass(frozen=True, eq=False)
+class DecodeRequest:
+    """One stream's pass over its audio buffer, as the arguments of ``Recognizer.transcribe``."""
+
+    audio: FloatAudio
+    language: str
+    prompt: str = ""
+    hotwords: str = ""
+    beam_size: int = 1
+
+
+class BatchRecognizer(Protocol):
+    """A recogniser that decodes the passes of several streams in shared model calls."""
+
+    def transcribe_batch(self, requests: Sequence[DecodeRequest]) -> list[list[Word]]:
+        """The words of each request, in order (an empty list where nothing was said)."""
         ...
 
 

@@ -3,19 +3,28 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from plenary.speech.engines.base import EngineError, Recognizer, Synthesizer, Translator
+from plenary.speech.engines.base import EngineError, Synthesizer, Translator
 from plenary.speech.engines.catalog import ModelInfo, assemble_whisper_base, extract_argos
+
+if TYPE_CHECKING:
+    from plenary.speech.engines.whisper import WhisperRecognizer
 
 _lock = threading.Lock()
 _loaded: dict[tuple[str, str, str], Any] = {}
 
 
-def _device() -> str:
-    return str(settings.SPEECH_DEVICE)
+def device() -> str:
+    """``cpu`` or ``cuda``: the configured device, ``auto`` being a GPU if CTranslate2 sees one."""
+    configured = str(settings.SPEECH_DEVICE)
+    if configured != "auto":
+        return configured
+    import ctranslate2
+
+    return "cuda" if ctranslate2.get_cuda_device_count() > 0 else "cpu"
 
 
 def _once(info: ModelInfo, build: Any) -> Any:
@@ -26,13 +35,14 @@ def _once(info: ModelInfo, build: Any) -> Any:
         return _loaded[key]
 
 
-def recognizer(info: ModelInfo) -> Recognizer:
+def recognizer(info: ModelInfo) -> WhisperRecognizer:
+    """A Whisper model: a ``Recognizer`` and a ``BatchRecognizer``."""
     from plenary.speech.engines.whisper import WhisperRecognizer
 
     def build() -> WhisperRecognizer:
         folder = info.path if info.path is not None else assemble_whisper_base()
-        compute = "float16" if _device() == "cuda" else "int8"
-        return WhisperRecognizer(folder, device=_device(), compute_type=compute)
+        compute = "float16" if device() == "cuda" else "int8"
+        return WhisperRecognizer(folder, device=device(), compute_type=compute)
 
     return _once(info, build)
 
@@ -44,13 +54,13 @@ def translator(info: ModelInfo) -> Translator:
         if info.path is None:
             raise EngineError(f"{info.name} has no model folder.")
         if info.engine == "argos":
-            return argos_translator(extract_argos(info.path), device=_device())
+            return argos_translator(extract_argos(info.path), device=device())
         return CTranslate2Translator(
             info.path / info.options["model"],
             source_spm=info.path / info.options["source_spm"],
             target_spm=info.path / info.options["target_spm"],
             language_tokens=info.options["language_tokens"],
-            device=_device(),
+            device=device(),
         )
 
     return _once(info, build)

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from plenary.speech.audio import to_asr_input
 from plenary.speech.engines import catalog, loader
-from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio
+from plenary.speech.engines.base import (
+    ASR_SAMPLE_RATE,
+    BatchRecognizer,
+    DecodeRequest,
+    FloatAudio,
+    Word,
+)
 
 ENGLISH = [
     "The meeting is called to order.",
@@ -72,3 +79,16 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
             )
         previous = current
     return previous[-1] / max(1, len(ref))
+
+
+@dataclass
+class CountingBatches:
+    """The seam tests and the benchmark observe batching through: passes each call on
+    to the real model and records how many stream passes it carried."""
+
+    model: BatchRecognizer
+    sizes: list[int] = field(default_factory=list)
+
+    def transcribe_batch(self, requests: Sequence[DecodeRequest]) -> list[list[Word]]:
+        self.sizes.append(len(requests))
+        return self.model.transcribe_batch(requests)

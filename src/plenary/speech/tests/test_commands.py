@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 
 from plenary.floor.models import AttendanceRecord
 from plenary.floor.protocol import Context, dispatch
+from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.speech import commands, events, services
 from plenary.stats.queries import CAPTIONS_CHANNEL
 
 pytestmark = pytest.mark.django_db
@@ -37,3 +42,67 @@ def test_a_bad_caption_language_records_nothing() -> None:
     delegate = ParticipationFactory.create(meeting=session.meeting).user
     assert _send(delegate, session.pk, type="captions.subscribe", language="xx")["type"] == "error"
     assert not AttendanceRecord.objects.filter(user=delegate).exists()
+
+
+def _received(channel: str) -> list[str]:
+    """The types of the events ``channel`` has waiting (none arrive after 0.2 s)."""
+    layer = get_channel_layer()
+    types: list[str] = []
+    while True:
+        try:
+            message = async_to_sync(_receive_now)(layer, channel)
+        except TimeoutError:
+            return types
+        types.append(message["event"]["type"])
+
+
+async def _receive_now(layer: Any, channel: str) -> dict[str, Any]:
+    return dict(await asyncio.wait_for(layer.receive(channel), 0.2))
+
+
+def _send_to_languages(session_id: int, *languages: str) -> None:
+    layer = get_channel_layer()
+    for language in languages:
+        async_to_sync(layer.group_send)(
+            events.caption_group(session_id, language),
+            {"type": "live.event", "event": {"type": f"to-{language}"}},
+        )
+
+
+def test_a_socket_is_in_one_caption_group_and_leaves_it_when_it_closes() -> None:
+    session = SessionFactory.create(meeting__languages=["en", "fr", "es"])
+    delegate = ParticipationFactory.create(meeting=session.meeting).user
+    channel = async_to_sync(get_channel_layer().new_channel)()
+    ctx = Context(user=delegate, session_id=session.pk, channel_name=channel, connection_id="s")
+
+    def command(**message: Any) -> None:
+        replies = dispatch(ctx, {"v": 1, **message})
+        assert all(r["type"] != "error" for r in replies), replies
+
+    command(type="captions.subscribe", language="fr")
+    command(type="captions.subscribe", language="es")
+    assert commands.caption_group_of(channel) == events.caption_group(session.pk, "es")
+    _send_to_languages(session.pk, "en", "fr", "es")
+    assert _received(channel) == ["to-es"]
+
+    command(type="captions.unsubscribe")
+    _send_to_languages(session.pk, "en", "fr", "es")
+    assert _received(channel) == []
+
+    command(type="captions.subscribe", language="en")
+    async_to_sync(commands.leave_captions)(channel)
+    assert commands.caption_group_of(channel) is None
+    _send_to_languages(session.pk, "en", "fr", "es")
+    assert _received(channel) == []
+
+
+def test_the_snapshot_says_a_language_has_no_captions_and_why(speech_models: Any) -> None:
+    session = SessionFactory.create(meeting__languages=["en", "fr", "ru"])
+    chair = ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.CHAIR).user
+    services.do_start_stream(chair, session.pk, "floor", "en")
+    reply = _send(chair, session.pk, type="captions.subscribe", language="ru")
+    assert reply["coverage"] == {
+        "en": {"status": "captioned"},
+        "fr": {"status": "translated", "source": "en"},
+        "ru": {"status": "unavailable", "source": "en"},
+    }

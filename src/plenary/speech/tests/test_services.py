@@ -369,3 +369,64 @@ def test_a_ready_message_names_an_ip_address_or_means_loopback() -> None:
         worker_message.validate_python(
             {"type": "ready", "stream": 1, "rtp_port": 4000, "rtp_host": "janus; rm -rf"}
         )
+
+
+def test_a_failed_pass_is_a_gap_that_grows_while_passes_keep_failing(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    english = listen(events.caption_group(session.pk, "en"))
+    start = timezone.now() - dt.timedelta(seconds=5)
+    CaptionStream.objects.filter(pk=stream.pk).update(started_at=start - dt.timedelta(minutes=1))
+    second = dt.timedelta(seconds=1)
+    with committed():
+        first = services.do_lost_audio(worker.pk, stream.pk, start, start + second)
+        again = services.do_lost_audio(worker.pk, stream.pk, start + second, start + 2 * second)
+    assert first.pk == again.pk and first.kind == CaptionSegment.Kind.GAP
+    again.refresh_from_db()
+    assert (again.starts_at, again.ends_at) == (start, start + 2 * second)
+    assert [e["segment"]["id"] for e in english()] == [first.pk, first.pk]
+    stream.refresh_from_db()
+    assert stream.captioned_until >= start + 2 * second
+    # After captions resume, a new failure is a new gap.
+    services.do_final(
+        worker.pk, stream.pk, "Back.", start + 2 * second, start + 3 * second, translations={}
+    )
+    later = services.do_lost_audio(worker.pk, stream.pk, start + 4 * second, timezone.now())
+    assert later.pk != first.pk
+
+
+def test_only_the_streams_worker_reports_lost_audio(session: Session, chair: Any) -> None:
+    _worker()
+    intruder = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    with pytest.raises(Refusal):
+        services.do_lost_audio(intruder.pk, stream.pk, timezone.now(), timezone.now())
+    assert not CaptionSegment.objects.exists()
+
+
+def test_coverage_says_which_languages_get_no_captions_and_why(
+    speech_models: Any, listen: Any, committed: Any
+) -> None:
+    # The tiny operator model translates en->es and en->fr; nothing reaches Russian.
+    session = SessionFactory.create(meeting__languages=["en", "fr", "es", "ru"])
+    chair = ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.CHAIR).user
+    assert {c["status"] for c in services.caption_coverage(session).values()} == {"idle"}
+    everyone = listen(f"session-{session.pk}")
+    with committed():
+        services.do_start_stream(chair, session.pk, "floor", "en")
+    assert services.caption_coverage(session) == {
+        "en": {"status": "captioned"},
+        "fr": {"status": "translated", "source": "en"},
+        "es": {"status": "translated", "source": "en"},
+        "ru": {"status": "unavailable", "source": "en"},
+    }
+    assert everyone()[-1]["coverage"]["ru"] == {"status": "unavailable", "source": "en"}
+    # A Russian booth brings Russian captions; stopping it takes them away again.
+    with committed():
+        booth = services.do_start_stream(chair, session.pk, "ru", "ru")
+    assert everyone()[-1]["coverage"]["ru"] == {"status": "captioned"}
+    with committed():
+        services.do_stop_stream(chair, booth.pk)
+    assert everyone()[-1]["coverage"]["ru"] == {"status": "unavailable", "source": "en"}

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 import websockets
 from pydantic import ValidationError
 
+from plenary.speech.batching import Schedulers
 from plenary.speech.protocol import Assign, Release, Welcome, control_message
 from plenary.speech.worker.runner import StreamRunner
 
@@ -34,6 +35,7 @@ class WorkerClient:
         name: str = "worker",
         device: str = "cpu",
         capacity: int = 1,
+        max_batch: int = 1,
         bind_host: str = "127.0.0.1",
     ) -> None:
         self.url = url
@@ -45,6 +47,8 @@ class WorkerClient:
             "capacity": capacity,
         }
         self._bind_host = bind_host
+        # Every stream's passes share one scheduler per model (batched calls).
+        self.recognizers = Schedulers(max_batch=max_batch)
         self.runners: dict[int, StreamRunner] = {}
         self.worker_id: int | None = None
 
@@ -90,7 +94,7 @@ class WorkerClient:
             case Assign() if message.stream in self.runners:
                 self.runners[message.stream].update(message)
             case Assign():
-                runner = StreamRunner(message, emit, bind_host=self._bind_host)
+                runner = StreamRunner(message, emit, self.recognizers, bind_host=self._bind_host)
                 self.runners[message.stream] = runner
                 runner.start()
             case Release():

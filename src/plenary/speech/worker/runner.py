@@ -1,4 +1,9 @@
-"""Caption one assigned stream: RTP in -> Opus decode -> VAD + streaming ASR -> MT -> out."""
+"""Caption one assigned stream: RTP in -> Opus decode -> VAD + streaming ASR -> MT -> out.
+
+The stream's passes go through the worker's shared scheduler for its model
+(:mod:`plenary.speech.batching`), which decodes every live stream's pass in
+one batched call; the policy, VAD, translation and AI voice stay per stream.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,12 @@ import socket
 import threading
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from plenary.speech import mt
-from plenary.speech.engines import catalog, loader
+from plenary.speech.batching import Schedulers
+from plenary.speech.engines import catalog
 from plenary.speech.engines.base import EngineError, ModelMissing
 from plenary.speech.protocol import Assign
 from plenary.speech.rtp import OpusDecoder
@@ -27,10 +34,13 @@ IDLE_FLUSH_S = 1.0
 class StreamRunner(threading.Thread):
     """One thread per stream; ``emit`` must be thread-safe (it hands over to the event loop)."""
 
-    def __init__(self, assign: Assign, emit: Emit, *, bind_host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, assign: Assign, emit: Emit, recognizers: Schedulers, *, bind_host: str = "127.0.0.1"
+    ) -> None:
         super().__init__(name=f"caption-stream-{assign.stream}", daemon=True)
         self.assign = assign
         self._emit = emit
+        self._recognizers = recognizers
         self._bind_host = bind_host
         self._stop = threading.Event()
         self.streamer: StreamingRecognizer | None = None
@@ -49,17 +59,25 @@ class StreamRunner(threading.Thread):
 
     def run(self) -> None:
         try:
-            recognizer = loader.recognizer(catalog.pick_asr(self.assign.language))
+            recognizer = self._recognizers.attach(catalog.pick_asr(self.assign.language))
         except (ModelMissing, EngineError) as exc:
             self._emit({"type": "failed", "stream": self.assign.stream, "reason": str(exc)[:300]})
             return
-        self.streamer = StreamingRecognizer(
-            recognizer,
-            self.assign.language,
-            prompt=self.assign.prompt,
-            hotwords=self.assign.hotwords,
-            has_speech=silero_detector(),
-        )
+        try:
+            self.streamer = StreamingRecognizer(
+                recognizer,
+                self.assign.language,
+                prompt=self.assign.prompt,
+                hotwords=self.assign.hotwords,
+                has_speech=silero_detector(),
+            )
+            self._listen()
+        finally:
+            recognizer.close()
+            for voice in self._voices.values():
+                voice.stop()
+
+    def _listen(self) -> None:
         with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
             sock.bind((self._bind_host, 0))
@@ -73,6 +91,7 @@ class StreamRunner(threading.Thread):
 
     def _receive(self, sock: socket.socket) -> None:
         assert self.streamer is not None  # noqa: S101 - set by run()
+        streamer = self.streamer
         decoder = OpusDecoder()
         origin: float | None = None  # wall time of audio time 0
         last_packet = time.monotonic()
@@ -82,7 +101,7 @@ class StreamRunner(threading.Thread):
                 datagram = sock.recv(2048)
             except TimeoutError:
                 if not flushed and time.monotonic() - last_packet > IDLE_FLUSH_S:
-                    self._deliver(self.streamer.finish(), origin or time.time())
+                    self._advance(streamer.finish, origin or time.time())
                     flushed = True
                 continue
             last_packet = time.monotonic()
@@ -91,11 +110,29 @@ class StreamRunner(threading.Thread):
             audio = decoder.decode(datagram)
             if len(audio):
                 flushed = False
-                self._deliver(self.streamer.push(audio), origin)
+                self._advance(partial(streamer.push, audio), origin)
         if not flushed:
-            self._deliver(self.streamer.finish(), origin or time.time())
-        for voice in self._voices.values():
-            voice.stop()
+            self._advance(streamer.finish, origin or time.time())
+
+    def _advance(self, step: Callable[[], list[Caption]], origin: float) -> None:
+        """Run one step of the policy; a pass that fails becomes a gap, the stream goes on."""
+        assert self.streamer is not None  # noqa: S101 - set by run()
+        try:
+            captions = step()
+        except EngineError as exc:
+            logger.warning("stream %s lost a pass: %s", self.assign.stream, exc)
+            captions, (start, end) = self.streamer.abandon()
+            self._deliver(captions, origin)
+            self._emit(
+                {
+                    "type": "gap",
+                    "stream": self.assign.stream,
+                    "start": origin + start,
+                    "end": origin + end,
+                }
+            )
+            return
+        self._deliver(captions, origin)
 
     def _deliver(self, captions: list[Caption], origin: float) -> None:
         for caption in captions:

@@ -7,9 +7,10 @@ import os
 import socket
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from plenary.speech.batching import max_batch
+from plenary.speech.engines.loader import device
 from plenary.speech.services import worker_token
 from plenary.speech.worker.client import WorkerClient
 
@@ -28,21 +29,36 @@ class Command(BaseCommand):
         parser.add_argument("--name", default=socket.gethostname())
         parser.add_argument("--capacity", type=int, default=1, help="Streams this worker carries.")
         parser.add_argument(
+            "--batch",
+            type=int,
+            default=0,
+            help="Most stream passes in one model call (default: PLENARY_SPEECH_BATCH_SIZE, "
+            "or 4 on CPU, 64 on a GPU).",
+        )
+        parser.add_argument(
             "--rtp-host", default="127.0.0.1", help="Address to receive RTP from Janus on."
         )
 
     def handle(
-        self, *args: Any, url: str, name: str, capacity: int, rtp_host: str, **options: Any
+        self,
+        *args: Any,
+        url: str,
+        name: str,
+        capacity: int,
+        batch: int,
+        rtp_host: str,
+        **options: Any,
     ) -> None:
         client = WorkerClient(
             url,
             worker_token(),
             name=name,
-            device=str(settings.SPEECH_DEVICE),
+            device=device(),
             capacity=capacity,
+            max_batch=batch or max_batch(),
             bind_host=rtp_host,
         )
-        self.stdout.write(f"Speech worker {name} -> {url}")
+        self.stdout.write(f"Speech worker {name} ({device()}) -> {url}")
         try:
             asyncio.run(client.run_forever())
         except KeyboardInterrupt:

@@ -32,11 +32,28 @@ document.addEventListener("DOMContentLoaded", function () {
   const live = window.PlenaryLive.open(session);
   const streams = new Map();
 
+  // What the server says each language gets (captioned, translated, unavailable, idle).
+  let coverage = {};
+
+  function languageName(code) {
+    const option = [...picker.options].find((o) => o.value === code);
+    return (option && option.dataset.name) || code;
+  }
+
+  function fill(template, source) {
+    return template
+      .replaceAll("%(language)s", languageName(picker.value))
+      .replaceAll("%(source)s", languageName(source));
+  }
+
   function setStatus() {
     const mine = [...streams.values()].filter((s) => s.language === picker.value);
+    const covered = coverage[picker.value] || {};
     if (mine.some((s) => s.status === "live" || s.status === "assigned")) status.textContent = text("Live");
     else if (mine.some((s) => s.status === "failed")) status.textContent = text("Failed");
     else if (mine.some((s) => s.status === "waiting")) status.textContent = text("Waiting");
+    else if (covered.status === "unavailable") status.textContent = fill(text("Unavailable"), covered.source);
+    else if (covered.status === "translated") status.textContent = fill(text("TranslatedFrom"), covered.source);
     else status.textContent = lines.children.length ? "" : text("None");
   }
 
@@ -86,11 +103,13 @@ document.addEventListener("DOMContentLoaded", function () {
       case "captions.snapshot":
         streams.clear();
         message.streams.forEach((s) => streams.set(s.id, s));
+        coverage = message.coverage || {};
         message.segments.forEach(addSegment);
         setStatus();
         break;
       case "captions.stream":
         streams.set(message.stream.id, message.stream);
+        coverage = message.coverage || coverage;
         setStatus();
         break;
       case "captions.partial":
