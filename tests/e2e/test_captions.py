@@ -74,6 +74,11 @@ def test_speech_reaches_a_delegates_caption_panel(
         sender.close()
 
         page.locator("#caption-lines").filter(has_text="called to order").wait_for(timeout=60_000)
+        # Spanish has neither a booth nor an installed English -> Spanish model: the panel says so.
+        page.locator("#caption-language").select_option("es")
+        page.locator("#caption-status").filter(
+            has_text="no translation model for English → Spanish is installed"
+        ).wait_for()
     finally:
         worker_thread()
 
