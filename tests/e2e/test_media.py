@@ -44,6 +44,7 @@ SCENARIOS = [
     "test_janus_killed_mid_session_recovers",
     "test_a_browser_delegate_is_heard_only_once_given_the_floor",
     "test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key",
+    "test_a_browser_listener_reconnects_by_itself_when_a_language_is_added",
 ]
 NAMESPACE_SETUP = (
     "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
@@ -428,3 +429,43 @@ else:
         # Microphone, booth and cough commands all went over the tab's one session socket.
         assert sockets == [f"{served.replace('http', 'ws', 1)}/ws/sessions/{session.pk}/"]
         aio(listener.pc.close())
+
+    async def grow(layout: SessionLayout) -> None:
+        """Janus work for ``layout``, by this loop's room manager (as a new booth's first offer)."""
+        await engine.manager().ensure_session(layout)
+
+    def test_a_browser_listener_reconnects_by_itself_when_a_language_is_added(
+        served: str, chromium: Any, aio: Callable[[Coroutine[Any, Any, Any]], Any]
+    ) -> None:
+        from plenary.meetings.models import Participation, Sector
+        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        observer = ParticipationFactory.create(
+            meeting=session.meeting, role=Participation.Role.OBSERVER
+        ).user
+        _off_loop(services.set_heard, session.pk, FLOOR, frozenset({1}))
+        speaker: Peer = aio(
+            speak("reset-floor", 1, services.layout_for(session), FLOOR, probes.tone(440, 2))
+        )
+        page = _signed_in_page(chromium, served, observer)
+        page.goto(f"{served}/media/sessions/{session.pk}/listen/")
+        page.get_by_role("button", name="Start listening", exact=True).click()
+        page.wait_for_function("window.plenaryMediaState.listening")
+        assert _floor_energy(page) > 1e-3
+
+        # A Spanish booth is added: the next Janus work rebuilds the mountpoint and
+        # tells the page (media.reset), which listens again through the new one.
+        session.meeting.languages = ["en", "fr", "es"]
+        session.meeting.save()
+        aio(grow(services.layout_for(session)))
+        page.wait_for_timeout(1000)  # the old connection is gone; the new one comes up
+        energy = 0.0
+        for _ in range(8):
+            energy = _floor_energy(page, 1.0)
+            if energy > 1e-3:
+                break
+        assert energy > 1e-3
+        aio(speaker.pc.close())
