@@ -8,11 +8,16 @@ place), then the chair gives the floor ROUNDS times. For each N it prints:
 - ``floor_event_p50`` / ``floor_event_p99``: the time from the chair's
   ``floor.give`` frame to each client's ``floor.given`` event, over every
   client and round (baseline: the same with a single client, in the same run);
+- ``server_cpu_per_give``: the server's CPU time (user + system) per round:
+  the chair's command, its database writes and the fan-out of its events
+  (``floor.ended``, ``floor.given``, ``media.heard``) to every client; it
+  depends much less than the latencies on what else runs on the machine;
 - ``server_memory_per_client``: growth of the server's resident memory since
   before the clients connected, divided by N.
 
-The clients run in this process (asyncio, ``websockets``), on the same
-machine as the server, so on a 2-core box they compete with it for CPU.
+The clients run in this process (asyncio, ``websockets``' sans-I/O client,
+see ``Tab``), on the same machine as the server, so on a 2-core box they
+compete with it for CPU.
 Options: --sizes 100,500,2000 --rounds 5; --no-deflate serves without
 per-message deflate (``plenary serve`` keeps uvicorn's default, on), to
 measure what compressing every frame for every socket costs.
@@ -32,6 +37,7 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -46,9 +52,14 @@ from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_K
 from django.contrib.auth.hashers import make_password  # noqa: E402
 from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.core.management import call_command  # noqa: E402
-from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+from websockets.client import ClientProtocol  # noqa: E402
+from websockets.extensions.permessage_deflate import ClientPerMessageDeflateFactory  # noqa: E402
+from websockets.frames import Frame, Opcode  # noqa: E402
+from websockets.typing import Origin  # noqa: E402
+from websockets.uri import parse_uri  # noqa: E402
 
 from plenary.accounts.models import Entity, User  # noqa: E402
+from plenary.core.websocket import PROTOCOL  # noqa: E402
 from plenary.floor import services  # noqa: E402
 from plenary.meetings.models import (  # noqa: E402
     AttendanceMode,
@@ -126,6 +137,12 @@ def cookie_for(user: User) -> str:
     return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
 
 
+def cpu_s(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_kib(pid: int) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
@@ -133,31 +150,76 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-class Tab:
-    """One simulated browser tab: records when each floor.given version arrives."""
+class Tab(asyncio.Protocol):
+    """One simulated browser tab: records when each ``floor.given`` version arrives.
 
-    def __init__(self, ws: ClientConnection) -> None:
-        self.ws = ws
+    A browser parses every message in its own process; here 2,000 tabs share
+    one core with each other (the server has the other one), so a tab is an
+    asyncio protocol around websockets' sans-I/O client (per-message deflate
+    negotiated as browsers do, every message decompressed and JSON-parsed)
+    with no task per message: the clients' own overhead stays small beside
+    the server's.
+    """
+
+    def __init__(self, url: str, cookie: str) -> None:
+        self.conn = ClientProtocol(
+            parse_uri(url),
+            origin=Origin("http://127.0.0.1"),
+            extensions=[ClientPerMessageDeflateFactory()],
+            max_size=None,
+        )
+        self.handshake = self.conn.connect()
+        self.handshake.headers["Cookie"] = cookie
+        self.snapshot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.given: dict[int, float] = {}
-        self.task = asyncio.create_task(self.read())
+        self.transport: asyncio.Transport | None = None
 
-    async def read(self) -> None:
-        async for frame in self.ws:
-            message = json.loads(frame)
-            if message.get("type") == "floor.given":
-                self.given[message["version"]] = time.perf_counter()
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport  # type: ignore[assignment]
+        self.conn.send_request(self.handshake)
+        self.flush()
+
+    def data_received(self, data: bytes) -> None:
+        self.conn.receive_data(data)
+        for event in self.conn.events_received():
+            if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
+                self.on_message(json.loads(event.data))
+        self.flush()  # pongs
+        if self.conn.handshake_exc is not None and not self.snapshot.done():
+            self.snapshot.set_exception(self.conn.handshake_exc)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.snapshot.done():
+            self.snapshot.set_exception(exc or ConnectionError("closed before the snapshot"))
+
+    def on_message(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "floor.given":
+            self.given[message["version"]] = time.perf_counter()
+        elif message.get("type") == "snapshot" and not self.snapshot.done():
+            self.snapshot.set_result(None)
+
+    def send(self, message: dict[str, Any]) -> None:
+        self.conn.send_text(json.dumps(message).encode())
+        self.flush()
+
+    def close(self) -> None:
+        self.conn.send_close()
+        self.flush()
+        if self.transport is not None:
+            self.transport.close()
+
+    def flush(self) -> None:
+        if self.transport is not None and (data := self.conn.data_to_send()):
+            self.transport.write(b"".join(data))
 
 
-async def open_tab(base: str, session_id: int, cookie: str) -> Tab:
-    ws = await connect(
-        f"{base}/ws/sessions/{session_id}/",
-        additional_headers={"Cookie": cookie, "Origin": "http://127.0.0.1"},
-        max_queue=None,
-        open_timeout=60,
+async def open_tab(port: int, session_id: int, cookie: str) -> Tab:
+    url = f"ws://127.0.0.1:{port}/ws/sessions/{session_id}/"
+    _transport, tab = await asyncio.get_running_loop().create_connection(
+        lambda: Tab(url, cookie), "127.0.0.1", port
     )
-    snapshot = json.loads(await ws.recv())
-    assert snapshot["type"] == "snapshot", snapshot
-    return Tab(ws)
+    await asyncio.wait_for(tab.snapshot, 60)
+    return tab
 
 
 @dataclass
@@ -182,7 +244,7 @@ async def give_rounds(chair: Chair, tabs: list[Tab], rounds: int) -> list[float]
         command = {"v": 1, "type": "floor.give", "version": version}
         command["request_id"] = state["queue"][-1]["id"]
         started = time.perf_counter()
-        await chair.tab.ws.send(json.dumps(command))
+        chair.tab.send(command)
         deadline = started + 60
         while any(expected not in tab.given for tab in tabs):
             if time.perf_counter() > deadline:
@@ -215,7 +277,7 @@ async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
             "--log-level",
             "warning",
             "--ws",
-            "websockets-sansio",
+            PROTOCOL,
             *([] if deflate else ["--ws-per-message-deflate", "false"]),
         ],
         cwd=ROOT,
@@ -225,41 +287,45 @@ async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
             "PYTHONPATH": str(ROOT / "src"),
         },
     )
-    base = f"ws://127.0.0.1:{port}"
     try:
         for _ in range(300):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
                     break
             await asyncio.sleep(0.1)
-        chair_tab = await open_tab(base, session.pk, cookies[0])
-        await chair_tab.ws.send(json.dumps({"v": 1, "type": "session.open", "version": 0}))
+        chair_tab = await open_tab(port, session.pk, cookies[0])
+        chair_tab.send({"v": 1, "type": "session.open", "version": 0})
         await asyncio.sleep(0.5)
         before = rss_kib(server.pid)
         tabs: list[Tab] = []
         chair = Chair(chair_tab, chair_user, session.pk, people)
+        cpu_before = cpu_s(server.pid)
         single = await give_rounds(chair, [chair_tab], rounds)
+        baseline_cpu = (cpu_s(server.pid) - cpu_before) / rounds * 1000
         baseline_p50 = statistics.median(single)
         baseline_p99 = statistics.quantiles(single, n=100)[98] if len(single) > 1 else single[0]
         for size in sizes:
             pending = cookies[1 + len(tabs) : 1 + size]
             for start in range(0, len(pending), 100):
                 batch = pending[start : start + 100]
-                tabs += await asyncio.gather(*(open_tab(base, session.pk, c) for c in batch))
+                tabs += await asyncio.gather(*(open_tab(port, session.pk, c) for c in batch))
             await asyncio.sleep(1)
+            cpu_before = cpu_s(server.pid)
             latencies = await give_rounds(chair, tabs, rounds)
+            cpu_per_give = (cpu_s(server.pid) - cpu_before) / rounds * 1000
             quantiles = statistics.quantiles(latencies, n=100)
             emit(
                 f"floor_event_p50_{size}_clients", statistics.median(latencies), "ms", baseline_p50
             )
             emit(f"floor_event_p99_{size}_clients", quantiles[98], "ms", baseline_p99)
+            emit(f"server_cpu_per_give_{size}_clients", cpu_per_give, "ms", baseline_cpu)
             emit(
                 f"server_memory_per_client_{size}_clients",
                 (rss_kib(server.pid) - before) / size,
                 "KiB",
             )
         for tab in [chair_tab, *tabs]:
-            await tab.ws.close()
+            tab.close()
     finally:
         server.terminate()
         server.wait(timeout=30)

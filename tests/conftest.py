@@ -43,6 +43,7 @@ def live_url(transactional_db: None) -> Iterator[str]:
     import uvicorn
 
     from plenary.config.asgi import application
+    from plenary.core.websocket import PROTOCOL
 
     port = _free_port()
     config = uvicorn.Config(
@@ -51,7 +52,7 @@ def live_url(transactional_db: None) -> Iterator[str]:
         port=port,
         lifespan="off",
         log_level="warning",
-        ws="websockets-sansio",
+        ws=PROTOCOL,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

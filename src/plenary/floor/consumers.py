@@ -21,6 +21,7 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.core.websocket import SEND_NOW
 from plenary.floor import fanout, protocol, services
 from plenary.floor.events import error_event, session_group
 from plenary.media import commands as media
@@ -63,7 +64,11 @@ class SessionConsumer(AsyncWebsocketConsumer):
         for group in connection.groups:
             if group == session_group(self.session_id):
                 self.outbox = await fanout.join(
-                    self.channel_layer, group, self.channel_name, self.base_send
+                    self.channel_layer,
+                    group,
+                    self.channel_name,
+                    self.base_send,
+                    self.scope.get("extensions", {}).get(SEND_NOW),
                 )
             else:
                 await self.channel_layer.group_add(group, self.channel_name)

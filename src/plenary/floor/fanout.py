@@ -9,8 +9,13 @@ it holds at least one socket of that session; the relay encodes each event
 once and queues the same text frame in every local socket's outbox. With
 Redis, a group message is then one message per process, not per socket.
 
-Order is kept per socket (each outbox is sent in order, by one task at a
-time). A socket that cannot keep up (a delegate on a weak connection, whose
+Each frame is written at once through the socket's synchronous ``send_now``
+(``plenary.core.websocket``) when the socket can take it; only otherwise (a
+paused transport, or a server without ``send_now``) is it queued and sent by
+a task through the ASGI ``send``. Order is kept per socket (nothing is
+written directly while frames wait, and one task at a time drains them).
+
+A socket that cannot keep up (a delegate on a weak connection, whose
 transport is paused) only delays itself: its outbox holds at most
 ``OUTBOX_CAPACITY`` frames and drops the rest, as a full channel-layer queue
 did; the client notices the version gap and asks for a fresh snapshot.
@@ -32,6 +37,8 @@ from typing import Any
 
 from channels.layers import BaseChannelLayer
 
+from plenary.core.websocket import SendNow
+
 logger = logging.getLogger(__name__)
 
 OUTBOX_CAPACITY = 100  # frames, as Channels' default channel capacity
@@ -48,13 +55,23 @@ class Outbox:
     still sends its snapshot go out after it, never before.
     """
 
-    def __init__(self, send: Send) -> None:
+    def __init__(self, send: Send, send_now: SendNow | None = None) -> None:
         self._send = send
+        self._send_now = send_now
         self._pending: deque[Frame] = deque()
         self._open = False
         self._sender: asyncio.Task[None] | None = None
 
-    def put(self, frame: Frame) -> None:
+    def put(self, frame: Frame, data: bytes) -> None:
+        """Send ``frame`` (whose text is the UTF-8 ``data``) after those before it."""
+        if (
+            self._open
+            and self._sender is None
+            and not self._pending
+            and self._send_now is not None
+            and self._send_now(data)
+        ):
+            return
         if len(self._pending) >= OUTBOX_CAPACITY:
             return  # dropped: the client resyncs on the version gap
         self._pending.append(frame)
@@ -134,8 +151,9 @@ class Relay:
                 continue
             text = json.dumps(message["event"], separators=(",", ":"))
             frame = {"type": "websocket.send", "text": text}  # shared, read-only
+            data = text.encode()
             for outbox in list(self.outboxes.values()):
-                outbox.put(frame)
+                outbox.put(frame, data)
 
 
 # One registry per event loop: a relay's task and layer connections belong to it.
@@ -148,17 +166,20 @@ def _relays_here() -> dict[str, Relay]:
     return _relays.setdefault(asyncio.get_running_loop(), {})
 
 
-async def join(layer: BaseChannelLayer, group: str, key: str, send: Send) -> Outbox:
+async def join(
+    layer: BaseChannelLayer, group: str, key: str, send: Send, send_now: SendNow | None = None
+) -> Outbox:
     """Deliver ``group``'s ``live.event`` messages to one socket from now on.
 
-    ``send`` is the socket's raw ASGI send; ``key`` names the socket for
-    ``leave``. The returned outbox is held until its ``open``.
+    ``send`` is the socket's raw ASGI send and ``send_now`` its synchronous
+    one, if the server offers it; ``key`` names the socket for ``leave``. The
+    returned outbox is held until its ``open``.
     """
     relays = _relays_here()
     relay = relays.get(group)
     if relay is None:
         relay = relays[group] = Relay(layer, group)
-    outbox = relay.outboxes[key] = Outbox(send)
+    outbox = relay.outboxes[key] = Outbox(send, send_now)
     try:
         await relay.subscribe()
     except BaseException:  # the layer is unreachable, or the connect was cancelled

@@ -194,8 +194,6 @@ def _append(
     row.save(update_fields=["version", "state"])
     publish_to_session(session.pk, event(kind, version=row.version, at=iso(now), data=data))
     _record_floor_facts(session, before["speaker"], row.state["speaker"])
-    if kind in _AUDIO_KINDS:
-        _send_floor_changed_on_commit(session, row.state)
 
 
 def _record_floor_facts(
@@ -244,8 +242,16 @@ def _change(user: Any, session_id: int, version: int | None, check: Check) -> in
             raise Refusal(
                 _("The session changed in the meantime; check the list and try again."), "stale"
             )
-        for kind, data in check(standing, row.state):
+        changes = check(standing, row.state)
+        for kind, data in changes:
             _append(session, row, user, kind, data)
+        # Once per command, with the final state: giving the floor while
+        # someone speaks ends their turn first, and nobody needs to hear (or
+        # Janus to enforce) the silence in between. Registered after the
+        # events' own publication, so the floor events reach the clients
+        # before Janus is moderated.
+        if any(kind in _AUDIO_KINDS for kind, _data in changes):
+            _send_floor_changed_on_commit(session, row.state)
         return row.version
 
 

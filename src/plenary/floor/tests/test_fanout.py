@@ -31,6 +31,16 @@ class Socket:
         self.texts.append(frame["text"])
 
 
+class DirectSocket(Socket):
+    """A socket that also takes frames synchronously while its transport is not paused."""
+
+    def send_now(self, data: bytes) -> bool:
+        if not self.gate.is_set():
+            return False
+        self.texts.append(data.decode())
+        return True
+
+
 async def until(condition: Callable[[], bool]) -> None:
     async with asyncio.timeout(5):
         while not condition():
@@ -103,6 +113,23 @@ async def test_the_last_socket_to_leave_ends_the_membership() -> None:
     await publish(layer, 1)
     await until(lambda: len(again.texts) == 1)
     await fanout.leave(GROUP, "3")
+
+
+async def test_direct_writes_never_overtake_queued_frames() -> None:
+    layer = SweepingInMemoryChannelLayer()
+    socket = DirectSocket()
+    (await fanout.join(layer, GROUP, "a", socket.send, socket.send_now)).open()
+    await publish(layer, 2)  # written at once
+    socket.gate.clear()  # paused: the next frames wait in the outbox
+    for i in range(2, 4):
+        await layer.group_send(GROUP, {"type": "live.event", "event": {"n": i}})
+    await asyncio.sleep(0.05)
+    assert socket.texts == ['{"n":0}', '{"n":1}']
+    socket.gate.set()  # writable again while frames still wait
+    await layer.group_send(GROUP, {"type": "live.event", "event": {"n": 4}})
+    await until(lambda: len(socket.texts) == 5)
+    assert socket.texts == [f'{{"n":{i}}}' for i in range(5)]
+    await fanout.leave(GROUP, "a")
 
 
 class UnreachableLayer(SweepingInMemoryChannelLayer):

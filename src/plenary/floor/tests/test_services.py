@@ -416,6 +416,27 @@ def test_floor_changed_tells_who_may_be_heard_after_commit(
     assert muted["unmuted_user_ids"] == {c.chair.pk, c.operator.pk}
 
 
+def test_giving_the_floor_over_a_speaker_moderates_once_with_the_final_state(
+    c: Cast, django_capture_on_commit_callbacks: Any
+) -> None:
+    open_session(c)
+    request(c, c.delegate)
+    request(c, c.onsite)
+    services.do_next_speaker(c.chair, c.session.pk, version(c))
+    received: list[dict[str, Any]] = []
+
+    def receiver(**kwargs: Any) -> None:
+        received.append(kwargs)
+
+    floor_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.do_next_speaker(c.chair, c.session.pk, version(c))  # ends, then gives
+    finally:
+        floor_changed.disconnect(receiver)
+    assert [r["speaker_user_id"] for r in received] == [c.onsite.pk]
+
+
 def test_the_state_rebuilt_from_the_log_equals_the_live_state(c: Cast) -> None:
     open_session(c)
     request(c, c.delegate)

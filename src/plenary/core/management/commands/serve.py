@@ -11,6 +11,7 @@ from typing import Any
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from plenary.core.websocket import PROTOCOL
 from plenary.media import embedded as embedded_janus
 from plenary.speech.embedded import start_embedded_worker
 from plenary.stats.health import start_sampler
@@ -41,7 +42,7 @@ class Command(BaseCommand):
                 lifespan="off",
                 proxy_headers=True,
                 log_level="info",
-                ws="websockets-sansio",
+                ws=PROTOCOL,
             )
         finally:
             embedded_janus.stop()
