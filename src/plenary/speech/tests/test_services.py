@@ -413,6 +413,7 @@ def test_coverage_says_which_languages_get_no_captions_and_why(
     session = SessionFactory.create(meeting__languages=["en", "fr", "es", "ru"])
     chair = ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.CHAIR).user
     assert {c["status"] for c in services.caption_coverage(session).values()} == {"idle"}
+    # A new listener per step: with Redis a channel is drained in one event loop only.
     everyone = listen(f"session-{session.pk}")
     with committed():
         services.do_start_stream(chair, session.pk, "floor", "en")
@@ -424,9 +425,11 @@ def test_coverage_says_which_languages_get_no_captions_and_why(
     }
     assert everyone()[-1]["coverage"]["ru"] == {"status": "unavailable", "source": "en"}
     # A Russian booth brings Russian captions; stopping it takes them away again.
+    everyone = listen(f"session-{session.pk}")
     with committed():
         booth = services.do_start_stream(chair, session.pk, "ru", "ru")
     assert everyone()[-1]["coverage"]["ru"] == {"status": "captioned"}
+    everyone = listen(f"session-{session.pk}")
     with committed():
         services.do_stop_stream(chair, booth.pk)
     assert everyone()[-1]["coverage"]["ru"] == {"status": "unavailable", "source": "en"}
