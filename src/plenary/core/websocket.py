@@ -113,7 +113,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             )
 
     async def run_asgi(self) -> None:
-        self.scope["extensions"][SEND_NOW] = self.send_now  # type: ignore[index]
+        self.scope["extensions"][SEND_NOW] = self.send_now  # type: ignore[assignment]
         await super().run_asgi()
 
     def send_now(self, data: bytes) -> bool:
