@@ -18,7 +18,14 @@ Language = Annotated[str, StringConstraints(max_length=8)]
 
 
 class BoothCommand(Command):
-    type: Literal["booth.take", "booth.leave", "booth.request", "booth.accept", "booth.complete"]
+    type: Literal[
+        "booth.take",
+        "booth.leave",
+        "booth.request",
+        "booth.accept",
+        "booth.complete",
+        "booth.state",
+    ]
     language: Language
 
 
@@ -49,6 +56,7 @@ _ACTIONS: dict[str, Callable[[Any, Session, str], services.BoothState]] = {
     "booth.complete": lambda user, session, language: services.do_complete_handover(
         session, language
     ),
+    "booth.state": services.check_booth_state,  # read only: a console catching up
 }
 
 

@@ -59,6 +59,12 @@ def check_booth(user: Any, session: Session, language: str) -> set[int]:
     return partners
 
 
+def check_booth_state(user: Any, session: Session, language: str) -> BoothState:
+    """The booth's state, for one of its interpreters (a console catching up after a reconnect)."""
+    check_booth(user, session, language)
+    return booth_state(session.pk, language)
+
+
 def _store(session: Session, language: str, state: BoothState) -> BoothState:
     """Save the state, enforce who is heard, and tell the session (the on-air light)."""
     cache.set(_key(session.pk, language), state, STATE_TTL_SECONDS)

@@ -81,3 +81,13 @@ def test_a_booth_message_is_acknowledged_to_its_sender(session: Session) -> None
     assert dispatch(ctx, message) == [
         {"v": 1, "type": "booth.chat_sent", "language": "fr", "ref": "c3"}
     ]
+
+
+def test_a_console_catches_up_with_its_booth_only(session: Session) -> None:
+    first, second = _interpreter(session), _interpreter(session)
+    services.do_take_air(first, session, "fr")
+    ctx = Context(user=second, session_id=session.pk, channel_name="c", connection_id="s2")
+    [state] = dispatch(ctx, {"v": 1, "id": "c9", "type": "booth.state", "language": "fr"})
+    assert (state["type"], state["on_air"], state["ref"]) == ("booth.state", first.pk, "c9")
+    [refusal] = dispatch(ctx, {"v": 1, "id": "c10", "type": "booth.state", "language": "en"})
+    assert refusal["code"] == "not_in_booth"

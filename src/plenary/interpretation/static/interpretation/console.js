@@ -101,6 +101,8 @@
       status.textContent = msg("requested");
     }
   }
+  // Back from a lost connection: catch up with the booth (events may have been missed).
+  link.on("reconnected", () => send({type: "booth.state", language}));
   link.on("booth.state", (e) => {
     onAir[e.language] = e.on_air;
     if (e.language === language) { state = e; render(); } else { rehear(); }
