@@ -18,6 +18,7 @@ from django.test import Client
 from playwright.sync_api import expect
 from websockets.sync.client import connect
 
+from plenary.core.websocket import PROTOCOL
 from plenary.floor.tests.factories import cast
 
 pytestmark = pytest.mark.e2e
@@ -89,7 +90,17 @@ def second_server(live_url: str) -> Iterator[str]:
     }
     command = [sys.executable, "-m", "uvicorn", "plenary.config.asgi:application"]
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [*command, "--host", "127.0.0.1", "--port", str(port), "--lifespan", "off"],
+        [
+            *command,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--lifespan",
+            "off",
+            "--ws",
+            PROTOCOL,
+        ],
         env=env,
     )
     try:
