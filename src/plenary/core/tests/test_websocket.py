@@ -1,4 +1,4 @@
-"""The WebSocket transport, served by a real uvicorn to a real ``websockets`` client."""
+"""The WebSocket transport, served by a real uvicorn to real ``websockets`` clients."""
 
 from __future__ import annotations
 
@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 import uvicorn
 from websockets.asyncio.client import connect
-from websockets.extensions.permessage_deflate import PerMessageDeflate
-from websockets.frames import Frame, Opcode
 
-from plenary.core.websocket import PROTOCOL, SEND_NOW, SharedDeflate
+from plenary.core.websocket import PROTOCOL, SEND_NOW
 
 # No database; the mark runs these async tests before the browser tests (see
 # plenary/floor/tests/test_fanout.py).
 pytestmark = pytest.mark.django_db
+
+BODY = "Délégué " * 300  # compressible: a wrong deflate stream would not decode
 
 
 async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -32,7 +32,7 @@ async def echo(scope: dict[str, Any], receive: Any, send: Any) -> None:
         elif message["type"] == "websocket.receive":
             text = message["text"]
             assert send_now(f"now {text}".encode())
-            assert send_now(f"now {text}".encode())
+            assert send_now(f"now {text}".encode())  # the same frame, reused
             await send({"type": "websocket.send", "text": f"later {text}"})
         else:
             return
@@ -53,28 +53,25 @@ async def server_url() -> AsyncIterator[str]:
     await task
 
 
-async def test_messages_are_compressed_without_context_takeover_and_arrive_intact(
+async def test_messages_are_compressed_each_on_its_own_and_arrive_intact(
     server_url: str,
 ) -> None:
-    body = "x" * 2000  # compressible: a wrong deflate stream would not decode
     async with connect(server_url) as ws:
         assert ws.response is not None
         assert "server_no_context_takeover" in ws.response.headers["Sec-WebSocket-Extensions"]
         for _ in range(2):
-            await ws.send(body)
+            await ws.send(BODY)
             received = [await ws.recv() for _ in range(3)]
-            assert received == [f"now {body}", f"now {body}", f"later {body}"]
+            assert received == [f"now {BODY}", f"now {BODY}", f"later {BODY}"]
 
 
-def test_identical_messages_are_compressed_once() -> None:
-    def deflate() -> SharedDeflate:
-        return SharedDeflate(False, True, 12, 12, {"memLevel": 5})
-
-    data = ('{"type":"floor.given","speaker":"Délégué"}' * 20).encode()
-    first = deflate().encode(Frame(Opcode.TEXT, data))
-    second = deflate().encode(Frame(Opcode.TEXT, data))
-    assert first.rsv1 and len(first.data) < len(data)
-    assert first.data is second.data  # reused, not recompressed
-    client = PerMessageDeflate(True, False, 12, 12)
-    assert client.decode(first).data == data
-    assert client.decode(second).data == data
+async def test_sockets_with_and_without_compression_share_nothing_wrong(
+    server_url: str,
+) -> None:
+    async with connect(server_url) as deflating, connect(server_url, compression=None) as plain:
+        assert plain.response is not None
+        assert "Sec-WebSocket-Extensions" not in plain.response.headers
+        for ws in (deflating, plain, deflating):
+            await ws.send(BODY)
+            assert [await ws.recv() for _ in range(2)] == [f"now {BODY}"] * 2
+            assert await ws.recv() == f"later {BODY}"
