@@ -193,7 +193,10 @@ class WhisperRecognizer:
             0.0,
         )
         return [
-            [Word(w["word"], offset + w["start"], offset + w["end"]) for w in segment[0]["words"]]
+            [
+                Word(w["word"], offset + float(w["start"]), offset + float(w["end"]))
+                for w in segment[0]["words"]
+            ]
             for segment, offset in zip(segments, offsets, strict=True)
         ]
 
