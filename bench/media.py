@@ -26,7 +26,7 @@ decrypting. Janus's CPU share is its whole CPU time (user + system, the
 channel's own mixing included) per wall second; ``janus_waited_pct`` is how
 long its threads waited for a CPU, which tells a busy machine from a busy Janus.
 
-Options: --listeners 250,500,1000 --speakers 25,50,100 (steps) --seconds 10
+Options: --listeners 500,1000 --speakers 25,50,100 (steps) --seconds 10
 --processes 2 (load processes) --parts latency,capacity.
 """
 
@@ -93,6 +93,38 @@ def emit(
         **extra,
     }
     print(json.dumps(line), flush=True)
+
+
+def udp_errors() -> tuple[int, int]:
+    """This network namespace's UDP receive- and send-buffer errors so far (every socket)."""
+    names, values = (
+        line.split()[1:]
+        for line in Path("/proc/net/snmp").read_text().splitlines()
+        if line.startswith("Udp:")
+    )
+    counters = dict(zip(names, map(int, values), strict=True))
+    return counters["RcvbufErrors"], counters["SndbufErrors"]
+
+
+def thread_cpu(pid: int) -> dict[int, tuple[str, float]]:
+    """CPU seconds so far of each thread of ``pid``, with the thread's name."""
+    tick, threads = os.sysconf("SC_CLK_TCK"), {}
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        with contextlib.suppress(FileNotFoundError):  # a thread that just ended
+            name, rest = (task / "stat").read_text().split(" (", 1)[1].rsplit(")", 1)
+            fields = rest.split()
+            threads[int(task.name)] = name, (int(fields[11]) + int(fields[12])) / tick
+    return threads
+
+
+def busiest(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, float]]) -> str:
+    """The thread that used the most CPU between two ``thread_cpu`` snapshots, and how much."""
+    used = {
+        tid: (name, seconds - before.get(tid, (name, 0.0))[1])
+        for tid, (name, seconds) in after.items()
+    }
+    name, seconds = max(used.values(), key=lambda thread: thread[1])
+    return f"{name}: {seconds:.2f} s"
 
 
 class Usage(NamedTuple):
@@ -202,10 +234,12 @@ class Sample:
     janus: Usage  # Janus, in shares of one core (seconds per second)
     load: float  # the load processes' CPU use, as a share of one core
     machine_load: float  # the one-minute load average at the end (2 cores)
+    janus_busiest: str  # Janus's busiest thread in the window, and its CPU seconds
     loss: float  # % of the packets expected (a peer that received nothing lost all)
     silent: int  # peers that received nothing
     lossy: int  # peers that lost at least one packet
     socket_drops: int  # packets dropped by the load processes' own receive buffers
+    udp_errors: tuple[int, int]  # receive- and send-buffer errors, all sockets (Janus's too)
     sent: int  # frames sent by the load processes' speakers
 
     @property
@@ -223,11 +257,14 @@ class Sample:
             janus_cpu_pct=round(100 * self.janus_cpu, 1),
             janus_system_pct=round(100 * self.janus.system, 1),
             janus_waited_pct=round(100 * self.janus.waited, 1),
+            janus_busiest_thread=self.janus_busiest,
             load_cpu_pct=round(100 * self.load, 1),
             load_average=round(self.machine_load, 2),
             silent=self.silent,
             with_loss=self.lossy,
             load_socket_drops=self.socket_drops,
+            udp_rcvbuf_errors=self.udp_errors[0],
+            udp_sndbuf_errors=self.udp_errors[1],
             frames_sent=self.sent,
             **extra,
         )
@@ -240,10 +277,13 @@ async def sample(
     assert janus.pid is not None
     await asyncio.gather(*(load.call("mark") for load in loads))
     pids = [load.pid for load in loads]
+    threads, errors = thread_cpu(janus.pid), udp_errors()
     janus_start, load_start, t0 = Usage.of([janus.pid]), Usage.of(pids), time.monotonic()
     await asyncio.sleep(seconds)
     wall = time.monotonic() - t0
     janus_use, load_use = Usage.of([janus.pid]) - janus_start, Usage.of(pids) - load_start
+    janus_busiest = busiest(threads, thread_cpu(janus.pid))
+    received_errors, sent_errors = udp_errors()
     windows: list[Window] = await asyncio.gather(*(load.call("report") for load in loads))
     counts = [
         counts
@@ -259,10 +299,12 @@ async def sample(
         janus=Usage(*(seconds / wall for seconds in janus_use)),
         load=(load_use.user + load_use.system) / wall,
         machine_load=os.getloadavg()[0],
+        janus_busiest=janus_busiest,
         loss=100 * max(expected - received, 0) / max(expected, 1),
         silent=silent,
         lossy=sum(1 for peer in counts if 0 < peer.received < peer.expected),
         socket_drops=sum(window.socket_drops for window in windows),
+        udp_errors=(received_errors - errors[0], sent_errors - errors[1]),
         sent=sum(peer.sent for peer in counts),
     )
 
@@ -397,7 +439,7 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--bursts", type=int, default=20)
-    parser.add_argument("--listeners", type=steps, default=steps("250,500,1000"))
+    parser.add_argument("--listeners", type=steps, default=steps("500,1000"))
     parser.add_argument("--speakers", type=steps, default=steps("25,50,100"))
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--processes", type=int, default=2, help="load processes")
