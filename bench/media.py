@@ -26,7 +26,7 @@ decrypting. Janus's CPU share is its whole CPU time (user + system, the
 channel's own mixing included) per wall second; ``janus_waited_pct`` is how
 long its threads waited for a CPU, which tells a busy machine from a busy Janus.
 
-Options: --listeners 500,1000 --speakers 25,50,100 (steps) --seconds 10
+Options: --listeners 500,1000 --speakers 25,50 (steps) --seconds 10
 --processes 2 (load processes) --parts latency,capacity.
 """
 
@@ -440,7 +440,7 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--bursts", type=int, default=20)
     parser.add_argument("--listeners", type=steps, default=steps("500,1000"))
-    parser.add_argument("--speakers", type=steps, default=steps("25,50,100"))
+    parser.add_argument("--speakers", type=steps, default=steps("25,50"))
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--processes", type=int, default=2, help="load processes")
     parser.add_argument("--parts", default="latency,capacity")
