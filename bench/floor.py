@@ -15,10 +15,12 @@ place), then the chair gives the floor ROUNDS times. For each N it prints:
 - ``server_memory_per_client``: growth of the server's resident memory since
   before the clients connected, divided by N.
 
-The clients run in this process (asyncio, ``websockets``' sans-I/O client,
-see ``Tab``), on the same machine as the server, so on a 2-core box they
-compete with it for CPU.
-Options: --sizes 100,500,2000 --rounds 5; --no-deflate serves without
+The clients stand for separate browsers: they run in ``--client-processes``
+processes (default: one per core), each an asyncio loop of lean tabs
+(``websockets``' sans-I/O client, see ``Tab``), on the same machine as the
+server, so on a 2-core box they compete with it for CPU. The chair's tab is
+in the bench's own process.
+Options: --sizes 100,500,2000 --rounds 5 --client-processes 2; --no-deflate serves without
 per-message deflate (``plenary serve`` keeps uvicorn's default, on), to
 measure what compressing every frame for every socket costs.
 """
@@ -28,6 +30,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import multiprocessing
 import os
 import resource
 import socket
@@ -36,6 +39,7 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -230,8 +234,53 @@ class Chair:
     speakers: list[User]
 
 
-async def give_rounds(chair: Chair, tabs: list[Tab], rounds: int) -> list[float]:
-    """The chair lists a speaker (not timed), then gives them the floor (timed)."""
+def client_process(pipe: Connection) -> None:
+    """A share of the clients, in a process of its own (they stand for separate browsers)."""
+    asyncio.run(serve_clients(pipe))
+
+
+async def serve_clients(pipe: Connection) -> None:
+    """Carry out the bench's commands: ``open`` tabs, ``collect`` arrival times, ``close``."""
+    tabs: list[Tab] = []
+    while True:
+        command, argument = await asyncio.to_thread(pipe.recv)
+        if command == "open":
+            port, session_id, cookies = argument
+            for start in range(0, len(cookies), 100):
+                batch = cookies[start : start + 100]
+                tabs += await asyncio.gather(*(open_tab(port, session_id, c) for c in batch))
+            pipe.send(len(tabs))
+        elif command == "collect":
+            pipe.send(await arrivals(tabs, argument))
+        else:
+            for tab in tabs:
+                tab.close()
+            pipe.send(None)
+            return
+
+
+async def arrivals(tabs: list[Tab], version: int) -> list[float]:
+    """When each tab received the ``floor.given`` event of ``version``."""
+    deadline = time.perf_counter() + 60
+    while any(version not in tab.given for tab in tabs):
+        if time.perf_counter() > deadline:
+            raise RuntimeError("some clients never received the floor event")
+        await asyncio.sleep(0.005)
+    return [tab.given[version] for tab in tabs]
+
+
+async def ask(pipes: list[Connection], command: str, arguments: list[Any]) -> list[Any]:
+    for pipe, argument in zip(pipes, arguments, strict=True):
+        pipe.send((command, argument))
+    return [await asyncio.to_thread(pipe.recv) for pipe in pipes]
+
+
+async def give_rounds(chair: Chair, pipes: list[Connection], rounds: int) -> list[float]:
+    """The chair lists a speaker (not timed), then gives them the floor (timed).
+
+    The latencies are those of the client processes' tabs or, with none, of
+    the chair's own tab (the baseline).
+    """
     latencies: list[float] = []
     for round_ in range(rounds):
         speaker = chair.speakers[round_ % len(chair.speakers)]
@@ -243,20 +292,15 @@ async def give_rounds(chair: Chair, tabs: list[Tab], rounds: int) -> list[float]
         expected = version + (2 if state["speaker"] else 1)
         command = {"v": 1, "type": "floor.give", "version": version}
         command["request_id"] = state["queue"][-1]["id"]
-        started = time.perf_counter()
+        started = time.perf_counter()  # CLOCK_MONOTONIC: the same in every process
         chair.tab.send(command)
-        deadline = started + 60
-        while any(expected not in tab.given for tab in tabs):
-            if time.perf_counter() > deadline:
-                raise RuntimeError("some clients never received the floor event")
-            await asyncio.sleep(0.002)
-        latencies.extend((tab.given[expected] - started) * 1000 for tab in tabs)
+        times = [t for share in await ask(pipes, "collect", [expected] * len(pipes)) for t in share]
+        times = times or await arrivals([chair.tab], expected)
+        latencies.extend((t - started) * 1000 for t in times)
     return latencies
 
 
-async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connection]) -> None:
     session, chair_user, people = await asyncio.to_thread(build, max(sizes))
     cookies = await asyncio.to_thread(lambda: [cookie_for(u) for u in [chair_user, *people]])
     with socket.socket() as probe:
@@ -297,21 +341,21 @@ async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
         chair_tab.send({"v": 1, "type": "session.open", "version": 0})
         await asyncio.sleep(0.5)
         before = rss_kib(server.pid)
-        tabs: list[Tab] = []
         chair = Chair(chair_tab, chair_user, session.pk, people)
         cpu_before = cpu_s(server.pid)
-        single = await give_rounds(chair, [chair_tab], rounds)
+        single = await give_rounds(chair, [], rounds)
         baseline_cpu = (cpu_s(server.pid) - cpu_before) / rounds * 1000
         baseline_p50 = statistics.median(single)
         baseline_p99 = statistics.quantiles(single, n=100)[98] if len(single) > 1 else single[0]
+        connected = 0
         for size in sizes:
-            pending = cookies[1 + len(tabs) : 1 + size]
-            for start in range(0, len(pending), 100):
-                batch = pending[start : start + 100]
-                tabs += await asyncio.gather(*(open_tab(port, session.pk, c) for c in batch))
+            pending = cookies[1 + connected : 1 + size]
+            shares = [(port, session.pk, pending[i :: len(pipes)]) for i in range(len(pipes))]
+            await ask(pipes, "open", shares)
+            connected = size
             await asyncio.sleep(1)
             cpu_before = cpu_s(server.pid)
-            latencies = await give_rounds(chair, tabs, rounds)
+            latencies = await give_rounds(chair, pipes, rounds)
             cpu_per_give = (cpu_s(server.pid) - cpu_before) / rounds * 1000
             quantiles = statistics.quantiles(latencies, n=100)
             emit(
@@ -324,8 +368,8 @@ async def run(sizes: list[int], rounds: int, deflate: bool) -> None:
                 (rss_kib(server.pid) - before) / size,
                 "KiB",
             )
-        for tab in [chair_tab, *tabs]:
-            tab.close()
+        await ask(pipes, "close", [None] * len(pipes))
+        chair_tab.close()
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -336,8 +380,23 @@ def main() -> None:
     parser.add_argument("--sizes", default="100,500,2000")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-deflate", dest="deflate", action="store_false")
+    parser.add_argument("--client-processes", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
-    asyncio.run(run([int(s) for s in args.sizes.split(",")], args.rounds, args.deflate))
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    pipes, processes = [], []
+    for _ in range(args.client_processes):  # forked before any event loop exists
+        ours, theirs = multiprocessing.Pipe()
+        process = multiprocessing.Process(target=client_process, args=(theirs,), daemon=True)
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    try:
+        asyncio.run(run(sizes, args.rounds, args.deflate, pipes))
+    finally:
+        for process in processes:
+            process.terminate()
 
 
 if __name__ == "__main__":
