@@ -138,7 +138,8 @@ def test_a_failing_pass_fails_its_stream_only(
     tiny_en: WhisperRecognizer, piper_english: Utterance
 ) -> None:
     model = FailingFor(tiny_en)
-    scheduler = BatchScheduler(model, max_batch=4, window_s=1.0)
+    # A long window: the batch leaves once all three streams have a pass waiting.
+    scheduler = BatchScheduler(model, max_batch=4, window_s=60.0)
     handles = [scheduler.attach() for _ in range(3)]
     speech = piper_english.audio[: int(piper_english.ends[0] * SECOND)]
 
