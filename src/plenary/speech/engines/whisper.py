@@ -160,13 +160,15 @@ class WhisperRecognizer:
                 for r in requests
             ],
             tokenizer.sot,
+            # Room for the start sequence (at most 4 tokens) and the new tokens.
+            model.max_length - MAX_NEW_TOKENS - 4,
         )
         encoded = model.encode(batch)
         results = model.model.generate(
             encoded,
             prompts,
             beam_size=beam_size,
-            max_length=min(model.max_length, max(map(len, prompts)) + MAX_NEW_TOKENS),
+            max_length=max(map(len, prompts)) + MAX_NEW_TOKENS,
             suppress_blank=True,
             suppress_tokens=get_suppressed_tokens(tokenizer, [-1]),
             return_scores=True,
@@ -201,8 +203,9 @@ class WhisperRecognizer:
         ]
 
 
-def _aligned(prompts: list[list[int]], sot: int) -> list[list[int]]:
-    """Give every prompt as many previous-text tokens as the shortest one (its latest ones).
+def _aligned(prompts: list[list[int]], sot: int, most: int) -> list[list[int]]:
+    """Give every prompt as many previous-text tokens as the shortest one (its latest
+    ones), and at most ``most`` (so that prompt and new tokens fit Whisper's 448).
 
     CTranslate2 needs <|startoftranscript|> at the same position in every item
     of a batch; padding a short prompt would make Whisper hallucinate over
@@ -210,7 +213,7 @@ def _aligned(prompts: list[list[int]], sot: int) -> list[list[int]]:
     the decoding).
     """
     positions = [prompt.index(sot) for prompt in prompts]
-    keep = min(positions)
+    keep = min(*positions, most)
     if keep == max(positions):
         return prompts
     # Keep <|startofprev|> (the first token) when there is previous text at all.

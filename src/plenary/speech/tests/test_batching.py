@@ -193,3 +193,18 @@ def test_a_buffer_longer_than_whispers_window_is_decoded_over_its_end(
     [words] = tiny_en.transcribe_batch([DecodeRequest(long, "en")])
     assert word_error_rate(ENGLISH[0], "".join(w.text for w in words)) <= 0.15
     assert words[0].start >= 31.0
+
+
+def test_a_long_glossary_prompt_still_fits_whispers_context(
+    tiny_en: WhisperRecognizer, piper_english: Utterance
+) -> None:
+    speech = piper_english.audio[: int(piper_english.ends[0] * SECOND)]
+    terms = ", ".join(f"Resolution {n} on the radio regulations" for n in range(120))
+    long, short = tiny_en.transcribe_batch(
+        [
+            DecodeRequest(speech, "en", prompt=terms, hotwords=terms),
+            DecodeRequest(speech, "en", prompt="The chair."),
+        ]
+    )
+    for words in (long, short):
+        assert word_error_rate(ENGLISH[0], "".join(w.text for w in words)) <= 0.15
