@@ -9,12 +9,12 @@ and prints:
   until its onset reaches an aiortc listener, through the product's path
   (AudioBridge floor room -> rtp_forward -> Streaming mountpoint); baseline:
   the same bursts over a direct aiortc -> aiortc connection, in the same run.
-- ``listener-loss`` per step of listeners on a language channel (an
+- ``listener_loss`` per step of listeners on a language channel (an
   interpreter in the French room, forwarded to the session's mountpoint),
   with Janus's CPU use over the window, then ``listeners_per_core``: the
   largest step's listeners over Janus's CPU share, from the largest step that
   lost at most ``MAX_LOSS`` %.
-- ``speaker-loss`` and ``speakers_per_core``: the same for AudioBridge
+- ``speaker_loss`` and ``speakers_per_core``: the same for AudioBridge
   participants in the floor room (speakers and interpreters: each one's audio
   decoded and mixed, and a mix encoded for each).
 
@@ -128,7 +128,7 @@ def busiest(before: dict[int, tuple[str, float]], after: dict[int, tuple[str, fl
 
 
 class Usage(NamedTuple):
-    """A process's CPU time so far, in seconds, and how long its threads waited for a CPU."""
+    """Processes' CPU time so far, in seconds, and how long their threads waited for a CPU."""
 
     user: float
     system: float
@@ -342,8 +342,13 @@ async def ramp(
     *,
     prefix: str,
     join: Callable[[LoadProcess, int], Awaitable[None]],
+    metric: str,
 ) -> Sample | None:
-    """Add peers up to each step, measure; return the largest step within ``MAX_LOSS``."""
+    """Add peers up to each step and measure; return the largest step within ``MAX_LOSS``.
+
+    Peer ``i`` is ``{prefix}{i}``, added by ``join``; each step prints a ``metric`` line
+    (the peers' loss). Every peer leaves at the end.
+    """
     best, joined = None, 0
     for step in steps:
         t0 = time.monotonic()
@@ -352,7 +357,7 @@ async def ramp(
         joined = step
         await asyncio.sleep(SETTLE_SECONDS)
         measured = await sample(janus, loads, prefix, seconds)
-        measured.emit(f"{prefix}loss", joins_per_second=round(joins_per_second, 1))
+        measured.emit(metric, joins_per_second=round(joins_per_second, 1))
         if measured.silent == 0 and measured.loss <= MAX_LOSS:
             best = measured
     for i in range(joined):
@@ -401,7 +406,9 @@ async def capacity(
     async def listener(load: LoadProcess, i: int) -> None:
         await join_listener(load, f"listener-{i}", layout, "fr")
 
-    best = await ramp(janus, loads, listeners, seconds, prefix="listener-", join=listener)
+    best = await ramp(
+        janus, loads, listeners, seconds, prefix="listener-", join=listener, metric="listener_loss"
+    )
     emit_per_core("listeners_per_core", "listeners", best)
 
     # Speakers: AudioBridge participants, each decoded, mixed and re-encoded.
@@ -413,7 +420,9 @@ async def capacity(
     async def speaker(load: LoadProcess, i: int) -> None:
         await join_speaker(load, f"speaker-{i}", first + i, layout, FLOOR)
 
-    best = await ramp(janus, loads, speakers, seconds, prefix="speaker-", join=speaker)
+    best = await ramp(
+        janus, loads, speakers, seconds, prefix="speaker-", join=speaker, metric="speaker_loss"
+    )
     emit_per_core("speakers_per_core", "participants", best)
 
 

@@ -52,7 +52,7 @@ class Counts(NamedTuple):
     """One peer's packets between ``mark`` and ``report``."""
 
     received: int
-    expected: int  # 0 for a peer that received nothing at all
+    expected: int  # 0 for a peer that received nothing in the window
     sent: int  # frames sent (speakers)
 
 
@@ -368,7 +368,7 @@ class LoadProcess:
 
     async def stop(self, timeout: float = 30.0) -> None:
         """Close the worker's peers, then its pipe, and wait for it to exit."""
-        await self.call("close", "")
+        await asyncio.wait_for(self.call("close", ""), timeout)
         asyncio.get_running_loop().remove_reader(self._pipe.fileno())
         self._reading = False
         self._pipe.close()
