@@ -19,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -181,11 +182,21 @@ class StreamHandle:
 
 
 class Schedulers:
-    """A worker's schedulers, one per model, started when a stream first needs the model."""
+    """A worker's schedulers, one per model, started when a stream first needs the model.
 
-    def __init__(self, *, max_batch: int, window_s: float = WINDOW_S) -> None:
+    ``load`` gives the model for a catalogue entry (tests wrap it to observe the calls).
+    """
+
+    def __init__(
+        self,
+        *,
+        max_batch: int,
+        window_s: float = WINDOW_S,
+        load: Callable[[ModelInfo], BatchRecognizer] = loader.recognizer,
+    ) -> None:
         self._max_batch = max_batch
         self._window_s = window_s
+        self._load = load
         self._lock = threading.Lock()
         self._by_model: dict[ModelInfo, BatchScheduler] = {}
 
@@ -194,9 +205,8 @@ class Schedulers:
         with self._lock:
             scheduler = self._by_model.get(info)
             if scheduler is None:
-                model = loader.recognizer(info)
                 scheduler = BatchScheduler(
-                    model, max_batch=self._max_batch, window_s=self._window_s
+                    self._load(info), max_batch=self._max_batch, window_s=self._window_s
                 )
                 self._by_model[info] = scheduler
         return scheduler.attach()

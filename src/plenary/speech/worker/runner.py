@@ -42,12 +42,12 @@ class StreamRunner(threading.Thread):
         self._emit = emit
         self._recognizers = recognizers
         self._bind_host = bind_host
-        self._stop = threading.Event()
+        self._stopping = threading.Event()  # not `_stop`: Thread.join calls its own `_stop()`
         self.streamer: StreamingRecognizer | None = None
         self._voices: dict[str, AiVoice] = {}
 
     def stop(self) -> None:
-        self._stop.set()
+        self._stopping.set()
 
     def update(self, assign: Assign) -> None:
         """A new assignment for the same stream (an AI voice was routed, targets changed)."""
@@ -96,7 +96,7 @@ class StreamRunner(threading.Thread):
         origin: float | None = None  # wall time of audio time 0
         last_packet = time.monotonic()
         flushed = True
-        while not self._stop.is_set():
+        while not self._stopping.is_set():
             try:
                 datagram = sock.recv(2048)
             except TimeoutError:
