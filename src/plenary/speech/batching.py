@@ -37,8 +37,9 @@ from plenary.speech.engines.catalog import ModelInfo
 logger = logging.getLogger(__name__)
 
 # Default batch sizes: a CPU decodes a batch in about the time of its passes
-# one after another (it mostly saves the waiting); a GPU decodes 64 windows in
-# little more than the time of one.
+# one after another (+4-6 % throughput on 2 cores, docs/benchmarks.md), so its
+# batches stay small, each stream waiting for the whole batch; a GPU decodes 64
+# windows in little more than the time of one.
 CPU_BATCH = 4
 GPU_BATCH = 64
 # How long the first pass of a batch waits for the other streams' passes.
