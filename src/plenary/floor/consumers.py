@@ -15,7 +15,6 @@ import uuid
 from typing import Any
 from urllib.parse import parse_qs
 
-from asgiref.sync import sync_to_async
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
@@ -24,7 +23,6 @@ from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.core.websocket import SEND_NOW
 from plenary.floor import fanout, protocol, services
 from plenary.floor.events import error_event, session_group
-from plenary.media import commands as media
 
 # Per-socket flood guard: at most BURST frames at once, refilled at RATE per second.
 BURST = 20
@@ -84,7 +82,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
                 await fanout.leave(group, self.channel_name)
             else:
                 await self.channel_layer.group_discard(group, self.channel_name)
-        await sync_to_async(media.release)(self.connection_id)
+        await database_sync_to_async(protocol.disconnected)(self._context())
         if self.participant:
             await database_sync_to_async(services.do_disconnect)(self.connection_id)
 
@@ -106,14 +104,16 @@ class SessionConsumer(AsyncWebsocketConsumer):
         except Refusal as refusal:
             await self.send_json(error_event(refusal.code, str(refusal.message)))
             return
-        ctx = protocol.Context(
+        for reply in await database_sync_to_async(protocol.dispatch)(self._context(), message):
+            await self.send_json(reply)
+
+    def _context(self) -> protocol.Context:
+        return protocol.Context(
             user=self.scope["user"],
             session_id=self.session_id,
             channel_name=self.channel_name,
             connection_id=self.connection_id,
         )
-        for reply in await database_sync_to_async(protocol.dispatch)(ctx, message):
-            await self.send_json(reply)
 
     async def dispatch(self, message: dict[str, Any]) -> None:
         # Channels closes stale database connections before every message,

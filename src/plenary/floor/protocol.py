@@ -11,11 +11,17 @@ Handlers are synchronous and run in a worker thread (the consumer calls
 ``dispatch`` through ``database_sync_to_async``), so they may use the ORM.
 They raise ``Refusal`` to refuse, publish through services, and may answer
 the calling socket directly with ``ctx.reply(event)``.
+
+Apps that keep state per socket register a cleanup for when it closes::
+
+    @on_disconnect
+    def release(ctx: Context) -> None: ...
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
@@ -25,6 +31,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from plenary.core.errors import Refusal
 from plenary.floor.events import PROTOCOL_VERSION, error_event
+
+logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 64 * 1024
 
@@ -77,6 +85,25 @@ def command(type_: str, schema: type[C]) -> Callable[[Callable[[Context, C], Non
         return handler
 
     return register
+
+
+_disconnect_hooks: list[Callable[[Context], None]] = []
+
+
+def on_disconnect(hook: Callable[[Context], None]) -> Callable[[Context], None]:
+    """Register ``hook`` to run (in a worker thread) when a session socket closes."""
+    if hook not in _disconnect_hooks:
+        _disconnect_hooks.append(hook)
+    return hook
+
+
+def disconnected(ctx: Context) -> None:
+    """Run every app's cleanup for a closed socket; one failing does not stop the others."""
+    for hook in _disconnect_hooks:
+        try:
+            hook(ctx)
+        except Exception:
+            logger.exception("cleanup %s failed for %s", hook.__qualname__, ctx.connection_id)
 
 
 def registered_types() -> frozenset[str]:

@@ -20,7 +20,7 @@ from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.floor.attendance import record_attendance
 from plenary.floor.events import event
 from plenary.floor.models import AttendanceRecord
-from plenary.floor.protocol import Command, Context, command
+from plenary.floor.protocol import Command, Context, command, on_disconnect
 from plenary.floor.rights import Standing
 from plenary.media import services
 from plenary.media.janus.client import JanusError, JanusUnavailableError
@@ -176,3 +176,8 @@ def release(connection_id: str) -> None:
         async_to_sync(services.do_hangup)(connection_id)
     except JanusError:
         return
+
+
+@on_disconnect
+def release_session_socket(ctx: Context) -> None:
+    release(ctx.connection_id)

@@ -8,7 +8,7 @@ language), which the statistics count as caption use.
 
 A socket belongs to one caption group at a time, remembered here per channel
 name: switching language leaves the old group, ``captions.unsubscribe``
-leaves it, and the session socket's ``disconnect`` calls :func:`leave_captions`,
+leaves it, and :func:`leave_captions` runs when the session socket closes,
 so no membership is left to the channel layer's expiry.
 """
 
@@ -24,7 +24,7 @@ from plenary.core.languages import Language
 from plenary.floor.attendance import record_attendance
 from plenary.floor.events import event
 from plenary.floor.models import AttendanceRecord
-from plenary.floor.protocol import Command, Context, command
+from plenary.floor.protocol import Command, Context, command, on_disconnect
 from plenary.floor.rights import standing_for
 from plenary.speech import events, services
 from plenary.speech.models import CaptionStream
@@ -73,14 +73,10 @@ def _leave(channel_name: str) -> None:
         async_to_sync(get_channel_layer().group_discard)(previous, channel_name)
 
 
-async def leave_captions(channel_name: str) -> None:
-    """The session socket ``channel_name`` closed: leave its caption group.
-
-    Call from the session consumer's ``disconnect``.
-    """
-    previous = _switch(channel_name, None)
-    if previous is not None:
-        await get_channel_layer().group_discard(previous, channel_name)
+@on_disconnect
+def leave_captions(ctx: Context) -> None:
+    """The session socket closed: leave its caption group."""
+    _leave(ctx.channel_name)
 
 
 @command("captions.subscribe", Subscribe)

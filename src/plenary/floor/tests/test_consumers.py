@@ -13,7 +13,7 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from plenary.floor import services
+from plenary.floor import protocol, services
 from plenary.floor.models import AttendanceRecord, LiveSession, Presence
 from plenary.floor.protocol import MAX_MESSAGE_BYTES
 from plenary.floor.routing import websocket_urlpatterns
@@ -117,6 +117,26 @@ async def test_closing_a_socket_releases_its_media_legs(c: Cast, connect: Connec
     media._connections[presence.connection] = media.Connection(c.session.pk, c.delegate.pk)
     await ws.disconnect()
     assert media.connection(presence.connection) is None
+
+
+async def test_a_failing_cleanup_does_not_stop_the_others(
+    c: Cast, connect: Connect, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    closed: list[str] = []
+
+    def failing(ctx: protocol.Context) -> None:
+        raise RuntimeError("this app's cleanup is broken")
+
+    def recording(ctx: protocol.Context) -> None:
+        closed.append(ctx.connection_id)
+
+    monkeypatch.setattr(protocol, "_disconnect_hooks", [failing, recording])
+    ws, _ = await connect(c.delegate)
+    presence = await database_sync_to_async(Presence.objects.get)(user=c.delegate)
+    await ws.disconnect()
+    assert closed == [presence.connection]
+    assert "this app's cleanup is broken" in caplog.text
+    assert not await database_sync_to_async(Presence.objects.filter(user=c.delegate).exists)()
 
 
 async def test_the_public_screen_watches_but_cannot_act(c: Cast, connect: Connect) -> None:

@@ -11,7 +11,7 @@ from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
 from plenary.floor.models import AttendanceRecord
-from plenary.floor.protocol import Context, dispatch
+from plenary.floor.protocol import Context, disconnected, dispatch
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 from plenary.speech import commands, events, services
@@ -96,7 +96,7 @@ def test_a_socket_is_in_one_caption_group_and_leaves_it_when_it_closes() -> None
 
     closed, command = socket()
     command(type="captions.subscribe", language="en")
-    async_to_sync(commands.leave_captions)(closed)
+    disconnected(Context(delegate, session.pk, closed, "s"))  # what the consumer runs on close
     assert commands.caption_group_of(closed) is None
 
     _send_to_languages(session.pk, "en", "fr", "es")
