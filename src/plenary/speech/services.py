@@ -358,18 +358,21 @@ def _mark_gap(stream: CaptionStream, until: dt.datetime) -> None:
     listening; pauses in speech between captions are not gaps.
     """
     if until - stream.captioned_until >= MIN_GAP:
-        gap = CaptionSegment.objects.create(
-            session_id=stream.session_id,
-            stream=stream,
-            channel=stream.channel,
-            language=stream.language,
-            kind=CaptionSegment.Kind.GAP,
-            starts_at=stream.captioned_until,
-            ends_at=until,
-        )
-        events.publish_segment(gap)
+        events.publish_segment(_new_gap(stream, stream.captioned_until, until))
     stream.captioned_until = max(stream.captioned_until, until)
     stream.save(update_fields=["captioned_until"])
+
+
+def _new_gap(stream: CaptionStream, starts_at: dt.datetime, ends_at: dt.datetime) -> CaptionSegment:
+    return CaptionSegment.objects.create(
+        session_id=stream.session_id,
+        stream=stream,
+        channel=stream.channel,
+        language=stream.language,
+        kind=CaptionSegment.Kind.GAP,
+        starts_at=starts_at,
+        ends_at=ends_at,
+    )
 
 
 # --- Workers -------------------------------------------------------------------
@@ -579,15 +582,7 @@ def do_lost_audio(
         gap.ends_at = max(gap.ends_at, ends_at)
         gap.save(update_fields=["ends_at"])
     else:
-        gap = CaptionSegment.objects.create(
-            session_id=stream.session_id,
-            stream=stream,
-            channel=stream.channel,
-            language=stream.language,
-            kind=CaptionSegment.Kind.GAP,
-            starts_at=starts_at,
-            ends_at=ends_at,
-        )
+        gap = _new_gap(stream, starts_at, ends_at)
     events.publish_segment(gap)
     stream.captioned_until = max(stream.captioned_until, ends_at)
     stream.save(update_fields=["captioned_until"])
