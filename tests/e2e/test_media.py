@@ -364,6 +364,14 @@ else:
         listening.wait_for_timeout(500)
         assert _floor_energy(listening) < 1e-4
 
+        # A page that connects its microphone while its user has the floor
+        # (a reload, a reconnect) is on air at once, not after the next change.
+        give_floor(frozenset({delegate.pk}))
+        speaking.reload()
+        speaking.get_by_role("button", name="Connect my microphone", exact=True).click()
+        speaking.get_by_text("On air: you are heard").wait_for()
+        assert _floor_energy(listening) > 1e-3
+
     @pytest.fixture
     def aio() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
         """Run coroutines on an event loop of their own, in a thread (aiortc peers live there).

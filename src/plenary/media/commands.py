@@ -118,6 +118,10 @@ def handle_speak(ctx: Context, cmd: SpeakCommand) -> None:
     layout = services.layout_for(session)
     answer = run(services.do_speak, ctx.connection_id, ctx.user.pk, layout, cmd.target, sdp)
     ctx.reply(event("media.answer", target=cmd.target, sdp=answer, ref=cmd.id))
+    # Whether this microphone is heard now: a page that connects (or reconnects)
+    # while its user has the floor shows "on air" without waiting for a change.
+    heard = services.heard(ctx.session_id, cmd.target)
+    ctx.reply(event("media.heard", channel=cmd.target, user_ids=sorted(heard)))
 
 
 @command("media.listen", ListenCommand)

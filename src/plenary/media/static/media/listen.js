@@ -70,6 +70,7 @@
   const speaker = new PlenaryMedia.Speaker(link, root.dataset.target);
   const user = Number(root.dataset.user);
   let stream = null;
+  let live = false;  // heard on the target channel, as the server last said
   async function microphone() {
     if (stream) stream.getTracks().forEach((t) => t.stop());
     stream = await PlenaryMedia.openMicrophone($("microphone").value);
@@ -84,7 +85,7 @@
     try {
       await speaker.start(stream || await microphone());
       $("speak-start").hidden = true; $("speak-stop").hidden = false;
-      $("on-air").textContent = msg("connected");
+      if (!live) $("on-air").textContent = msg("connected");
     } catch (e) { fail(e); }
   });
   $("speak-stop").addEventListener("click", async () => {
@@ -94,7 +95,7 @@
   });
   link.on("media.heard", (e) => {
     if (e.channel !== root.dataset.target) return;
-    const live = e.user_ids.includes(user);
+    live = e.user_ids.includes(user);
     const on = document.getElementById("on-air");
     on.textContent = live ? msg("onAir") : msg("offAir");
     on.className = live ? "badge badge-error" : "badge";
