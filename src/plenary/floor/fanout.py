@@ -49,7 +49,8 @@ Send = Callable[[Frame], Awaitable[None]]
 
 
 class Outbox:
-    """The frames waiting for one socket, sent in order by at most one task.
+    """One socket's frames: written at once while the socket takes them, else
+    queued and sent in order by at most one task.
 
     An outbox is *held* until ``open``: frames queued while the consumer
     still sends its snapshot go out after it, never before.
