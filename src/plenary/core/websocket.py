@@ -98,6 +98,7 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
             frame = Frame(Opcode.TEXT, data).serialize(mask=False, extensions=extensions)
             if len(data) <= _FRAME_MAX_BYTES:
                 if len(_frames) >= _FRAMES_KEPT:
-                    del _frames[next(iter(_frames))]  # the oldest
+                    # The oldest; pop, not del: servers in other threads (tests) share it.
+                    _frames.pop(next(iter(_frames)), None)
                 _frames[data, window] = frame
         return frame
