@@ -8,6 +8,7 @@ out: what the runners emit is collected.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from typing import Any
@@ -18,7 +19,7 @@ from plenary.speech.engines.whisper import WhisperRecognizer
 from plenary.speech.protocol import Assign
 from plenary.speech.rtp import OpusSender
 from plenary.speech.tests.speechdata import ENGLISH, CountingBatches, Utterance, word_error_rate
-from plenary.speech.worker.runner import StreamRunner
+from plenary.speech.worker.runner import StreamRunner, open_rtp_socket, receive
 
 STREAMS = (1, 2)
 
@@ -80,3 +81,17 @@ def test_a_worker_captions_its_streams_in_shared_calls(
         # One sentence through Opus at 32 kbit/s: two words of ten may go astray.
         assert word_error_rate(ENGLISH[index], text) <= 0.25, text
     assert max(counting.sizes) >= 2, counting.sizes
+
+
+def test_a_datagram_reports_how_long_it_waited_unread() -> None:
+    """A worker that falls behind leaves audio in its sockets: the lag it reports counts it."""
+    sock = open_rtp_socket("127.0.0.1")
+    with sock, socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sender:
+        sender.sendto(b"first", sock.getsockname())
+        time.sleep(0.3)  # the worker is busy elsewhere
+        sender.sendto(b"second", sock.getsockname())
+        first, waited_first = receive(sock)
+        second, waited_second = receive(sock)
+    assert (first, second) == (b"first", b"second")
+    assert waited_first >= 0.3
+    assert waited_second < waited_first

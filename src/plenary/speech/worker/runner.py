@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import struct
 import threading
 import time
 from collections.abc import Callable
@@ -27,6 +28,11 @@ from plenary.speech.voice import AiVoice, parse_destination
 logger = logging.getLogger(__name__)
 
 Emit = Callable[[dict[str, Any]], None]
+# Linux's SO_TIMESTAMP (Python does not name it): the kernel stamps each
+# datagram's arrival, so a stream knows how long its audio waited unread.
+SO_TIMESTAMP = getattr(socket, "SO_TIMESTAMP", 29)
+_TIMEVAL = struct.Struct("@qq")
+_STAMP_SPACE = socket.CMSG_SPACE(_TIMEVAL.size)
 # No packet for this long: the speaker stopped (or Janus did); finish the utterance.
 IDLE_FLUSH_S = 1.0
 
@@ -45,6 +51,7 @@ class StreamRunner(threading.Thread):
         self._stopping = threading.Event()  # not `_stop`: Thread.join calls its own `_stop()`
         self.streamer: StreamingRecognizer | None = None
         self._voices: dict[str, AiVoice] = {}
+        self._waited = 0.0  # how long the last datagram waited in the socket
 
     def stop(self) -> None:
         self._stopping.set()
@@ -55,7 +62,9 @@ class StreamRunner(threading.Thread):
 
     @property
     def lag(self) -> float:
-        return self.streamer.lag if self.streamer is not None else 0.0
+        """How far behind real time the stream is: the audio waiting in the socket
+        (a worker too slow for its streams falls behind there) and in the policy."""
+        return self._waited + (self.streamer.lag if self.streamer is not None else 0.0)
 
     def run(self) -> None:
         try:
@@ -78,10 +87,7 @@ class StreamRunner(threading.Thread):
                 voice.stop()
 
     def _listen(self) -> None:
-        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
-            sock.bind((self._bind_host, 0))
-            sock.settimeout(0.2)
+        with open_rtp_socket(self._bind_host) as sock:
             host, port = sock.getsockname()
             ready = {"type": "ready", "stream": self.assign.stream, "rtp_port": port}
             if host != "0.0.0.0":  # noqa: S104 - a wildcard bind names no address to send to
@@ -98,8 +104,9 @@ class StreamRunner(threading.Thread):
         flushed = True
         while not self._stopping.is_set():
             try:
-                datagram = sock.recv(2048)
+                datagram, self._waited = receive(sock)
             except TimeoutError:
+                self._waited = 0.0
                 if not flushed and time.monotonic() - last_packet > IDLE_FLUSH_S:
                     self._advance(streamer.finish, origin or time.time())
                     flushed = True
@@ -180,3 +187,23 @@ class StreamRunner(threading.Thread):
             except EngineError:
                 logger.exception("translation into %s failed", target)
         return translations
+
+
+def open_rtp_socket(host: str) -> socket.socket:
+    """A UDP socket for a stream's RTP: a large buffer, arrival stamps, short timeouts."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
+    sock.setsockopt(socket.SOL_SOCKET, SO_TIMESTAMP, 1)
+    sock.bind((host, 0))
+    sock.settimeout(0.2)
+    return sock
+
+
+def receive(sock: socket.socket) -> tuple[bytes, float]:
+    """One datagram, and how many seconds it waited in the socket before this read."""
+    data, ancillary, _flags, _address = sock.recvmsg(2048, _STAMP_SPACE)
+    for level, kind, payload in ancillary:
+        if level == socket.SOL_SOCKET and kind == SO_TIMESTAMP:
+            seconds, microseconds = _TIMEVAL.unpack(payload[: _TIMEVAL.size])
+            return data, max(0.0, time.time() - seconds - microseconds / 1e6)
+    return data, 0.0
