@@ -9,6 +9,7 @@ switch to the scale-out mode (PostgreSQL, Redis channel layer and cache).
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -258,6 +259,11 @@ else:
 JANUS_RTP_PORTS = env("PLENARY_JANUS_RTP_PORTS", default="20000-40000")
 # Network interfaces ICE may use (Janus's ice_enforce_list); empty: all but loopback.
 JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")
+# The embedded Janus's event loops (the threads that send media to peers): one
+# per core but one, which the rooms' mixers, the mountpoints' relay and the
+# control plane need; loops sharing cores with them cost far more CPU per
+# listener (docs/benchmarks.md, media).
+JANUS_EVENT_LOOPS = env("PLENARY_JANUS_EVENT_LOOPS", int, default=max(1, (os.cpu_count() or 2) - 1))
 # TURN (e.g. coturn with use-auth-secret): time-limited credentials per the TURN REST API.
 TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")

@@ -34,6 +34,7 @@ def embedded_config() -> JanusConfig:
         admin_key=settings.JANUS_ADMIN_KEY,
         rtp_port_range=settings.JANUS_RTP_PORTS,
         ice_interfaces=settings.JANUS_ICE_INTERFACES,
+        event_loops=settings.JANUS_EVENT_LOOPS,
     )
 
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from plenary.media import engine
 from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
 from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
@@ -56,6 +58,12 @@ def test_the_generated_configuration_is_private(tmp_path: Path) -> None:
     assert "lock_rtp_forward = true" in files["janus.plugin.audiobridge.jcfg"]
     with pytest.raises(ValueError, match="quotes"):
         render(JanusConfig(ws_port=8188, api_secret='x"; api_secret = "', admin_key="k"), tmp_path)
+
+
+def test_the_embedded_janus_gets_the_configured_event_loops(tmp_path: Path, settings: Any) -> None:
+    settings.JANUS_EVENT_LOOPS = 3
+    files = render(engine.embedded_config(), tmp_path)
+    assert "event_loops = 3" in files["janus.jcfg"]
 
 
 async def test_a_wrong_api_secret_is_refused(janus: JanusConfig) -> None:
