@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.media.janus.client import Handle, JanusClient, JanusError
+from plenary.media.janus.client import Handle, JanusClient, JanusError, JsonDict, PluginReply
 
 logger = logging.getLogger(__name__)
 
@@ -90,6 +90,18 @@ class RoomManager:
 
     async def client_for(self, session_id: int) -> JanusClient:
         return await self._client(self.url_for(session_id))
+
+    async def open_handle(
+        self, session_id: int, plugin: str, body: JsonDict, jsep: JsonDict | None = None
+    ) -> tuple[Handle, PluginReply]:
+        """A new handle on the session's Janus and the reply to its first request;
+        a refused request leaves no handle behind."""
+        handle = await (await self.client_for(session_id)).attach(plugin)
+        try:
+            return handle, await handle.send(body, jsep=jsep)
+        except JanusError:
+            await handle.detach()
+            raise
 
     async def _client(self, url: str) -> JanusClient:
         client = self._clients.get(url)
@@ -209,20 +221,16 @@ class RoomManager:
         if known is not None and not known[0].client.closed.is_set():
             return known[1], known[2]
         await self.ensure_session(layout)
-        client = await self.client_for(layout.session_id)
-        handle = await client.attach(AUDIOBRIDGE)
-        try:
-            reply = await handle.send(
-                {
-                    "request": "join",
-                    "room": room_id(layout.session_id, language),
-                    "display": f"ai-voice-{language}",
-                    "rtp": {"payload_type": OPUS_PT},  # receive only: no ip/port to send to
-                }
-            )
-        except JanusError:
-            await handle.detach()
-            raise
+        handle, reply = await self.open_handle(
+            layout.session_id,
+            AUDIOBRIDGE,
+            {
+                "request": "join",
+                "room": room_id(layout.session_id, language),
+                "display": f"ai-voice-{language}",
+                "rtp": {"payload_type": OPUS_PT},  # receive only: no ip/port to send to
+            },
+        )
         rtp = reply.data["rtp"]
         self._voices[key] = (handle, str(rtp["ip"]), int(rtp["port"]))
         return str(rtp["ip"]), int(rtp["port"])

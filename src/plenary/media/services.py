@@ -193,23 +193,19 @@ async def _speak(
     old = conn.speakers.pop(target, None)
     if old is not None:
         await old.detach()
-    client = await rooms.client_for(layout.session_id)
-    handle = await client.attach(AUDIOBRIDGE)
-    try:
-        reply = await handle.send(
-            {
-                "request": "join",
-                "room": room_id(layout.session_id, target),
-                "id": secrets.randbelow(2**52) + 1,
-                "display": str(user_id),
-                "muted": user_id not in heard(layout.session_id, target),
-                "prebuffer": 1,  # one packet of jitter buffer: the least delay (see benchmarks)
-            },
-            jsep={"type": "offer", "sdp": sdp},
-        )
-    except JanusError:
-        await handle.detach()
-        raise
+    handle, reply = await rooms.open_handle(
+        layout.session_id,
+        AUDIOBRIDGE,
+        {
+            "request": "join",
+            "room": room_id(layout.session_id, target),
+            "id": secrets.randbelow(2**52) + 1,
+            "display": str(user_id),
+            "muted": user_id not in heard(layout.session_id, target),
+            "prebuffer": 1,  # one packet of jitter buffer: the least delay (see benchmarks)
+        },
+        jsep={"type": "offer", "sdp": sdp},
+    )
     if reply.jsep is None:
         await handle.detach()
         raise Refusal(_("The audio server did not accept the connection."), "no_answer")
@@ -234,13 +230,9 @@ async def _listen(
     if conn.listener is not None:
         await conn.listener.detach()
         conn.listener = None
-    client = await rooms.client_for(layout.session_id)
-    handle = await client.attach(STREAMING)
-    try:
-        reply = await handle.send({"request": "watch", "id": mountpoint_id(layout.session_id)})
-    except JanusError:
-        await handle.detach()
-        raise
+    handle, reply = await rooms.open_handle(
+        layout.session_id, STREAMING, {"request": "watch", "id": mountpoint_id(layout.session_id)}
+    )
     if reply.jsep is None:
         await handle.detach()
         raise Refusal(_("The audio server did not offer a connection."), "no_offer")

@@ -19,10 +19,9 @@ from django.utils import timezone
 from plenary.media import captioning, engine
 from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
-from plenary.media.janus.process import JanusProcess
 from plenary.media.rooms import AUDIOBRIDGE, OPUS_PT, RoomManager, room_id
 from plenary.media.services import apply_heard, layout_for
-from plenary.media.tests.test_janus import _free_port
+from plenary.media.tests import real_janus
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.speech.models import CaptionStream
 from plenary.speech.tests.factories import CaptionStreamFactory
@@ -33,13 +32,7 @@ Status = CaptionStream.Status
 LANGUAGES = ["en", "fr"]
 
 
-@pytest.fixture(scope="module")
-def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusConfig]:
-    config = JanusConfig(ws_port=_free_port(), api_secret="api-secret", admin_key="admin-key")
-    process = JanusProcess(config, tmp_path_factory.mktemp("janus"))
-    process.start()
-    yield config
-    process.stop()
+janus = real_janus.janus
 
 
 @pytest.fixture(autouse=True)

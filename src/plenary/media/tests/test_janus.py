@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import socket
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailable
 from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
 from plenary.media.rooms import FLOOR, RoomManager, SessionLayout, room_id
+from plenary.media.tests import real_janus
 
 pytestmark = [
     pytest.mark.skipif(not JanusProcess.available(), reason="needs the janus package"),
@@ -24,19 +24,7 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusConfig]:
-    config = JanusConfig(ws_port=_free_port(), api_secret="api-secret", admin_key="admin-key")
-    process = JanusProcess(config, tmp_path_factory.mktemp("janus"))
-    process.start()
-    yield config
-    process.stop()
+janus = real_janus.janus
 
 
 async def _connect(config: JanusConfig) -> JanusClient:
@@ -74,7 +62,7 @@ async def test_a_wrong_api_secret_is_refused(janus: JanusConfig) -> None:
 
 async def test_no_janus_listening_is_a_typed_error() -> None:
     with pytest.raises(JanusUnavailableError):
-        await JanusClient(f"ws://127.0.0.1:{_free_port()}/", "x").connect(1.0)
+        await JanusClient(f"ws://127.0.0.1:{real_janus.free_port()}/", "x").connect(1.0)
 
 
 async def test_sessions_get_rooms_and_a_mountpoint_once(
@@ -119,7 +107,7 @@ async def test_a_mountpoint_missing_a_language_is_rebuilt_and_reforwarded(
         return {f["port"] for f in reply.data["rtp_forwarders"]}
 
     old = await ports()
-    worker = _free_port()  # a forward that is not the mountpoint's (a speech worker's)
+    worker = real_janus.free_port()  # a forward that is not the mountpoint's (a speech worker's)
     await rooms.forward(SessionLayout(902, ("fr",)), "fr", "127.0.0.1", worker)
 
     # A booth language was added; another process (a fresh manager) finds the old mountpoint.
