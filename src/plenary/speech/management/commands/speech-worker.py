@@ -49,16 +49,17 @@ class Command(BaseCommand):
         rtp_host: str,
         **options: Any,
     ) -> None:
+        on = device()
         client = WorkerClient(
             url,
             worker_token(),
             name=name,
-            device=device(),
+            device=on,
             capacity=capacity,
             max_batch=batch or max_batch(),
             bind_host=rtp_host,
         )
-        self.stdout.write(f"Speech worker {name} ({device()}) -> {url}")
+        self.stdout.write(f"Speech worker {name} ({on}) -> {url}")
         try:
             asyncio.run(client.run_forever())
         except KeyboardInterrupt:
