@@ -9,6 +9,14 @@ faster-whisper) skips passes over silence and noise (where Whisper would
 hallucinate) and, when speech stops, triggers a final pass that confirms the
 rest of the utterance instead of losing it.
 
+Whisper is prompted with the last finished sentences, including those whose
+audio is still in the buffer: it then goes on after them instead of hearing
+them again differently ("to order" as "Tauridur"), which a comparison of
+word times would take for new words. Shown the same words in its prompt and
+in the audio, Whisper sometimes loops over them instead ("The meeting is
+called to order." eight times); a pass whose text is that repetitive
+(faster-whisper's compression-ratio test) is discarded.
+
 Everything is driven by the audio given to :meth:`StreamingRecognizer.push`:
 times are seconds of audio since the stream began, never wall time, so a test
 that pushes one second at a time gets the same captions on any machine.
@@ -17,6 +25,7 @@ that pushes one second at a time gets the same captions on any machine.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,6 +35,9 @@ from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer,
 
 _SENTENCE_END = re.compile("[.?!\u2026\u3002\uff1f\uff01\u061f]$")
 _NORMALISE = re.compile(r"[^\w]+")
+# faster-whisper's threshold: text that compresses more than this is a loop.
+_MAX_COMPRESSION_RATIO = 2.4
+_PROMPT_CHARS = 200
 
 # A function that says whether an audio clip (16 kHz float32) contains speech.
 SpeechDetector = Callable[[FloatAudio], bool]
@@ -71,6 +83,12 @@ def _join(words: list[Word]) -> str:
     return "".join(w.text for w in words).strip()
 
 
+def _repetitive(words: list[Word]) -> bool:
+    """Whether a pass's text is a loop ("The meeting is called to order." eight times)."""
+    text = _join(words).encode()
+    return len(text) > 40 and len(text) / len(zlib.compress(text)) > _MAX_COMPRESSION_RATIO
+
+
 def _attach_punctuation(words: list[Word]) -> list[Word]:
     """Glue a stand-alone punctuation "word" to the word before it; drop it at the start.
 
@@ -106,7 +124,7 @@ class StreamingRecognizer:
         self._confirmed_end = 0.0  # audio time of the last confirmed word's end
         self._previous: list[Word] = []  # the last pass's unconfirmed words
         self._recent: list[Word] = []  # the last five confirmed words (overlap check)
-        self._context = ""  # confirmed text trimmed out of the buffer (prompt)
+        self._said = ""  # the last finished text (the prompt)
         self._in_speech = False
 
     @property
@@ -163,22 +181,29 @@ class StreamingRecognizer:
                     self._drop_buffer()  # silence or noise: nothing to recognise
                     return []
             self._in_speech = True
-        captions = self._confirm(self._transcribe())
+        words = self._transcribe()
+        # A discarded pass confirms nothing; the next one, with more audio, may.
+        captions = [] if words is None else self._confirm(words)
         captions.extend(self._trim())
         pending = [*self._confirmed, *self._previous]
         if pending:
             captions.append(Caption(_join(pending), pending[0].start, pending[-1].end, False))
         return captions
 
-    def _transcribe(self) -> list[Word]:
-        prompt = " ".join(part for part in (self.prompt, self._context[-200:]) if part)
+    def _prompt(self) -> str:
+        return " ".join(part for part in (self.prompt, self._said) if part)
+
+    def _transcribe(self) -> list[Word] | None:
+        """The words of one pass over the buffer that are new, or None for a looping pass."""
         words = self.recognizer.transcribe(
-            self._buffer, language=self.language, prompt=prompt, hotwords=self.hotwords
+            self._buffer, language=self.language, prompt=self._prompt(), hotwords=self.hotwords
         )
         offset = self._buffer_start
         shifted = _attach_punctuation(
             [Word(w.text, w.start + offset, w.end + offset) for w in words]
         )
+        if _repetitive(shifted):
+            return None
         # Only what ends after the confirmed text is new (a short word's start
         # time is often placed too early, so starts are not compared).
         fresh = [
@@ -218,12 +243,14 @@ class StreamingRecognizer:
 
     def _finalise(self) -> Caption:
         words, self._confirmed = self._confirmed, []
-        text = _join(words)
-        self._context = f"{self._context} {text}".strip()[-400:]
-        return Caption(text, words[0].start, words[-1].end, final=True)
+        caption = Caption(_join(words), words[0].start, words[-1].end, final=True)
+        self._said = f"{self._said} {caption.text}".strip()[-_PROMPT_CHARS:]
+        return caption
 
     def _final_pass(self) -> list[Caption]:
-        captions = self._accept(self._transcribe()) if len(self._buffer) else []
+        words = self._transcribe() if len(self._buffer) else []
+        # A looping last pass: keep what the previous pass heard instead.
+        captions = self._accept(self._previous if words is None else words)
         if self._confirmed:
             captions.append(self._finalise())
         self._previous = []

@@ -26,7 +26,13 @@ class PiperSynthesizer:
             raise EngineError(f"Cannot load Piper voice {onnx}: {exc}") from exc
         self.sample_rate = int(self._voice.config.sample_rate)
 
-    def synthesize(self, text: str) -> Speech:
-        chunks = [chunk.audio_int16_array for chunk in self._voice.synthesize(text)]
+    def synthesize(self, text: str, *, vary: bool = True) -> Speech:
+        """Speak ``text``. Piper varies timing and tone at random on every call;
+        ``vary=False`` turns that off, so the same text gives the same samples
+        (what tests and benchmarks need)."""
+        from piper import SynthesisConfig
+
+        config = None if vary else SynthesisConfig(noise_scale=0.0, noise_w_scale=0.0)
+        chunks = [c.audio_int16_array for c in self._voice.synthesize(text, syn_config=config)]
         samples = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
         return Speech(samples.astype(np.int16, copy=False), self.sample_rate)

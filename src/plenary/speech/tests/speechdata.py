@@ -17,6 +17,7 @@ from plenary.speech.engines.base import (
     FloatAudio,
     Word,
 )
+from plenary.speech.engines.piper import PiperSynthesizer
 
 ENGLISH = [
     "The meeting is called to order.",
@@ -46,7 +47,11 @@ class Utterance:
 def speak(
     sentences: list[str], language: str, *, engine: str = "piper", pause_s: float = 0.4
 ) -> Utterance:
-    """Synthesise ``sentences`` with Piper or espeak-ng, separated by short pauses."""
+    """Synthesise ``sentences`` with Piper or espeak-ng, separated by short pauses.
+
+    The same sentences always give the same audio (Piper without its random
+    variation), so a test's outcome never depends on the draw.
+    """
     voice = next(v for v in catalog.models_for("tts", language) if v.engine == engine)
     synthesizer = loader.synthesizer(voice)
     pieces: list[FloatAudio] = []
@@ -54,7 +59,11 @@ def speak(
     total = 0
     pause = np.zeros(int(pause_s * ASR_SAMPLE_RATE), dtype=np.float32)
     for sentence in sentences:
-        speech = synthesizer.synthesize(sentence)
+        speech = (
+            synthesizer.synthesize(sentence, vary=False)
+            if isinstance(synthesizer, PiperSynthesizer)
+            else synthesizer.synthesize(sentence)
+        )
         audio = to_asr_input(speech.samples, speech.sample_rate)
         pieces += [audio, pause]
         total += len(audio)

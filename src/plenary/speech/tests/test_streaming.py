@@ -159,3 +159,25 @@ def test_punctuation_alone_is_never_a_caption() -> None:
     for _ in range(3):
         captions += streamer.push(np.zeros(ASR_SAMPLE_RATE, dtype=np.float32))
     assert captions + streamer.finish() == []
+
+
+class _Passes:
+    """Stands in for Whisper: hears what the test scripts for each pass, in turn."""
+
+    def __init__(self, *passes: str) -> None:
+        self.passes = iter(passes)
+
+    def transcribe(self, audio: FloatAudio, **_options: object) -> list[Word]:
+        return [
+            Word(f" {w}", i * 0.3, i * 0.3 + 0.2) for i, w in enumerate(next(self.passes).split())
+        ]
+
+
+def test_a_looping_pass_is_discarded() -> None:
+    loop = " ".join(["The meeting is called to order."] * 8)
+    streamer = StreamingRecognizer(_Passes("Thank you", loop, loop), "en")
+    second = np.zeros(ASR_SAMPLE_RATE, dtype=np.float32)
+    partials = streamer.push(second) + streamer.push(second)
+    assert [(c.text, c.final) for c in partials] == [("Thank you", False)] * 2
+    # The last pass loops too: what the stream heard before is kept.
+    assert [(c.text, c.final) for c in streamer.finish()] == [("Thank you", True)]
