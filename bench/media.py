@@ -13,7 +13,9 @@ and prints:
   interpreter in the French room, forwarded to the session's mountpoint),
   with Janus's CPU use over the window, then ``listeners_per_core``: the
   largest step's listeners over Janus's CPU share, from the largest step that
-  lost at most ``MAX_LOSS`` %.
+  lost at most ``MAX_LOSS`` %. Baseline: the same ramp first through Debian's
+  libsrtp2 (NSS) instead of the one the scripts build on OpenSSL
+  (``debian_srtp_*`` lines), in the same run.
 - ``speaker_loss`` and ``speakers_per_core``: the same for AudioBridge
   participants in the floor room (speakers and interpreters: each one's audio
   decoded and mixed, and a mix encoded for each).
@@ -44,8 +46,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import NamedTuple
 
@@ -77,6 +79,7 @@ from asgiref.sync import sync_to_async  # noqa: E402
 from media_load import LoadProcess, Window  # noqa: E402
 
 from plenary.media import engine, probes, services  # noqa: E402
+from plenary.media.janus.config import JanusConfig  # noqa: E402
 from plenary.media.janus.process import JanusProcess  # noqa: E402
 from plenary.media.rooms import FLOOR, SessionLayout  # noqa: E402
 
@@ -366,37 +369,37 @@ async def ramp(
     return best
 
 
-def emit_per_core(metric: str, unit: str, best: Sample | None) -> None:
-    """Peers per fully used core, from the largest step that lost at most ``MAX_LOSS`` %."""
+def emit_per_core(
+    metric: str, unit: str, best: Sample | None, baseline: Sample | None = None
+) -> None:
+    """Peers per fully used core, from the largest step that lost at most ``MAX_LOSS`` %
+    (``baseline``: the same figure from the baseline's ramp)."""
+    base = baseline.peers / baseline.janus_cpu if baseline else None
     if best is None:
-        emit(metric, 0, unit, None, note=f"no step lost at most {MAX_LOSS} %")
+        emit(metric, 0, unit, base, note=f"no step lost at most {MAX_LOSS} %")
         return
     emit(
         metric,
         best.peers / best.janus_cpu,
         unit,
-        None,
+        base,
         measured_with=best.peers,
         janus_cpu_pct=round(100 * best.janus_cpu, 1),
         loss_pct=round(best.loss, 3),
     )
 
 
-async def capacity(
-    janus: JanusProcess,
-    loads: list[LoadProcess],
-    listeners: list[int],
-    speakers: list[int],
-    seconds: float,
-) -> None:
+async def listeners_on_a_channel(
+    janus: JanusProcess, loads: list[LoadProcess], steps: list[int], seconds: float, label: str
+) -> Sample | None:
+    """Ramp listeners on the French channel (one interpreter); the best lossless step."""
     layout = SessionLayout(2, ("fr",))
-    # The French channel: one interpreter, forwarded to the session's mountpoint.
     await sync_to_async(services.set_heard)(2, "fr", frozenset({1}))
     await join_speaker(loads[0], "interpreter", 1, layout, "fr")
     await asyncio.sleep(SETTLE_SECONDS)
     channel = await sample(janus, loads, "interpreter", seconds)
     emit(
-        "channel_janus_cpu",
+        f"{label}channel_janus_cpu",
         100 * channel.janus_cpu,
         "% of a core",
         None,
@@ -407,23 +410,47 @@ async def capacity(
         await join_listener(load, f"listener-{i}", layout, "fr")
 
     best = await ramp(
-        janus, loads, listeners, seconds, prefix="listener-", join=listener, metric="listener_loss"
+        janus,
+        loads,
+        steps,
+        seconds,
+        prefix="listener-",
+        join=listener,
+        metric=f"{label}listener_loss",
     )
-    emit_per_core("listeners_per_core", "listeners", best)
+    await services.do_hangup("interpreter")
+    await loads[0].call("close", "interpreter")
+    return best
 
-    # Speakers: AudioBridge participants, each decoded, mixed and re-encoded.
+
+async def speakers_in_the_floor(
+    janus: JanusProcess, loads: list[LoadProcess], steps: list[int], seconds: float
+) -> None:
+    """Speakers: AudioBridge participants, each decoded, mixed and re-encoded."""
+    layout = SessionLayout(2, ("fr",))
     first = 100
-    await sync_to_async(services.set_heard)(
-        2, FLOOR, frozenset(range(first, first + max(speakers)))
-    )
+    await sync_to_async(services.set_heard)(2, FLOOR, frozenset(range(first, first + max(steps))))
 
     async def speaker(load: LoadProcess, i: int) -> None:
         await join_speaker(load, f"speaker-{i}", first + i, layout, FLOOR)
 
     best = await ramp(
-        janus, loads, speakers, seconds, prefix="speaker-", join=speaker, metric="speaker_loss"
+        janus, loads, steps, seconds, prefix="speaker-", join=speaker, metric="speaker_loss"
     )
     emit_per_core("speakers_per_core", "participants", best)
+
+
+@contextlib.asynccontextmanager
+async def running(config: JanusConfig) -> AsyncIterator[JanusProcess]:
+    """A Janus with ``config`` for one part of the run (the engine reconnects to each)."""
+    with tempfile.TemporaryDirectory() as folder:
+        janus = JanusProcess(config, Path(folder))
+        janus.start()
+        try:
+            yield janus
+        finally:
+            await engine.shutdown()
+            janus.stop()
 
 
 def steps(text: str) -> list[int]:
@@ -431,18 +458,25 @@ def steps(text: str) -> list[int]:
 
 
 async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        janus = JanusProcess(engine.embedded_config(), Path(folder))
-        janus.start()
-        try:
-            if "latency" in args.parts:
+    product = engine.embedded_config()
+    try:
+        if "latency" in args.parts:
+            async with running(product):
                 await latency(args.bursts)
-            if "capacity" in args.parts:
-                await capacity(janus, loads, args.listeners, args.speakers, args.seconds)
-        finally:
-            await asyncio.gather(*(load.stop() for load in loads))
-            await engine.shutdown()
-            janus.stop()
+        if "capacity" in args.parts:
+            # Baseline: the same listeners through Debian's libsrtp2 (built on NSS).
+            debian = None
+            if Path(product.library_dir, "libsrtp2.so.1").is_file():
+                async with running(replace(product, library_dir="")) as janus:
+                    debian = await listeners_on_a_channel(
+                        janus, loads, args.listeners, args.seconds, "debian_srtp_"
+                    )
+            async with running(product) as janus:
+                best = await listeners_on_a_channel(janus, loads, args.listeners, args.seconds, "")
+                emit_per_core("listeners_per_core", "listeners", best, debian)
+                await speakers_in_the_floor(janus, loads, args.speakers, args.seconds)
+    finally:
+        await asyncio.gather(*(load.stop() for load in loads))
 
 
 if __name__ == "__main__":

@@ -56,6 +56,49 @@ ensure_venv() {
   fi
 }
 
+# Janus encrypts every packet to every listener with libsrtp. Debian's
+# libsrtp2 is built on NSS, whose per-packet PKCS#11 calls took a third of
+# Janus's time in the media benchmark; Janus's own README asks for libsrtp
+# built on OpenSSL. So we build the installed release from Debian's source
+# package with --enable-openssl (a few seconds) into $JANUS_LIB, and the Janus
+# that Plenary starts loads it first (LD_LIBRARY_PATH; see
+# plenary.media.janus.process). If this cannot be done, Janus keeps Debian's
+# library: the same behaviour, at a higher CPU cost per listener.
+JANUS_LIB="$VENV/lib/plenary-janus"
+janus_srtp() {
+  local version work apt_dir
+  version="$(dpkg-query -W -f='${Version}' libsrtp2-1 2>/dev/null)" || return 0
+  [ "$(cat "$JANUS_LIB/version" 2>/dev/null)" = "$version" ] && return 0
+  need_debs gcc make libssl-dev dpkg-dev
+  say "Building libsrtp2 $version on OpenSSL for Janus"
+  work="$(mktemp -d)"
+  apt_dir="$work/apt"
+  mkdir -p "$apt_dir/sources.list.d" "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial"
+  # The system's own archives, as source archives, in a private apt state.
+  for f in /etc/apt/sources.list.d/*.sources; do
+    if [ -f "$f" ]; then
+      sed 's/^Types:.*/Types: deb-src/' "$f" >"$apt_dir/sources.list.d/$(basename "$f")"
+    fi
+  done
+  for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+    if [ -f "$f" ]; then sed -n 's/^deb \(.*\)/deb-src \1/p' "$f"; fi
+  done >"$apt_dir/sources.list"
+  local apt=(apt-get -qq -o "Dir::Etc::sourcelist=$apt_dir/sources.list"
+    -o "Dir::Etc::sourceparts=$apt_dir/sources.list.d" -o "Dir::State::Lists=$apt_dir/lists"
+    -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=$(id -un)")
+  if (cd "$work" && "${apt[@]}" update && "${apt[@]}" source "libsrtp2=$version") >"$work/log" 2>&1 &&
+    (cd "$work"/libsrtp2-*/ && ./configure --enable-openssl && make -j"$(nproc)" shared_library) \
+      >>"$work/log" 2>&1; then
+    mkdir -p "$JANUS_LIB"
+    cp -L "$work"/libsrtp2-*/libsrtp2.so.1 "$JANUS_LIB/"
+    echo "$version" >"$JANUS_LIB/version"
+  else
+    say "Could not build libsrtp2 on OpenSSL (log: $work/log); Janus uses Debian's"
+    return 0
+  fi
+  rm -rf "$work"
+}
+
 compile_catalogs() {
   (cd src/plenary && plenary compilemessages -v0 --ignore='.venv')
 }

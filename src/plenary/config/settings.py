@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import sys
 from pathlib import Path
 
 import dj_database_url
@@ -264,6 +265,10 @@ JANUS_ICE_INTERFACES = env("PLENARY_JANUS_ICE_INTERFACES", default="")
 # control plane need; loops sharing cores with them cost far more CPU per
 # listener (docs/benchmarks.md, media).
 JANUS_EVENT_LOOPS = env("PLENARY_JANUS_EVENT_LOOPS", int, default=max(1, (os.cpu_count() or 2) - 1))
+# Where scripts/lib.sh puts the libsrtp2 built on OpenSSL that Janus should load.
+JANUS_LIBRARY_DIR = env(
+    "PLENARY_JANUS_LIBRARY_DIR", default=str(Path(sys.prefix) / "lib" / "plenary-janus")
+)
 # TURN (e.g. coturn with use-auth-secret): time-limited credentials per the TURN REST API.
 TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")

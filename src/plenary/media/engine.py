@@ -35,6 +35,7 @@ def embedded_config() -> JanusConfig:
         rtp_port_range=settings.JANUS_RTP_PORTS,
         ice_interfaces=settings.JANUS_ICE_INTERFACES,
         event_loops=settings.JANUS_EVENT_LOOPS,
+        library_dir=settings.JANUS_LIBRARY_DIR,
     )
 
 

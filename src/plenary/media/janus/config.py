@@ -42,6 +42,9 @@ class JanusConfig:
     ice_interfaces: str = ""
     event_loops: int = 2
     debug_level: int = 3
+    # Libraries Janus loads before the system's (a libsrtp2 built on OpenSSL;
+    # see ``janus_srtp`` in scripts/lib.sh); ignored where the folder is missing.
+    library_dir: str = ""
 
     @property
     def url(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import logging
+import os
 import shutil
 import signal
 import socket
@@ -55,6 +56,15 @@ class JanusProcess:
     def running(self) -> bool:
         return self._child is not None and self._child.poll() is None
 
+    def _environment(self) -> dict[str, str]:
+        environment = dict(os.environ)
+        libraries = self.config.library_dir
+        if libraries and Path(libraries, "libsrtp2.so.1").is_file():
+            logger.info("Janus loads libsrtp2 from %s", libraries)
+            inherited = environment.get("LD_LIBRARY_PATH")
+            environment["LD_LIBRARY_PATH"] = f"{libraries}:{inherited}" if inherited else libraries
+        return environment
+
     def start(self, timeout: float = 15.0) -> None:
         """Write the configuration, start Janus and wait until its API port answers."""
         write(self.config, self.folder / "config")
@@ -62,6 +72,7 @@ class JanusProcess:
         try:
             self._child = subprocess.Popen(  # noqa: S603 - fixed executable, our own config folder
                 [self.executable, "-F", str(self.folder / "config"), "-o", "-L", "/dev/null"],
+                env=self._environment(),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 cwd=self.folder,

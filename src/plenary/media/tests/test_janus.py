@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,32 @@ def test_the_embedded_janus_gets_the_configured_event_loops(tmp_path: Path, sett
     settings.JANUS_EVENT_LOOPS = 3
     files = render(engine.embedded_config(), tmp_path)
     assert "event_loops = 3" in files["janus.jcfg"]
+
+
+DEBIAN_SRTP = "/usr/lib/x86_64-linux-gnu/libsrtp2.so.1"
+
+
+def _mapped_libsrtp(config: JanusConfig, folder: Path) -> list[str]:
+    """The libsrtp2 files a Janus started with ``config`` has loaded."""
+    process = JanusProcess(replace(config, ws_port=real_janus.free_port()), folder)
+    process.start()
+    try:
+        maps = Path(f"/proc/{process.pid}/maps").read_text()
+    finally:
+        process.stop()
+    return sorted({line.split()[-1] for line in maps.splitlines() if "libsrtp2" in line})
+
+
+def test_the_embedded_janus_loads_the_libsrtp_built_on_openssl(tmp_path: Path) -> None:
+    config = engine.embedded_config()
+    built = Path(config.library_dir, "libsrtp2.so.1")
+    assert built.is_file(), f"{built} is missing: ./scripts/test builds it (janus_srtp)"
+    assert _mapped_libsrtp(config, tmp_path) == [str(built.resolve())]
+
+
+def test_without_a_built_libsrtp_janus_loads_debians(tmp_path: Path) -> None:
+    config = replace(engine.embedded_config(), library_dir=str(tmp_path / "empty"))
+    assert _mapped_libsrtp(config, tmp_path) == [str(Path(DEBIAN_SRTP).resolve())]
 
 
 async def test_a_wrong_api_secret_is_refused(janus: JanusConfig) -> None:

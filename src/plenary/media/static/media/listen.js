@@ -71,6 +71,14 @@
   const user = Number(root.dataset.user);
   let stream = null;
   let live = false;  // heard on the target channel, as the server last said
+  let connected = false;  // our microphone leg is up
+  // One place decides the on-air badge, whatever order the speak reply and
+  // the server's media.heard arrive in.
+  function showAir() {
+    const on = $("on-air");
+    on.textContent = live ? msg("onAir") : msg(connected ? "connected" : "offAir");
+    on.className = live ? "badge badge-error" : "badge";
+  }
   async function microphone() {
     if (stream) stream.getTracks().forEach((t) => t.stop());
     stream = await PlenaryMedia.openMicrophone($("microphone").value);
@@ -85,19 +93,17 @@
     try {
       await speaker.start(stream || await microphone());
       $("speak-start").hidden = true; $("speak-stop").hidden = false;
-      if (!live) $("on-air").textContent = msg("connected");
+      connected = true; showAir();
     } catch (e) { fail(e); }
   });
   $("speak-stop").addEventListener("click", async () => {
     await speaker.stop();
     $("speak-start").hidden = false; $("speak-stop").hidden = true;
-    $("on-air").textContent = msg("offAir");
+    connected = false; live = false; showAir();
   });
   link.on("media.heard", (e) => {
     if (e.channel !== root.dataset.target) return;
     live = e.user_ids.includes(user);
-    const on = document.getElementById("on-air");
-    on.textContent = live ? msg("onAir") : msg("offAir");
-    on.className = live ? "badge badge-error" : "badge";
+    showAir();
   });
 })();
