@@ -7,8 +7,9 @@ and prints:
 
 - ``mouth_to_ear_p50``: a 1 kHz burst handed to an aiortc speaker's encoder
   until its onset reaches an aiortc listener, through the product's path
-  (AudioBridge floor room -> rtp_forward -> Streaming mountpoint); baseline:
-  the same bursts over a direct aiortc -> aiortc connection, in the same run.
+  (AudioBridge floor room -> rtp_forward -> Streaming mountpoint), over
+  several speaker connections; baseline: the same bursts over direct aiortc
+  -> aiortc connections, in the same run.
 - ``listener_loss`` per step of listeners on a language channel (an
   interpreter in the French room, forwarded to the session's mountpoint),
   with Janus's CPU use over the window, then ``listeners_per_core``: the
@@ -29,7 +30,8 @@ channel's own mixing included) per wall second; ``janus_waited_pct`` is how
 long its threads waited for a CPU, which tells a busy machine from a busy Janus.
 
 Options: --listeners 500,1000 --speakers 25,50 (steps) --seconds 10
---processes 2 (load processes) --parts latency,capacity.
+--processes 2 (load processes) --parts latency,capacity --bursts 40
+--connections 8 (speaker legs the bursts are spread over).
 """
 
 from __future__ import annotations
@@ -189,37 +191,57 @@ async def listen(name: str, layout: SessionLayout, channel: str) -> Peer:
     return peer
 
 
-async def latency(bursts: int) -> None:
-    signal, starts = probes.bursts(bursts)
-    layout = SessionLayout(1, ())
-    await sync_to_async(services.set_heard)(1, FLOOR, frozenset({1}))
-    listener = await listen("lat-listener", layout, FLOOR)
-    await asyncio.sleep(1)
-    speaker = await speak("lat-speaker", 1, layout, FLOOR, signal)
-    await asyncio.sleep(len(signal) / probes.RATE + 1.5)
-    product = probes.burst_latencies(listener.recorders[0], speaker.track, starts)  # type: ignore[arg-type]
-    for peer in (listener, speaker):
-        await peer.pc.close()
-
+async def _direct(signal: probes.Signal, starts: list[int]) -> list[float]:
+    """The baseline: the same bursts over a direct aiortc -> aiortc connection."""
     sender, receiver = Peer(signal), Peer()
     await receiver.pc.setRemoteDescription(RTCSessionDescription(await sender.offer(), "offer"))
     await receiver.pc.setLocalDescription(await receiver.pc.createAnswer())
     await sender.pc.setRemoteDescription(receiver.pc.localDescription)
     await asyncio.sleep(len(signal) / probes.RATE + 1.5)
-    direct = probes.burst_latencies(receiver.recorders[0], sender.track, starts)  # type: ignore[arg-type]
+    found = probes.burst_latencies(receiver.recorders[0], sender.track, starts)  # type: ignore[arg-type]
     for peer in (sender, receiver):
         await peer.pc.close()
+    return found
+
+
+async def latency(bursts: int, connections: int) -> None:
+    """Mouth to ear through the product and directly, over ``connections`` speaker legs.
+
+    A speaker's packets meet AudioBridge's 20 ms mixing clock at a phase
+    fixed when the leg connects (0-20 ms of waiting, the same for every
+    packet of the leg), so one leg shows one draw of it; the bursts are
+    spread over several legs, as delegates connect at any phase.
+    """
+    signal, starts = probes.bursts(max(1, bursts // connections))
+    layout = SessionLayout(1, ())
+    await sync_to_async(services.set_heard)(1, FLOOR, frozenset({1}))
+    listener = await listen("lat-listener", layout, FLOOR)
+    await asyncio.sleep(1)
+    product: list[list[float]] = []
+    direct: list[float] = []
+    for leg in range(connections):
+        speaker = await speak(f"lat-speaker-{leg}", 1, layout, FLOOR, signal)
+        await asyncio.sleep(len(signal) / probes.RATE + 1.5)
+        product.append(probes.burst_latencies(listener.recorders[0], speaker.track, starts))  # type: ignore[arg-type]
+        await services.do_hangup(f"lat-speaker-{leg}")
+        await speaker.pc.close()
+        direct += await _direct(signal, starts)
+    await listener.pc.close()
+    through = [found for leg in product for found in leg]
+    baseline = statistics.median(direct)
     emit(
         "mouth_to_ear_p50",
-        1000 * statistics.median(product),
+        1000 * statistics.median(through),
         "ms",
-        1000 * statistics.median(direct),
-        bursts=len(product),
+        1000 * baseline,
+        bursts=len(through),
+        connections=connections,
     )
     emit(
         "added_by_product_p50",
-        1000 * (statistics.median(product) - statistics.median(direct)),
+        1000 * (statistics.median(through) - baseline),
         "ms",
+        per_connection=[round(1000 * (statistics.median(leg) - baseline), 1) for leg in product],
     )
 
 
@@ -462,7 +484,7 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
     try:
         if "latency" in args.parts:
             async with running(product):
-                await latency(args.bursts)
+                await latency(args.bursts, args.connections)
         if "capacity" in args.parts:
             # Baseline: the same listeners through Debian's libsrtp2 (built on NSS).
             debian = None
@@ -481,7 +503,8 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
-    parser.add_argument("--bursts", type=int, default=20)
+    parser.add_argument("--bursts", type=int, default=40)
+    parser.add_argument("--connections", type=int, default=8, help="speaker legs for latency")
     parser.add_argument("--listeners", type=steps, default=steps("500,1000"))
     parser.add_argument("--speakers", type=steps, default=steps("25,50"))
     parser.add_argument("--seconds", type=float, default=10)

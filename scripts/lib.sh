@@ -86,7 +86,9 @@ janus_srtp() {
   local apt=(apt-get -qq -o "Dir::Etc::sourcelist=$apt_dir/sources.list"
     -o "Dir::Etc::sourceparts=$apt_dir/sources.list.d" -o "Dir::State::Lists=$apt_dir/lists"
     -o "Dir::Cache=$apt_dir/cache" -o "APT::Sandbox::User=$(id -un)")
-  if (cd "$work" && "${apt[@]}" update && "${apt[@]}" source "libsrtp2=$version") >"$work/log" 2>&1 &&
+  # The installed release if the archive still has it, else its current one (same ABI).
+  if (cd "$work" && "${apt[@]}" update &&
+    { "${apt[@]}" source "libsrtp2=$version" || "${apt[@]}" source libsrtp2; }) >"$work/log" 2>&1 &&
     (cd "$work"/libsrtp2-*/ && ./configure --enable-openssl && make -j"$(nproc)" shared_library) \
       >>"$work/log" 2>&1; then
     mkdir -p "$JANUS_LIB"

@@ -67,6 +67,22 @@
     });
   }
 
+  // Runs ``task`` one at a time: calls made while it runs (a reset and a
+  // reconnect arriving together) are folded into one more run after it.
+  function coalesced(task) {
+    let running = null;
+    let again = false;
+    return () => {
+      if (running) { again = true; return running; }
+      running = (async () => {
+        try {
+          do { again = false; await task(); } while (again);
+        } finally { running = null; }
+      })();
+      return running;
+    };
+  }
+
   async function ticket(link) {
     const reply = await link.request({type: "media.nonce"});
     return {nonce: reply.nonce, iceServers: reply.ice_servers || []};
@@ -105,11 +121,14 @@
       this.channel = reply.channel; this.underneath = reply.underneath;
       return reply;
     }
-    async restart() {
-      if (!this.wanted) return;
-      try { await this.start(this.channel, this.underneath); } catch (e) {
-        setTimeout(() => this.restart(), 2000);
-      }
+    restart() {
+      this.restarts ||= coalesced(async () => {
+        if (!this.wanted) return;
+        try { await this.start(this.channel, this.underneath); } catch (e) {
+          setTimeout(() => this.restart(), 2000);
+        }
+      });
+      return this.restarts();
     }
     stopPeer() { if (this.pc) { this.pc.close(); this.pc = null; } }
     // Audio energy received so far per channel (diagnostics, and how tests listen).
@@ -141,8 +160,11 @@
       link.on("reconnected", () => this.restart());
     }
     restart() {
-      if (!this.stream) return;
-      this.start(this.stream).catch(() => setTimeout(() => this.restart(), 2000));
+      this.restarts ||= coalesced(async () => {
+        if (!this.stream) return;
+        await this.start(this.stream).catch(() => setTimeout(() => this.restart(), 2000));
+      });
+      return this.restarts();
     }
     async start(stream) {
       this.stream = stream;
