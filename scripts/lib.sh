@@ -69,7 +69,7 @@ janus_srtp() {
   local version work apt_dir
   version="$(dpkg-query -W -f='${Version}' libsrtp2-1 2>/dev/null)" || return 0
   [ "$(cat "$JANUS_LIB/version" 2>/dev/null)" = "$version" ] && return 0
-  need_debs gcc make libssl-dev dpkg-dev
+  need_debs gcc libc6-dev make pkg-config libssl-dev dpkg-dev  # gcc only recommends libc6-dev
   say "Building libsrtp2 $version on OpenSSL for Janus"
   work="$(mktemp -d)"
   apt_dir="$work/apt"
