@@ -488,7 +488,7 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
         if "capacity" in args.parts:
             # Baseline: the same listeners through Debian's libsrtp2 (built on NSS).
             debian = None
-            if Path(product.library_dir, "libsrtp2.so.1").is_file():
+            if product.built_srtp is not None:
                 async with running(replace(product, library_dir="")) as janus:
                     debian = await listeners_on_a_channel(
                         janus, loads, args.listeners, args.seconds, "debian_srtp_"

@@ -50,6 +50,12 @@ class JanusConfig:
     def url(self) -> str:
         return f"ws://127.0.0.1:{self.ws_port}/"
 
+    @property
+    def built_srtp(self) -> Path | None:
+        """The libsrtp2 built on OpenSSL in ``library_dir``, if it is there."""
+        library = Path(self.library_dir, "libsrtp2.so.1")
+        return library if self.library_dir and library.is_file() else None
+
 
 def _quote(value: str) -> str:
     if '"' in value or "\\" in value or "\n" in value:

@@ -58,9 +58,10 @@ class JanusProcess:
 
     def _environment(self) -> dict[str, str]:
         environment = dict(os.environ)
-        libraries = self.config.library_dir
-        if libraries and Path(libraries, "libsrtp2.so.1").is_file():
-            logger.info("Janus loads libsrtp2 from %s", libraries)
+        srtp = self.config.built_srtp
+        if srtp is not None:
+            logger.info("Janus loads %s", srtp)
+            libraries = str(srtp.parent)
             inherited = environment.get("LD_LIBRARY_PATH")
             environment["LD_LIBRARY_PATH"] = f"{libraries}:{inherited}" if inherited else libraries
         return environment
