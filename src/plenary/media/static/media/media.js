@@ -96,6 +96,12 @@
       this.output = output;       // {track(mid, MediaStreamTrack)}
       this.channel = "floor";
       this.underneath = false;
+      this.restart = coalesced(async () => {
+        if (!this.wanted) return;
+        try { await this.start(this.channel, this.underneath); } catch (e) {
+          setTimeout(() => this.restart(), 2000);
+        }
+      });
       // Janus restarted, or the session's mountpoint was replaced; or the socket came back.
       link.on("media.reset", () => this.restart());
       link.on("reconnected", () => this.restart());
@@ -120,15 +126,6 @@
       const reply = await this.link.request({type: "media.channel", channel, underneath: !!underneath});
       this.channel = reply.channel; this.underneath = reply.underneath;
       return reply;
-    }
-    restart() {
-      this.restarts ||= coalesced(async () => {
-        if (!this.wanted) return;
-        try { await this.start(this.channel, this.underneath); } catch (e) {
-          setTimeout(() => this.restart(), 2000);
-        }
-      });
-      return this.restarts();
     }
     stopPeer() { if (this.pc) { this.pc.close(); this.pc = null; } }
     // Audio energy received so far per channel (diagnostics, and how tests listen).
@@ -155,16 +152,13 @@
     constructor(link, target) {
       this.link = link;
       this.target = target;
-      // A reset with scope "listen" concerns listeners only: the rooms are untouched.
-      link.on("media.reset", (e) => { if (e.scope !== "listen") this.restart(); });
-      link.on("reconnected", () => this.restart());
-    }
-    restart() {
-      this.restarts ||= coalesced(async () => {
+      this.restart = coalesced(async () => {
         if (!this.stream) return;
         await this.start(this.stream).catch(() => setTimeout(() => this.restart(), 2000));
       });
-      return this.restarts();
+      // A reset with scope "listen" concerns listeners only: the rooms are untouched.
+      link.on("media.reset", (e) => { if (e.scope !== "listen") this.restart(); });
+      link.on("reconnected", () => this.restart());
     }
     async start(stream) {
       this.stream = stream;
