@@ -63,7 +63,7 @@ from websockets.typing import Origin  # noqa: E402
 from websockets.uri import parse_uri  # noqa: E402
 
 from plenary.accounts.models import Entity, User  # noqa: E402
-from plenary.core.websocket import PROTOCOL  # noqa: E402
+from plenary.core.websocket import server_command  # noqa: E402
 from plenary.floor import services  # noqa: E402
 from plenary.meetings.models import (  # noqa: E402
     AttendanceMode,
@@ -306,24 +306,13 @@ async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connecti
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    options = [
+        "--log-level",
+        "warning",
+        *([] if deflate else ["--ws-per-message-deflate", "false"]),
+    ]
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "plenary.config.asgi:application",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--log-level",
-            "warning",
-            "--ws",
-            PROTOCOL,
-            *([] if deflate else ["--ws-per-message-deflate", "false"]),
-        ],
+        server_command(port, *options),
         cwd=ROOT,
         env={
             **os.environ,

@@ -6,7 +6,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -18,7 +17,7 @@ from django.test import Client
 from playwright.sync_api import expect
 from websockets.sync.client import connect
 
-from plenary.core.websocket import PROTOCOL
+from plenary.core.websocket import server_command
 from plenary.floor.tests.factories import cast
 
 pytestmark = pytest.mark.e2e
@@ -88,21 +87,7 @@ def second_server(live_url: str) -> Iterator[str]:
         "DATABASE_URL": url,
         "PLENARY_SECRET_KEY": django_settings.SECRET_KEY,
     }
-    command = [sys.executable, "-m", "uvicorn", "plenary.config.asgi:application"]
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        [
-            *command,
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--lifespan",
-            "off",
-            "--ws",
-            PROTOCOL,
-        ],
-        env=env,
-    )
+    server = subprocess.Popen(server_command(port), env=env)  # noqa: S603 - our own interpreter
     try:
         deadline = time.monotonic() + 30
         while True:

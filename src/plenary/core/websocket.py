@@ -24,6 +24,7 @@ uvicorn runs it as ``--ws plenary.core.websocket:WebSocketProtocol``
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -42,6 +43,18 @@ PROTOCOL = "plenary.core.websocket:WebSocketProtocol"
 SEND_NOW = "plenary.send_now"
 
 SendNow = Callable[[bytes], bool]
+
+
+def server_command(port: int, *options: str) -> list[str]:
+    """The command serving the project's application with this protocol on
+    127.0.0.1:``port`` as a child process (a test's second server, the bench's
+    server); ``options`` go to uvicorn."""
+    return [
+        *(sys.executable, "-m", "uvicorn", "plenary.config.asgi:application"),
+        *("--host", "127.0.0.1", "--port", str(port), "--lifespan", "off", "--ws", PROTOCOL),
+        *options,
+    ]
+
 
 # Frames kept for reuse: enough for a burst of events of every session of a
 # process. Larger messages are built for each socket.
