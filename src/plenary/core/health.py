@@ -4,7 +4,11 @@ Each check returns a ``ComponentHealth``; a check that raises is reported as
 down with the exception's type only (its message may name hosts or
 credentials), unless DEBUG; the full exception goes to the server log.
 Media and speech apps add their checks (Janus, speech workers) when they are
-installed.
+installed, and ``plenary serve`` one per supervised child (``process.<name>``).
+
+Each component has a ``status`` as well as ``ok``: ``ok``, ``degraded`` (it
+works, with less: a stream waiting for a worker), ``restarting``, ``down``;
+checks that set none get ``ok`` or ``down`` from ``ok``.
 """
 
 from __future__ import annotations
@@ -29,6 +33,11 @@ class ComponentHealth:
     ok: bool
     detail: str = ""
     data: dict[str, Any] = field(default_factory=dict)
+    status: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", "ok" if self.ok else "down")
 
 
 HealthCheck = Callable[[], ComponentHealth]
@@ -41,6 +50,10 @@ def register(name: str) -> Callable[[HealthCheck], HealthCheck]:
         return check
 
     return decorator
+
+
+def unregister(name: str) -> None:
+    _checks.pop(name, None)
 
 
 def run_checks() -> dict[str, Any]:

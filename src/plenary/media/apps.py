@@ -11,8 +11,11 @@ class MediaConfig(AppConfig):
         # Registers the media.* commands and the floor moderation.
         from django.conf import settings
 
-        from plenary.media import commands, receivers  # noqa: F401
+        from plenary.core import children
+        from plenary.media import commands, embedded, receivers  # noqa: F401 - registers commands
         from plenary.media.health import register_janus_check
 
-        if settings.JANUS_URLS:  # the embedded Janus registers its check when started
+        children.register_process(embedded.plan)
+        children.before_serving(receivers.restore_sessions)
+        if settings.JANUS_URLS:  # the embedded Janus registers its check when planned
             register_janus_check()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
+import logging
 import weakref
 from collections.abc import AsyncIterator
 
@@ -17,6 +19,8 @@ from django.conf import settings
 from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
 from plenary.media.rooms import RebuiltCallback, RestartCallback, RoomManager
+
+logger = logging.getLogger(__name__)
 
 _managers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, RoomManager] = (
     weakref.WeakKeyDictionary()
@@ -54,8 +58,13 @@ def on_restart(callback: RestartCallback) -> RestartCallback:
 
 
 async def _notify_restart(session_ids: list[int]) -> None:
+    # Each callback is on its own: one that fails must not keep the others
+    # (the clients' media.reset above all) from running.
     for callback in _restart_callbacks:
-        await callback(session_ids)
+        try:
+            await callback(session_ids)
+        except Exception:
+            logger.exception("Janus restart callback %s failed", callback.__name__)
 
 
 def on_rebuilt(callback: RebuiltCallback) -> RebuiltCallback:
@@ -66,7 +75,10 @@ def on_rebuilt(callback: RebuiltCallback) -> RebuiltCallback:
 
 async def _notify_rebuilt(session_id: int) -> None:
     for callback in _rebuilt_callbacks:
-        await callback(session_id)
+        try:
+            await callback(session_id)
+        except Exception:
+            logger.exception("mountpoint rebuilt callback %s failed", callback.__name__)
 
 
 def _new_manager() -> RoomManager:
@@ -83,7 +95,11 @@ def manager() -> RoomManager:
         rooms = _new_manager()
         rooms.on_restart = _notify_restart
         _managers[loop] = rooms
-        task = loop.create_task(rooms.supervise())
+        # A fresh context: the first caller may run inside asgiref's
+        # async_to_sync, whose thread executor is gone once that call ends; a
+        # task inheriting it could never run sync code again (it did, and
+        # the supervision died with "CurrentThreadExecutor already quit").
+        task = loop.create_task(rooms.supervise(), context=contextvars.Context())
         _tasks.add(task)
         task.add_done_callback(_tasks.discard)
     return rooms

@@ -1,4 +1,13 @@
-"""Enforce the floor's decisions, connect caption streams, and recover after a Janus restart."""
+"""Enforce the floor's decisions, connect caption streams, and recover after a restart.
+
+After a Janus restart (supervised or external) the room manager re-creates the
+rooms of the sessions in use; then, here, who may be heard is re-derived from
+the floor's state, the forwards to the speech workers are made again, and
+every client is told to re-establish its legs (``media.reset``). After a
+server restart, :func:`restore_sessions` re-derives who may be heard before
+the first client is served, so a floor holder whose page reconnects is on air
+again without the chair giving the floor again.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +19,13 @@ from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from plenary.floor import queries as floor_queries
+from plenary.floor import services as floor_services
 from plenary.floor.events import event, publish_to_session
 from plenary.floor.signals import floor_changed
 from plenary.media import captioning, engine, services
 from plenary.media.rooms import FLOOR
+from plenary.meetings.models import Session
 from plenary.speech.models import CaptionStream
 
 # Saves of these fields may change what Janus sends to a worker or takes from it.
@@ -32,10 +44,27 @@ def moderate_floor(
     services.set_heard(session_id, FLOOR, frozenset(unmuted_user_ids))
 
 
+def remoderate_floor(session_ids: list[int]) -> None:
+    """Who may be heard on these sessions' floor, re-derived from the floor's state."""
+    for session in Session.objects.filter(pk__in=session_ids).select_related("meeting"):
+        _version, state = floor_services.current_state(session.pk)
+        services.set_heard(session.pk, FLOOR, floor_services.unmuted_user_ids(session, state))
+
+
+def restore_sessions() -> None:
+    """Start-up step of ``plenary serve``: moderation of every open session, before serving."""
+    remoderate_floor(floor_queries.open_session_ids())
+
+
 @engine.on_restart
 async def reconnect_clients(session_ids: list[int]) -> None:
-    """Janus restarted: its legs are gone; clients re-establish theirs on ``media.reset``."""
+    """Janus restarted: its legs are gone; clients re-establish theirs on ``media.reset``.
+
+    Moderation is re-applied first, so that a leg that rejoins is muted or
+    heard as the floor says now.
+    """
     await services.forget_session_legs(session_ids)
+    await sync_to_async(remoderate_floor)(session_ids)
     for session_id in session_ids:
         await sync_to_async(publish_to_session)(session_id, event("media.reset"))
 

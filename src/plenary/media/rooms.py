@@ -365,32 +365,42 @@ class RoomManager:
             }
         )
 
-    async def supervise(self, interval: float = 1.0) -> None:
+    async def supervise(self, interval: float = 0.25) -> None:
         """Reconnect to a Janus that went away, re-create its sessions, report them.
 
-        Runs for the life of the server. ``on_restart`` gets the ids of the
-        sessions that were re-created, so that clients can be told to reconnect.
+        Runs for the life of the server and never stops on an error: each
+        round that fails is logged and tried again. ``on_restart`` gets the
+        ids of the sessions that were re-created, so that clients can be told
+        to reconnect.
         """
         while True:
             await asyncio.sleep(interval)
-            for url, client in list(self._clients.items()):
-                if client.closed.is_set():
-                    try:
-                        await self._client(url)
-                    except JanusError as exc:
-                        logger.warning("Janus %s still unavailable: %s", url, exc)
-            for url in list(self._reconnected):
-                lost = [layout for sid, layout in self._layouts.items() if self.url_for(sid) == url]
+            try:
+                await self._recover()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                logger.exception("Janus supervision round failed; trying again")
+
+    async def _recover(self) -> None:
+        for url, client in list(self._clients.items()):
+            if client.closed.is_set():
                 try:
-                    for layout in lost:
-                        await self.ensure_session(layout)
+                    await self._client(url)
                 except JanusError as exc:
-                    logger.warning("Could not re-create sessions on %s: %s", url, exc)
-                    continue
-                self._reconnected.discard(url)
-                logger.info("Janus %s is back; re-created sessions %s", url, lost)
-                if self.on_restart is not None and lost:
-                    await self.on_restart([layout.session_id for layout in lost])
+                    logger.debug("Janus %s still unavailable: %s", url, exc)
+        for url in list(self._reconnected):
+            lost = [layout for sid, layout in self._layouts.items() if self.url_for(sid) == url]
+            try:
+                for layout in lost:
+                    await self.ensure_session(layout)
+            except JanusError as exc:
+                logger.warning("Could not re-create sessions on %s: %s", url, exc)
+                continue
+            self._reconnected.discard(url)
+            logger.info("Janus %s is back; re-created sessions %s", url, lost)
+            if self.on_restart is not None and lost:
+                await self.on_restart([layout.session_id for layout in lost])
 
     async def close(self) -> None:
         for client in self._clients.values():

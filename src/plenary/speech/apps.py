@@ -10,4 +10,7 @@ class SpeechConfig(AppConfig):
     def ready(self) -> None:
         # Registers captions.* on the session socket, the /healthz check and
         # the receiver that starts and stops captions with the session.
-        from plenary.speech import commands, health, receivers  # noqa: F401
+        from plenary.core import children
+        from plenary.speech import commands, embedded, health, receivers  # noqa: F401
+
+        children.register_process(embedded.plan)

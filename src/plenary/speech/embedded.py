@@ -1,22 +1,27 @@
-"""The embedded default: ``plenary serve`` starts one speech worker as its child."""
+"""The embedded default: ``plenary serve`` runs one speech worker as its child.
+
+Registered with ``plenary.core.children`` by the speech app; the server's
+supervisor restarts the worker if it dies.
+"""
 
 from __future__ import annotations
 
-import atexit
-import subprocess
 import sys
 
 from django.conf import settings
 
+from plenary.core.children import Child, Subprocess
 
-def start_embedded_worker(host: str, port: int) -> subprocess.Popen[bytes] | None:
-    """Start ``plenary speech-worker`` against this server; stopped when the server exits."""
+
+def worker_url(host: str, port: int) -> str:
+    reachable = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
+    return f"ws://{reachable}:{port}/ws/speech/worker/"
+
+
+def plan(host: str, port: int) -> Child | None:
+    """``plenary speech-worker`` against this server, unless turned off."""
     if not settings.SPEECH_EMBEDDED_WORKER:
         return None
-    reachable = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
-    url = f"ws://{reachable}:{port}/ws/speech/worker/"
-    worker = subprocess.Popen(  # noqa: S603 - our own interpreter and command
-        [sys.executable, "-m", "plenary", "speech-worker", "--url", url, "--name", "embedded"]
-    )
-    atexit.register(worker.terminate)
-    return worker
+    argv = [sys.executable, "-m", "plenary", "speech-worker"]
+    argv += ["--url", worker_url(host, port), "--name", "embedded"]
+    return Child("speech-worker", lambda: Subprocess(argv))

@@ -34,5 +34,6 @@ def test_healthz_is_503_when_a_component_is_down(
         "ok": False,
         "detail": "RuntimeError",
         "data": {},
+        "status": "down",
     }
     assert "db.internal:5432" in caplog.text

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import logging
 import os
 import shutil
@@ -12,23 +11,15 @@ import subprocess
 import time
 from pathlib import Path
 
+from plenary.core.children import die_with_parent
 from plenary.media.janus.config import JanusConfig, write
 
 logger = logging.getLogger(__name__)
 
 
-_PR_SET_PDEATHSIG = 1
-
-
 def _die_with_parent() -> None:
-    """In the child: get SIGINT when the server dies, even if it had no time to stop Janus.
-
-    (uvicorn re-raises SIGTERM after its shutdown, so ``finally`` blocks in
-    ``plenary serve`` do not always run.) Linux sends it when the *thread*
-    that started Janus ends: start it from the main thread.
-    """
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGINT)
+    """In the child: Janus gets SIGINT (its clean stop) when the server dies."""
+    die_with_parent(signal.SIGINT)
 
 
 class JanusProcessError(RuntimeError):
@@ -56,6 +47,10 @@ class JanusProcess:
     def running(self) -> bool:
         return self._child is not None and self._child.poll() is None
 
+    def poll(self) -> int | None:
+        """The exit status once Janus has exited (``None`` while it runs or before a start)."""
+        return self._child.poll() if self._child else None
+
     def _environment(self) -> dict[str, str]:
         environment = dict(os.environ)
         srtp = self.config.built_srtp
@@ -78,7 +73,7 @@ class JanusProcess:
                 stderr=subprocess.STDOUT,
                 cwd=self.folder,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 - runs before any thread starts Janus
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - started by the main or supervisor thread
             )
         finally:
             log.close()

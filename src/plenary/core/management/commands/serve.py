@@ -1,24 +1,33 @@
 """``plenary serve``: the ASGI server (uvicorn) for pages, API and WebSockets.
 
-In the embedded default it also runs its children: Janus (unless external
-Janus servers are configured) and one speech worker (unless turned off).
+It also runs what the apps registered with ``plenary.core.children``: in the
+embedded default Janus and one speech worker, supervised (restarted with
+backoff when they die), and the start-up steps that must run before the
+first client is served. Ctrl-C or SIGTERM stops the server and its children.
 """
 
 from __future__ import annotations
 
+import os
+import signal
+from types import FrameType
 from typing import Any
 
 import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
+from plenary.core import children
 from plenary.core.websocket import PROTOCOL
-from plenary.media import embedded as embedded_janus
-from plenary.speech.embedded import start_embedded_worker
-from plenary.stats.health import start_sampler
+
+
+def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
+    # uvicorn re-raises the signal it stopped on once it has shut down: this
+    # handler then turns it into an exit that runs the ``finally`` below.
+    raise SystemExit(128 + signum)
 
 
 class Command(BaseCommand):
-    help = "Serve Plenary (HTTP and WebSockets) with uvicorn."
+    help = "Serve Plenary (HTTP and WebSockets) with uvicorn, with its supervised children."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -30,11 +39,15 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, host: str, port: int, **options: Any) -> None:
         shown = "localhost" if host == "127.0.0.1" else host
-        self.stdout.write(f"Plenary on http://{shown}:{port}/")
-        embedded_janus.start()
-        start_embedded_worker(host, port)
-        start_sampler()
+        pid = os.getpid()
+        self.stdout.write(
+            f"Plenary on http://{shown}:{port}/ (pid {pid}: stop with Ctrl-C or kill {pid})"
+        )
+        signal.signal(signal.SIGTERM, _exit_on_sigterm)
+        supervisor = children.Supervisor(children.planned(host, port))
+        supervisor.start()
         try:
+            children.run_startup_steps()
             uvicorn.run(
                 "plenary.config.asgi:application",
                 host=host,
@@ -45,4 +58,4 @@ class Command(BaseCommand):
                 ws=PROTOCOL,
             )
         finally:
-            embedded_janus.stop()
+            supervisor.stop()

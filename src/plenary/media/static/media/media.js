@@ -83,6 +83,34 @@
     };
   }
 
+  // Watches a leg for the failures no message announces (a lost reset, a
+  // network change, a media server that died): ICE failed or disconnected
+  // for a while, or, for a receiving leg, no packet arriving for a while (an
+  // AudioBridge mix is sent every 20 ms, silence included). Calls
+  // ``restart`` once, then stops watching (the restart makes a new leg).
+  const STALL_MS = 4000;
+  function watchLeg(pc, receiving, restart) {
+    let lastPackets = -1;
+    let quietSince = null;
+    let brokenSince = null;
+    const timer = setInterval(async () => {
+      if (pc.connectionState === "closed") { clearInterval(timer); return; }
+      const now = Date.now();
+      const broken = pc.connectionState === "failed" || pc.connectionState === "disconnected";
+      brokenSince = broken ? (brokenSince || now) : null;
+      if (receiving && pc.connectionState === "connected") {
+        let packets = 0;
+        (await pc.getStats()).forEach((s) => { if (s.type === "inbound-rtp") packets += s.packetsReceived || 0; });
+        quietSince = packets === lastPackets ? (quietSince || now) : null;
+        lastPackets = packets;
+      }
+      if ((brokenSince && now - brokenSince >= 2000) || (quietSince && now - quietSince >= STALL_MS)) {
+        clearInterval(timer);
+        restart();
+      }
+    }, 1000);
+  }
+
   async function ticket(link) {
     const reply = await link.request({type: "media.nonce"});
     return {nonce: reply.nonce, iceServers: reply.ice_servers || []};
@@ -113,6 +141,7 @@
       const first = await ticket(this.link);
       const pc = new RTCPeerConnection({iceServers: first.iceServers});
       this.pc = pc;
+      watchLeg(pc, true, () => { if (this.pc === pc) this.restart(); });
       pc.ontrack = (e) => this.output.track(e.transceiver.mid, e.track);
       const offer = await this.link.request({type: "media.listen", nonce: first.nonce,
         channel: this.channel, underneath: this.underneath});
@@ -166,6 +195,7 @@
       const first = await ticket(this.link);
       const pc = new RTCPeerConnection({iceServers: first.iceServers});
       this.pc = pc;
+      watchLeg(pc, false, () => { if (this.pc === pc) this.restart(); });
       stream.getAudioTracks().forEach((t) => pc.addTransceiver(t, {direction: "sendonly", streams: [stream]}));
       await pc.setLocalDescription(await pc.createOffer());
       await gathered(pc);
