@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 from django.test import Client
@@ -87,3 +88,37 @@ def test_empty_year_is_zeros_not_an_error() -> None:
     assert document["totals"]["persons"] == 0
     assert document["meetings"] == 0
     assert opendata.years() == []
+
+
+def _cards(html: str) -> dict[str, str]:
+    """The public page's figure cards: heading -> figure."""
+    found = re.findall(r'<li class="card"><h2>([^<]+)</h2><p>([^<]*)</p>', html)
+    return dict(found)
+
+
+def test_public_page_meetings_card_and_message_agree_without_attendance(client: Client) -> None:
+    make_session("T")  # a meeting of the year, nobody recorded yet
+
+    html = client.get(f"/statistics/public/{YEAR}/").content.decode()
+
+    assert _cards(html)["Meetings"] == "1"
+    assert "Meetings with no attendance recorded yet: 1 of 1." in html
+    assert "No meetings recorded" not in html
+
+
+def test_public_page_says_no_meetings_only_when_the_card_says_zero(client: Client) -> None:
+    html = client.get(f"/statistics/public/{YEAR}/").content.decode()
+
+    assert _cards(html)["Meetings"] == "0"
+    assert f"No meetings recorded in {YEAR}." in html
+
+
+def test_public_page_with_attendance_in_every_meeting_has_no_message(
+    client: Client, people: list[User]
+) -> None:
+    html = client.get(f"/statistics/public/{YEAR}/").content.decode()
+
+    assert _cards(html)["Meetings"] == "2"
+    assert _cards(html)["Persons"] == "6"
+    assert "No meetings recorded" not in html
+    assert "no attendance recorded" not in html
