@@ -1,9 +1,12 @@
-"""The demo data set: sites, entities, people in every role and three meetings.
+"""The demo data set: sites, entities, people in every role, and meetings past, present
+and future.
 
 Reference data (sites, rooms, entities, people) is written directly; meetings,
 registrations, roles and service requests go through the same services the
 pages use, so the demo also fills the audit log and shows every workflow in a
-realistic state. Loading twice changes nothing.
+realistic state: three upcoming meetings (``load_demo`` here), a past year of
+meetings with their attendance (``plenary.demo.history``) and a session open
+now (``plenary.demo.live``). Loading twice changes nothing.
 """
 
 from __future__ import annotations
@@ -21,6 +24,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from plenary.accounts.models import Entity, User
+from plenary.demo.common import session_data
+from plenary.demo.history import load_past_year
+from plenary.demo.live import ensure_live_session
 from plenary.meetings.models import (
     AttendanceMode,
     Meeting,
@@ -109,16 +115,22 @@ def _load_reference_data(data: dict[str, Any]) -> dict[str, User]:
     return people
 
 
-def _session(
-    meeting: Meeting, day: int, start: str, end: str, title: str, *, room: str | None = None
-) -> meeting_services.SessionData:
-    date = meeting.start_date + dt.timedelta(days=day)
-    return meeting_services.SessionData(
-        title=title,
-        starts=dt.datetime.combine(date, dt.time.fromisoformat(start)),
-        ends=dt.datetime.combine(date, dt.time.fromisoformat(end)),
-        room=Room.objects.get(site=meeting.site, name=room) if room else None,
-    )
+def _load_crowd(data: dict[str, Any]) -> list[User]:
+    """The delegates who fill the past year's meetings (not demo accounts: no password)."""
+    entities = {entity.code: entity for entity in Entity.objects.all()}
+    crowd = []
+    for row in data["attendees"]:
+        values = {
+            **row,
+            "entity": entities[row["entity"]],
+            "email": f"{row['username']}@example.org",
+        }
+        user, created = User.objects.get_or_create(username=row["username"], defaults=values)
+        if created:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        crowd.append(user)
+    return crowd
 
 
 def _register(
@@ -158,9 +170,9 @@ def _study_group(people: dict[str, User]) -> None:
         ),
     )
     for data in [
-        _session(meeting, 0, "09:30", "12:30", "Opening plenary", room="Popov Room"),
-        _session(meeting, 1, "14:30", "17:30", "Working Party 1/17", room="Room K"),
-        _session(meeting, 4, "09:30", "12:30", "Closing plenary", room="Popov Room"),
+        session_data(meeting, 0, "09:30", "12:30", "Opening plenary", room="Popov Room"),
+        session_data(meeting, 1, "14:30", "17:30", "Working Party 1/17", room="Room K"),
+        session_data(meeting, 4, "09:30", "12:30", "Closing plenary", room="Popov Room"),
     ]:
         meeting_services.check_add_session(organiser, meeting, data)
     meeting_services.check_publish_meeting(organiser, meeting)
@@ -224,10 +236,10 @@ def _regional_forum(people: dict[str, User]) -> None:
         ),
     )
     meeting_services.check_add_session(
-        organiser, meeting, _session(meeting, 0, "10:00", "13:00", "Affordable broadband")
+        organiser, meeting, session_data(meeting, 0, "10:00", "13:00", "Affordable broadband")
     )
     meeting_services.check_add_session(
-        organiser, meeting, _session(meeting, 1, "10:00", "13:00", "Digital skills")
+        organiser, meeting, session_data(meeting, 1, "10:00", "13:00", "Digital skills")
     )
     meeting_services.check_publish_meeting(organiser, meeting)
     participation_services.check_assign_role(
@@ -277,12 +289,12 @@ def _council(people: dict[str, User]) -> None:
     meeting_services.check_add_session(
         secretariat,
         meeting,
-        _session(meeting, 0, "09:30", "12:30", "Opening of the session", room="Popov Room"),
+        session_data(meeting, 0, "09:30", "12:30", "Opening of the session", room="Popov Room"),
     )
     meeting_services.check_add_session(
         secretariat,
         meeting,
-        _session(
+        session_data(
             meeting,
             0,
             "14:30",
@@ -315,10 +327,14 @@ def load_demo() -> list[DemoAccount]:
     about = {row["username"]: row["about"] for row in data["people"]}
     with transaction.atomic():
         people = _load_reference_data(data)
+        crowd = _load_crowd(data)
         if not Meeting.objects.filter(code__startswith="T-SG17-").exists():
             _study_group(people)
             _regional_forum(people)
             _council(people)
+            delegates = [person for person in people.values() if person.entity_id]
+            load_past_year(people, [*delegates, people["observer"], *crowd])
+        ensure_live_session(people)
         # WRC-27 in the Proposals Management System: base texts, agenda, and a
         # published common proposal by France co-signed by Saudi Arabia.
         proposals_demo.load_demo_proposals(

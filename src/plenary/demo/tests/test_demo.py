@@ -1,24 +1,42 @@
+import datetime as dt
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.demo.loader import load_demo
-from plenary.meetings.models import Meeting, Registration
+from plenary.floor import services as floor
+from plenary.floor.models import AttendanceRecord, SessionEvent
+from plenary.meetings.models import Meeting, Participation, Registration, Session
 from plenary.proposals.models import ProposalDocument
 from plenary.provisioning.models import Service, ServiceRequest
+from plenary.stats import queries
 
 pytestmark = pytest.mark.django_db
 
+UPCOMING = ("T-SG17-", "D-RDF-AFR-", "C-")
 
-def test_demo_loads_the_three_meetings_in_realistic_states() -> None:
+
+def _past_year() -> queries.YearStatistics:
+    return queries.year_statistics(queries.Filters(year=timezone.now().year - 1))
+
+
+def _live_now() -> Session:
+    now = timezone.now()
+    return Session.objects.select_related("meeting").get(starts_at__lte=now, ends_at__gt=now)
+
+
+def test_demo_loads_the_upcoming_meetings_in_realistic_states() -> None:
     accounts = load_demo()
 
     assert {a.username for a in accounts} >= {"organiser", "fp.kenya", "ro.africa", "admin"}
-    codes = list(Meeting.objects.values_list("code", flat=True))
-    assert len(codes) == 3
+    upcoming = Meeting.objects.filter(start_date__gt=timezone.localdate())
+    prefixes = [next((p for p in UPCOMING if m.code.startswith(p)), m.code) for m in upcoming]
+    assert sorted(prefixes) == sorted(UPCOMING)
     assert all(m.status == Meeting.Status.PUBLISHED for m in Meeting.objects.all())
-    council = Meeting.objects.get(code__startswith="C-")
+    council = upcoming.get(code__startswith="C-")
     interpretation = council.service_requests.get(service=Service.INTERPRETATION)
     assert interpretation.status == ServiceRequest.Status.PENDING
     assert sorted(interpretation.languages) == sorted(["ar", "zh-hans", "en", "fr", "ru", "es"])
@@ -28,16 +46,105 @@ def test_demo_loads_the_three_meetings_in_realistic_states() -> None:
     assert {p.action for p in proposal_document.proposals.all()} == {"MOD", "ADD"}
 
 
+def test_demo_past_year_has_attendance_onsite_and_remote_from_several_regions() -> None:
+    load_demo()
+
+    stats = _past_year()
+
+    assert stats.meetings == 6
+    assert stats.meetings_without_facts == []
+    assert stats.totals.onsite > 0
+    assert stats.totals.remote > 0
+    regions = {row.key for row in stats.breakdowns["region"] if row.key}
+    assert regions == {"africa", "americas", "arab_states", "asia_pacific", "cis", "europe"}
+    # Every region has enough people to be shown in open data (not suppressed).
+    assert all(row.counts.persons >= 5 for row in stats.breakdowns["region"] if row.key)
+    assert {"ar", "es", "fr"} <= {language for language, _n in stats.listeners}
+    assert stats.captions[0] > 0
+    assert stats.interventions["onsite"] > 0
+    assert stats.interventions["remote"] > 0
+    assert stats.webcast[0] > 0
+
+
+def test_demo_past_facts_pair_up_and_copy_the_entity_as_the_floor_records_them() -> None:
+    load_demo()
+    year = timezone.now().year - 1
+    past = AttendanceRecord.objects.filter(at__year=year)
+
+    joins = past.filter(kind=AttendanceRecord.Kind.JOIN)
+    leaves = past.filter(kind=AttendanceRecord.Kind.LEAVE)
+    assert sorted(joins.values_list("connection", flat=True)) == sorted(
+        leaves.values_list("connection", flat=True)
+    )
+    for fact in past.select_related("session", "entity"):
+        assert fact.session.starts_at <= fact.at <= fact.session.ends_at
+        assert fact.entity_region == (fact.entity.region if fact.entity else "")
+        assert fact.meeting_id == fact.session.meeting_id
+
+
+def test_demo_has_a_session_open_now_with_the_floor_a_booth_and_a_public_webcast() -> None:
+    load_demo()
+
+    session = _live_now()
+    _version, state = floor.current_state(session.pk)
+    assert state["status"] == "open"
+    speaker = User.objects.get(pk=state["speaker"]["request"]["user_id"])
+    assert speaker.username == "delegate.china"
+    assert [item["name"] for item in state["queue"]] == ["Julien Moreau"]
+    meeting = session.meeting
+    assert meeting.participations.filter(
+        role=Participation.Role.INTERPRETER, language="fr", user__username="interpreter.fr"
+    ).exists()
+    provisioned = meeting.service_requests.filter(status=ServiceRequest.Status.PROVISIONED)
+    assert set(provisioned.values_list("service", flat=True)) == set(Service.values)
+    webcast = provisioned.get(service=Service.WEBCAST)
+    assert webcast.public
+    assert webcast.webcast_token
+    assert meeting.participations.filter(
+        role=Participation.Role.DELEGATE, attendance="remote"
+    ).exists()
+
+
 def test_demo_loads_twice_without_changes_and_passwords_sign_in() -> None:
     first = load_demo()
-    counts = (User.objects.count(), Meeting.objects.count(), Registration.objects.count())
+    counts = (
+        User.objects.count(),
+        Meeting.objects.count(),
+        Registration.objects.count(),
+        AttendanceRecord.objects.count(),
+        SessionEvent.objects.count(),
+    )
 
     second = load_demo()
 
-    assert (User.objects.count(), Meeting.objects.count(), Registration.objects.count()) == counts
+    assert (
+        User.objects.count(),
+        Meeting.objects.count(),
+        Registration.objects.count(),
+        AttendanceRecord.objects.count(),
+        SessionEvent.objects.count(),
+    ) == counts
     assert first == second
     chair = next(a for a in second if a.username == "chair")
     assert User.objects.get(username="chair").check_password(chair.password)
+
+
+def test_demo_loaded_on_a_later_day_opens_a_new_session_now() -> None:
+    load_demo()
+    earlier = _live_now()
+    # As if the demo had been loaded two days ago.
+    Session.objects.filter(pk=earlier.pk).update(
+        starts_at=earlier.starts_at - dt.timedelta(days=2),
+        ends_at=earlier.ends_at - dt.timedelta(days=2),
+    )
+
+    load_demo()
+
+    current = _live_now()
+    assert current.pk != earlier.pk
+    assert current.meeting_id == earlier.meeting_id
+    assert floor.current_state(earlier.pk)[1]["status"] == "closed"
+    assert floor.current_state(current.pk)[1]["status"] == "open"
 
 
 @override_settings(DEMO=False)
