@@ -6,42 +6,19 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
-from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from plenary.accounts import signin
-from plenary.accounts.models import Entity, User
+from plenary.accounts import tokens
+from plenary.accounts.models import AccessToken, Entity, User
 from plenary.accounts.services import ProfileData, SignUpData
 from plenary.core.forms import RefusalFormMixin
 from plenary.core.languages import UN_LANGUAGES
 
 
 class SignInForm(AuthenticationForm):
-    """Django's password form; refuses further guesses after repeated wrong passwords."""
-
-    def clean(self) -> dict[str, Any]:
-        username = self.cleaned_data.get("username") or ""
-        request = self.request
-        if request is None:
-            return super().clean()
-        if signin.sign_in_blocked(request, username):
-            raise ValidationError(
-                _(
-                    "Too many failed sign-ins. Wait %(minutes)d minutes and try again, "
-                    "or reset your password."
-                ),
-                code="blocked",
-                params={"minutes": signin.FAILURE_WINDOW // 60},
-            )
-        try:
-            cleaned = super().clean()
-        except ValidationError as error:
-            if error.code == "invalid_login":
-                signin.record_failed_sign_in(request, username)
-            raise
-        signin.forget_failed_sign_ins(request, username)
-        return cleaned
+    """Django's password form; django-axes (an authentication backend) throttles it."""
 
 
 class TOTPCodeForm(RefusalFormMixin, forms.Form):
@@ -134,3 +111,33 @@ class SignUpForm(RefusalFormMixin, BaseUserCreationForm):
             password=data["password1"],
             entity=data["entity"],
         )
+
+
+def _lifetime_choices() -> list[tuple[int, str]]:
+    return [
+        (days, ngettext("%(days)d day", "%(days)d days", days) % {"days": days})
+        for days in tokens.LIFETIMES
+    ]
+
+
+class AccessTokenForm(RefusalFormMixin, forms.Form):
+    """A new personal access token: a name, what it may do, how long it works."""
+
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the script that uses it."),
+    )
+    scopes = forms.MultipleChoiceField(
+        label=_("It may"),
+        choices=AccessToken.Scope.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[AccessToken.Scope.READ],
+    )
+    days = forms.TypedChoiceField(
+        label=_("Works for"), choices=_lifetime_choices, coerce=int, initial=90
+    )
+
+    def to_data(self) -> tokens.TokenData:
+        data = self.cleaned_data
+        return tokens.TokenData(name=data["name"], scopes=list(data["scopes"]), days=data["days"])

@@ -159,3 +159,38 @@ class User(AbstractUser):
     def needs_two_factor(self) -> bool:
         """Staff sign in with a second factor (TOTP)."""
         return self.is_staff or self.is_superuser or bool(self.staff_role)
+
+
+class AccessToken(models.Model):
+    """A personal access token: a script signs in to the API or the session socket as its owner.
+
+    Only the SHA-256 of the token is stored (the token is 256 random bits, so
+    no salt or slow hash is needed); the token itself is shown once, when it
+    is created. A revoked token stays, for the record, and never works again.
+    """
+
+    class Scope(models.TextChoices):
+        READ = "read", _("Read through the API")
+        WRITE = "write", _("Change through the API")
+        LIVE = "live", _("Connect to the live session socket")
+
+    user = models.ForeignKey(
+        User, verbose_name=_("owner"), on_delete=models.CASCADE, related_name="access_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The token's first characters, shown in lists so its owner can tell tokens apart.
+    prefix = models.CharField(_("beginning"), max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(_("scopes"), default=list)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("personal access token")
+        verbose_name_plural = _("personal access tokens")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -7,13 +7,13 @@ request runs with staff privileges on a password alone.
 
 from __future__ import annotations
 
-import hashlib
 import time
+from typing import Any
 
 import django_otp
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import login
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -25,29 +25,38 @@ PENDING_BACKEND = "accounts.pending_backend"
 PENDING_SINCE = "accounts.pending_since"
 # The second factor must follow the password within this many seconds.
 PENDING_TTL = 600
-# Wrong passwords for one username from one address before sign-in is refused
-# for FAILURE_WINDOW seconds (the cache is shared by all processes via Redis).
-FAILURE_LIMIT = 10
-FAILURE_WINDOW = 900
 
 
-def _failure_key(request: HttpRequest, username: str) -> str:
-    who = f"{username.strip().lower()}|{request.META.get('REMOTE_ADDR', '')}"
-    return "accounts.failed-sign-ins:" + hashlib.sha256(who.encode()).hexdigest()
+# --- Throttling (django-axes; limits and cool-off in settings.AXES_*) --------
 
 
-def sign_in_blocked(request: HttpRequest, username: str) -> bool:
-    return int(cache.get(_failure_key(request, username), 0)) >= FAILURE_LIMIT
+def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
+    """The account a sign-in attempt counts against: its username, case folded.
+
+    Folding means ``Alice`` and ``alice`` share one counter, so changing the
+    case does not buy an attacker more guesses.
+    """
+    data = credentials if credentials is not None else getattr(request, "POST", {})
+    return _fold(str(data.get("username") or ""))
 
 
-def record_failed_sign_in(request: HttpRequest, username: str) -> None:
-    key = _failure_key(request, username)
-    cache.add(key, 0, FAILURE_WINDOW)
-    cache.incr(key)
+def _fold(username: str) -> str:
+    return username.strip().casefold()
 
 
-def forget_failed_sign_ins(request: HttpRequest, username: str) -> None:
-    cache.delete(_failure_key(request, username))
+def client_address(request: HttpRequest) -> str:
+    """The address a sign-in attempt counts against: the connection's.
+
+    Never a header the client sends: the ASGI server puts the address of
+    the client in ``REMOTE_ADDR``, and it reads ``X-Forwarded-For`` only from
+    the proxies in ``settings.TRUSTED_PROXIES``.
+    """
+    return str(request.META.get("REMOTE_ADDR") or "")
+
+
+def forget_failed_sign_ins(username: str) -> None:
+    """Lift the lock on an account (its password was just reset by its owner)."""
+    axes_reset(username=_fold(username))
 
 
 def begin_two_factor(request: HttpRequest, user: User) -> None:

@@ -13,6 +13,12 @@ urlpatterns = [
     path("sign-up/", views.sign_up, name="sign_up"),
     path("profile/", views.profile, name="profile"),
     path("profile/password/", views.password_change, name="password_change"),
+    path("profile/tokens/", views.access_tokens, name="tokens"),
+    path(
+        "profile/tokens/<int:token_id>/revoke/",
+        views.revoke_access_token,
+        name="revoke_token",
+    ),
     path("password-reset/", views.password_reset, name="password_reset"),
     path("password-reset/sent/", views.password_reset_done, name="password_reset_done"),
     path(

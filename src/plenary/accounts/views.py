@@ -1,4 +1,4 @@
-"""Sign-in (password, then TOTP for staff), sign-up and the profile page."""
+"""Sign-in (password, then TOTP for staff), sign-up, the profile page and its access tokens."""
 
 from __future__ import annotations
 
@@ -14,12 +14,19 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from plenary.accounts import services, signin, totp
-from plenary.accounts.forms import ProfileForm, SignInForm, SignUpForm, TOTPCodeForm
-from plenary.accounts.models import User
+from plenary.accounts import services, signin, tokens, totp
+from plenary.accounts.forms import (
+    AccessTokenForm,
+    ProfileForm,
+    SignInForm,
+    SignUpForm,
+    TOTPCodeForm,
+)
+from plenary.accounts.models import AccessToken, User
 from plenary.accounts.permissions import is_verified_staff, needs_verification, verify_url
 from plenary.core.errors import Refusal
 from plenary.core.redirects import safe_next
@@ -160,6 +167,44 @@ def profile(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+def access_tokens(request: HttpRequest) -> HttpResponse:
+    """The person's personal access tokens: create one (its secret shown once), list them."""
+    user: User = request.user  # type: ignore[assignment]
+    form = AccessTokenForm(request.POST or None)
+    created: tuple[AccessToken, str] | None = None
+    if form.is_valid():
+        try:
+            created = tokens.do_create_token(user, form.to_data())
+        except Refusal as refusal:
+            form.add_refusal(refusal)
+        else:
+            form = AccessTokenForm()
+    context = {
+        "form": form,
+        "created": created,
+        "tokens": AccessToken.objects.filter(user=user),
+        "now": timezone.now(),
+    }
+    status = 400 if form.is_bound and not form.is_valid() else 200
+    response = render(request, "accounts/tokens.html", context, status=status)
+    response["Cache-Control"] = "no-store"  # the page may show a token's secret
+    return response
+
+
+@login_required
+@require_http_methods(["POST"])
+def revoke_access_token(request: HttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = tokens.do_revoke_token(request.user, token_id)  # type: ignore[arg-type]
+    except Refusal as refusal:
+        messages.error(request, str(refusal.message))
+    else:
+        messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
+    return redirect("accounts:tokens")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     form = PasswordChangeForm(user, request.POST or None)
@@ -170,6 +215,16 @@ def password_change(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:profile")
     status = 400 if form.is_bound else 200
     return render(request, "accounts/password_change.html", {"form": form}, status=status)
+
+
+def locked_out(
+    request: HttpRequest,
+    original_response: HttpResponse | None = None,
+    credentials: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """django-axes' answer to a locked-out sign-in (``AXES_LOCKOUT_CALLABLE``): 429, translated."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds()) // 60)
+    return render(request, "accounts/locked_out.html", {"minutes": minutes}, status=429)
 
 
 password_reset = auth_views.PasswordResetView.as_view(
@@ -190,7 +245,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        signin.forget_failed_sign_ins(self.request, form.user.get_username())
+        signin.forget_failed_sign_ins(form.user.get_username())
         return super().form_valid(form)
 
 

@@ -1,11 +1,19 @@
-"""The REST API under ``/api/v1/`` (django-ninja), with its OpenAPI document."""
+"""The REST API under ``/api/v1/`` (django-ninja), with its OpenAPI document.
+
+Callers authenticate with the session cookie (pages, with CSRF) or with a
+personal access token, ``Authorization: Bearer <token>`` (scripts; no CSRF,
+since a browser never sends that header by itself).
+"""
+
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
+from plenary.accounts import tokens
 from plenary.accounts.api import router as accounts_router
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.floor.api import router as floor_router
@@ -18,11 +26,29 @@ from plenary.provisioning.api import router as provisioning_router
 from plenary.speech.api import router as speech_router
 from plenary.stats.api import router as stats_router
 
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+class TokenAuth(HttpBearer):
+    """A personal access token: ``read`` for safe methods, ``write`` for the others.
+
+    A request that names a token is decided by it alone (an unusable token is
+    401 even with a session cookie), and acts as the token's owner.
+    """
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        scope = tokens.Scope.READ if request.method in SAFE_METHODS else tokens.Scope.WRITE
+        user = tokens.check_token(token, scope)  # raises a Refusal, answered below
+        request.user = user
+        return user
+
+
 api = NinjaAPI(
     title="Plenary API",
     version="1",
     urls_namespace="api-1",
-    auth=SessionAuth(),
+    # The token first: the session's CSRF check must not refuse a token's request.
+    auth=[TokenAuth(), SessionAuth()],
     docs_url="/docs",
 )
 api.add_router("/accounts/", accounts_router)
@@ -39,9 +65,11 @@ api.add_router("/guidance/", guidance_router)
 
 @api.exception_handler(Refusal)
 def refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
-    """A service refused: 400, or 403/404 for permission and visibility refusals."""
+    """A service refused: 400, or 401/403/404 for token, permission and visibility refusals."""
     status = (
-        403
+        401
+        if isinstance(exc, tokens.TokenRefusal)
+        else 403
         if isinstance(exc, PermissionRefusal)
         else 404
         if isinstance(exc, NotFoundRefusal)

@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import secrets
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_list
@@ -58,6 +60,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "ninja",  # its templates and static files: the API docs load no CDN asset
+    "axes",  # sign-in throttling (accounts.signin)
     "django_otp",
     "django_otp.plugins.otp_totp",
     "plenary.core",
@@ -76,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "plenary.config.csp.PlenaryCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -85,6 +90,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: answers a locked-out sign-in with its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "plenary.config.urls"
@@ -102,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "plenary.core.context_processors.plenary",
+                "csp.context_processors.nonce",  # {{ CSP_NONCE }} for inline <script>/<style>
             ],
         },
     },
@@ -171,7 +179,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# django-axes first: it refuses a locked-out sign-in before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesBackend", "django.contrib.auth.backends.ModelBackend"]
 
 # Optional single sign-on through an OpenID Connect provider.
 OIDC_ENABLED = bool(env("PLENARY_OIDC_CLIENT_ID", default=""))
@@ -194,6 +203,49 @@ SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production is HTTPS only: plain HTTP is redirected (but the health check, which
+# load balancers probe over HTTP) and browsers are told to stay on HTTPS.
+SECURE_SSL_REDIRECT = env("PLENARY_SSL_REDIRECT", to_bool, default=PRODUCTION)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env("PLENARY_HSTS_SECONDS", int, default=365 * 24 * 3600 if PRODUCTION else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env("PLENARY_HSTS_INCLUDE_SUBDOMAINS", to_bool, default=False)
+
+# Addresses of the reverse proxies whose X-Forwarded-For/-Proto headers are
+# believed (uvicorn's forwarded_allow_ips; `plenary serve` turns proxy headers
+# on only when this is set). Default none: the connecting address is the
+# client's, so a client cannot pick its own address by sending the header.
+TRUSTED_PROXIES: list[str] = env("PLENARY_TRUSTED_PROXIES", to_list, default=[])
+
+# Sign-in throttling (django-axes): a locked address or account is refused for
+# the cool-off time. Both count: wrong passwords for one account from anywhere
+# (guessing), and wrong passwords for any accounts from one address (spraying).
+AXES_FAILURE_LIMIT = env("PLENARY_SIGNIN_FAILURE_LIMIT", int, default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env("PLENARY_SIGNIN_COOLOFF_MINUTES", int, default=15))
+AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "plenary.accounts.signin.axes_username"
+AXES_CLIENT_IP_CALLABLE = "plenary.accounts.signin.client_address"
+AXES_LOCKOUT_CALLABLE = "plenary.accounts.views.locked_out"
+AXES_VERBOSE = False
+
+# Content-Security-Policy (django-csp): scripts and styles only from the site's
+# own static files or inline with the response's nonce ({{ CSP_NONCE }}); the
+# middleware adds ws:/wss: of the requested host to connect-src (the sockets).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "media-src": [SELF, "blob:", "mediastream:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Languages ------------------------------------------------------------
 
