@@ -101,6 +101,20 @@ janus_srtp() {
   rm -rf "$work"
 }
 
+# axe-core, the accessibility rules the browser walk injects into each page
+# (tests/e2e/test_role_walk.py), installed once from the npm registry at a
+# pinned version into the virtualenv; nothing is fetched while tests run.
+AXE_VERSION=4.14.1
+AXE_DIR="$VENV/node"
+axe_core() {
+  local pkg="$AXE_DIR/node_modules/axe-core/package.json"
+  if [ -f "$pkg" ] && grep -q "\"version\": \"$AXE_VERSION\"" "$pkg"; then return 0; fi
+  command -v npm >/dev/null || need_debs npm
+  say "Installing axe-core $AXE_VERSION"
+  mkdir -p "$AXE_DIR"
+  npm install --prefix "$AXE_DIR" --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION"
+}
+
 compile_catalogs() {
   (cd src/plenary && plenary compilemessages -v0 --ignore='.venv')
 }
