@@ -1,8 +1,18 @@
-"""The speech workers' socket, ``/ws/speech/worker/``: thin, every decision in services."""
+"""The speech workers' socket, ``/ws/speech/worker/``: thin, every decision in services.
+
+A worker killed outright closes its TCP connection without a close frame; the
+server notices at once and ``disconnect`` reports it lost. A worker that goes
+silent with its connection still open (a frozen process, a host gone with no
+reset) is noticed by the socket's watchdog after ``services.WORKER_TIMEOUT``
+without a message (heartbeats come every 5 s): reported lost, socket closed.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import datetime as dt
+import time
 from typing import Any
 
 from channels.db import database_sync_to_async
@@ -21,11 +31,14 @@ def _time(seconds: float) -> dt.datetime:
 
 class WorkerConsumer(AsyncJsonWebsocketConsumer):
     worker_id: int | None = None
+    _watchdog: asyncio.Task[None] | None = None
+    _last_heard = 0.0
 
     async def connect(self) -> None:
         await self.accept()
 
     async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        self._last_heard = time.monotonic()
         try:
             message = protocol.worker_message.validate_python(content)
         except ValidationError as exc:
@@ -57,6 +70,16 @@ class WorkerConsumer(AsyncJsonWebsocketConsumer):
         await self.channel_layer.group_add(events.worker_group(worker.pk), self.channel_name)
         await self.send_json({"type": "welcome", "worker": worker.pk})
         await database_sync_to_async(services.do_heartbeat)(worker.pk, {})
+        self._watchdog = asyncio.create_task(self._watch(worker.pk))
+
+    async def _watch(self, worker_id: int) -> None:
+        timeout = services.WORKER_TIMEOUT.total_seconds()
+        while True:
+            await asyncio.sleep(timeout / 5)
+            if time.monotonic() - self._last_heard > timeout:
+                await database_sync_to_async(services.do_worker_lost)(worker_id)
+                await self.close()
+                return
 
     def _handle(self, message: protocol.WorkerMessage) -> None:
         assert self.worker_id is not None  # noqa: S101 - set by _hello
@@ -86,6 +109,10 @@ class WorkerConsumer(AsyncJsonWebsocketConsumer):
                 )
 
     async def disconnect(self, code: int) -> None:
+        if self._watchdog is not None and self._watchdog is not asyncio.current_task():
+            self._watchdog.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._watchdog
         if self.worker_id is not None:
             await self.channel_layer.group_discard(
                 events.worker_group(self.worker_id), self.channel_name

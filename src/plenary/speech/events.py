@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from plenary.core.events import publish
 from plenary.floor.events import event, session_group
 from plenary.speech.models import CaptionSegment, CaptionStream
@@ -40,6 +42,8 @@ def segment_json(segment: CaptionSegment) -> dict[str, Any]:
 
 
 def stream_json(stream: CaptionStream) -> dict[str, Any]:
+    """A stream's state; ``interruption`` (``worker_lost``, ``worker_behind`` or ``""``) and
+    ``interrupted_at`` say that its captions stopped and since when, until they resume."""
     return {
         "id": stream.pk,
         "channel": stream.channel,
@@ -47,7 +51,24 @@ def stream_json(stream: CaptionStream) -> dict[str, Any]:
         "status": stream.status,
         "detail": stream.detail,
         "voices": sorted(stream.voices),
+        "interruption": stream.interruption,
+        "interrupted_at": stream.interrupted_at.isoformat() if stream.interrupted_at else None,
     }
+
+
+# What the caption panel says while a stream is interrupted (its template gives
+# these, translated, as ``data-text-…``; the event carries only the code, since
+# one frame goes to every socket whatever its language).
+INTERRUPTION_TEXTS = {
+    CaptionStream.Interruption.WORKER_LOST: _(
+        "Captions paused: the speech worker stopped. They resume as soon as a worker "
+        "takes over; the transcript marks the gap."
+    ),
+    CaptionStream.Interruption.WORKER_BEHIND: _(
+        "Captions paused: the speech worker fell behind. They resume as soon as another "
+        "worker takes over; the transcript marks the gap."
+    ),
+}
 
 
 def publish_segment(segment: CaptionSegment, type_: str = "captions.final") -> None:

@@ -53,6 +53,12 @@ class CaptionStream(models.Model):
         FAILED = "failed", _("No model")
         STOPPED = "stopped", _("Stopped")
 
+    class Interruption(models.TextChoices):
+        """Why a stream that was being captioned waits for a worker again."""
+
+        WORKER_LOST = "worker_lost", _("Its speech worker stopped")
+        WORKER_BEHIND = "worker_behind", _("Its speech worker fell behind")
+
     session = models.ForeignKey(
         "meetings.Session",
         verbose_name=_("session"),
@@ -82,6 +88,20 @@ class CaptionStream(models.Model):
     # End of the last caption (or of the last gap), from which a new gap would start.
     captioned_until = models.DateTimeField(_("captioned until"), default=timezone.now)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    # An outage in progress: since when, why, and the gap segment that records it
+    # (it grows until captions resume on another worker, or the stream stops).
+    interrupted_at = models.DateTimeField(_("interrupted"), null=True, blank=True)
+    interruption = models.CharField(
+        _("interruption"), max_length=16, choices=Interruption.choices, blank=True
+    )
+    outage = models.ForeignKey(
+        "CaptionSegment",
+        verbose_name=_("outage gap"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("caption stream")

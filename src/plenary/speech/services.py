@@ -327,6 +327,8 @@ def _stop(stream: CaptionStream) -> None:
     # Stopped first, so that the coverage published with the release leaves it out.
     stream.stopped_at = timezone.now()
     stream.save(update_fields=["stopped_at"])
+    # Captions never resumed: the outage lasted until the stream stopped.
+    _end_outage(stream, stream.stopped_at)
     _release(stream, CaptionStream.Status.STOPPED)
 
 
@@ -354,13 +356,51 @@ def _release(stream: CaptionStream, status: str) -> None:
 def _mark_gap(stream: CaptionStream, until: dt.datetime) -> None:
     """Record that nobody captioned the channel from ``captioned_until`` to ``until``.
 
-    Called when a worker is lost or falls behind, and when a worker starts
-    listening; pauses in speech between captions are not gaps.
+    Called when a worker starts listening to a stream that had none (its first
+    start); pauses in speech between captions are not gaps.
     """
     if until - stream.captioned_until >= MIN_GAP:
         events.publish_segment(_new_gap(stream, stream.captioned_until, until))
     stream.captioned_until = max(stream.captioned_until, until)
     stream.save(update_fields=["captioned_until"])
+
+
+def _interrupt(stream: CaptionStream, why: str, now: dt.datetime) -> None:
+    """The stream's worker is gone (or too far behind): it waits for another, shown as
+    such, and an outage gap opens from the end of its last caption.
+
+    The gap stays open — it is extended when captions resume or the stream
+    stops (:func:`_end_outage`) — so the transcript covers the whole outage,
+    not only up to the loss. A stream interrupted again before it resumed
+    keeps its first outage. Call inside ``transaction.atomic()``, the stream locked.
+    """
+    if stream.outage_id is None:
+        gap = _new_gap(stream, stream.captioned_until, max(now, stream.captioned_until))
+        events.publish_segment(gap)
+        stream.outage, stream.interrupted_at, stream.interruption = gap, now, why
+    stream.worker = None
+    stream.status = CaptionStream.Status.WAITING
+    stream.rtp_port = None
+    stream.save(
+        update_fields=["worker", "status", "rtp_port", "outage", "interrupted_at", "interruption"]
+    )
+    _publish_stream(stream)
+
+
+def _end_outage(stream: CaptionStream, until: dt.datetime) -> bool:
+    """Close the stream's open outage gap at ``until`` (captions resume, or it stops):
+    the gap is published again with its full span. ``False`` when there was none."""
+    if stream.outage_id is None:
+        return False
+    gap = CaptionSegment.objects.filter(pk=stream.outage_id).first()
+    if gap is not None:  # a gap deleted meanwhile (the session's record purged) is not recreated
+        gap.ends_at = max(gap.ends_at, until)
+        gap.save(update_fields=["ends_at"])
+        events.publish_segment(gap)
+    stream.captioned_until = max(stream.captioned_until, until)
+    stream.outage, stream.interrupted_at, stream.interruption = None, None, ""
+    stream.save(update_fields=["captioned_until", "outage", "interrupted_at", "interruption"])
+    return True
 
 
 def _new_gap(stream: CaptionStream, starts_at: dt.datetime, ends_at: dt.datetime) -> CaptionSegment:
@@ -407,22 +447,20 @@ def _own_stream(worker: SpeechWorker, stream_id: int) -> CaptionStream:
 
 @transaction.atomic
 def do_worker_lost(worker_id: int) -> None:
-    """The worker disconnected or stopped beating: mark gaps and reassign its streams."""
+    """The worker disconnected or stopped beating: its streams wait for another worker
+    (shown as interrupted, an outage gap open) and go to one if any has room."""
     worker = SpeechWorker.objects.select_for_update().filter(pk=worker_id).first()
     if worker is None or worker.disconnected_at is not None:
         return
     now = timezone.now()
     worker.disconnected_at = now
     worker.save(update_fields=["disconnected_at"])
-    for stream in CaptionStream.objects.select_for_update().filter(
-        worker=worker, status__in=ACTIVE
+    for stream in (
+        CaptionStream.objects.select_for_update()
+        .select_related("session__meeting")
+        .filter(worker=worker, status__in=ACTIVE)
     ):
-        _mark_gap(stream, now)
-        stream.worker = None
-        stream.status = CaptionStream.Status.WAITING
-        stream.rtp_port = None
-        stream.save(update_fields=["worker", "status", "rtp_port"])
-        _publish_stream(stream)
+        _interrupt(stream, CaptionStream.Interruption.WORKER_LOST, now)
     _assign_waiting()
 
 
@@ -453,8 +491,8 @@ def do_heartbeat(worker_id: int, lags: Mapping[int, float]) -> None:
     lagging = [stream_id for stream_id, lag in lags.items() if lag > MAX_LAG_S and others]
     for stream_id in lagging:
         stream = _own_stream(worker, stream_id)
-        _mark_gap(stream, timezone.now())
-        _release(stream, CaptionStream.Status.WAITING)
+        events.send_to_worker(worker.pk, {"type": "release", "stream": stream.pk})
+        _interrupt(stream, CaptionStream.Interruption.WORKER_BEHIND, timezone.now())
     transaction.on_commit(do_expire_stale_workers)
     _assign_waiting(avoid=worker.pk if lagging else None)
 
@@ -465,9 +503,11 @@ def do_stream_ready(
 ) -> CaptionStream:
     """The worker listens for the channel's RTP on ``rtp_host:rtp_port``."""
     stream = _own_stream(_worker(worker_id), stream_id)
-    # Until now nobody listened to this channel (a first start, or a worker
-    # replacing a lost one): the record says so.
-    _mark_gap(stream, timezone.now())
+    # Until now nobody listened to this channel: a worker replacing a lost one
+    # ends the outage gap here; on a first start the record says so too.
+    now = timezone.now()
+    if not _end_outage(stream, now):
+        _mark_gap(stream, now)
     stream.rtp_port, stream.rtp_host = rtp_port, rtp_host
     stream.status = CaptionStream.Status.LIVE
     stream.detail = ""
@@ -480,6 +520,8 @@ def do_stream_ready(
 def do_stream_failed(worker_id: int, stream_id: int, reason: str) -> CaptionStream:
     """The worker cannot caption this stream (no model for the language): say so."""
     stream = _own_stream(_worker(worker_id), stream_id)
+    # A replacement worker without the model: captions do not resume, the outage ends here.
+    _end_outage(stream, timezone.now())
     stream.worker = None
     stream.status = CaptionStream.Status.FAILED
     stream.detail = reason[:300]
