@@ -1,28 +1,17 @@
 """The media plane with a real Janus and real WebRTC peers.
 
-WebRTC cannot run over loopback alone (Janus and aiortc skip loopback when
-gathering ICE candidates), so these tests run inside a private network
-namespace that the test creates: ``unshare -n`` with a veth pair (10.99.0.1
-and 10.99.0.2) that exists only there, so no packet can leave the machine.
-Outside the namespace, :func:`test_in_private_network` re-runs this module
-inside one (this needs root, as in CI) and reports each scenario; inside,
-the scenarios run for real against a Janus started by the process manager.
-The namespace run uses SQLite and the in-memory channel layer (PostgreSQL
-and Redis listen outside the namespace); the services' rules are tested on
-both databases in ``plenary.media.tests``.
+Outside a network namespace, :func:`test_in_private_network` re-runs this
+module inside one (``tests.e2e.netns``; this needs root, as in CI) and reports
+each scenario; inside, the scenarios run for real against a Janus started by
+the process manager. The services' rules are tested on both databases in
+``plenary.media.tests``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
-import xml.etree.ElementTree as ET
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -33,11 +22,11 @@ import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from asgiref.sync import sync_to_async
 
+from tests.e2e.netns import IN_NAMESPACE, results_in_namespace
+
 pytestmark = pytest.mark.e2e
 
 T = TypeVar("T")
-IN_NAMESPACE = os.environ.get("PLENARY_MEDIA_NETNS") == "1"
-ROOT = Path(__file__).resolve().parents[2]
 SCENARIOS = [
     "test_floor_holder_is_heard_and_a_delegate_without_the_floor_is_not",
     "test_interpreter_is_heard_on_its_language_channel_only_and_switching_changes_it",
@@ -46,17 +35,6 @@ SCENARIOS = [
     "test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key",
     "test_a_browser_listener_reconnects_by_itself_after_a_language_or_its_socket_is_lost",
 ]
-NAMESPACE_SETUP = (
-    "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
-    " ip addr add 10.99.0.1/24 dev v0; ip addr add 10.99.0.2/24 dev v1;"
-    ' ip link set v0 up; ip link set v1 up; exec "$@"'
-)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 if not IN_NAMESPACE:
@@ -64,54 +42,7 @@ if not IN_NAMESPACE:
     @pytest.fixture(scope="module")
     def namespace_results() -> Iterator[dict[str, str]]:
         """Run this module inside a fresh network namespace; outcome per scenario."""
-        if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
-            pytest.fail("media tests need root, unshare and ip (iproute2) for a network namespace")
-        with tempfile.TemporaryDirectory() as folder:
-            report = Path(folder) / "report.xml"
-            env = {
-                key: value
-                for key, value in os.environ.items()
-                if key not in {"DATABASE_URL", "REDIS_URL"}
-            }
-            env.update(
-                PLENARY_MEDIA_NETNS="1",
-                PLENARY_DATA_DIR=folder,
-                PLENARY_JANUS_PORT=str(_free_port()),
-                PLENARY_JANUS_ICE_INTERFACES="v0",
-            )
-            run = subprocess.run(  # noqa: S603 - our own interpreter and module
-                [
-                    shutil.which("unshare") or "/usr/bin/unshare",
-                    "-n",
-                    "sh",
-                    "-c",
-                    NAMESPACE_SETUP,
-                    "netns",
-                    sys.executable,
-                    "-m",
-                    "pytest",
-                    str(Path(__file__)),
-                    "-q",
-                    "-p",
-                    "no:cacheprovider",
-                    f"--junitxml={report}",
-                ],
-                cwd=ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=170,
-                check=False,
-            )
-            results = dict.fromkeys(SCENARIOS, run.stdout[-4000:] + run.stderr[-2000:])
-            if report.exists():
-                for case in ET.parse(report).iter("testcase"):  # noqa: S314 - our own file
-                    failure = case.find("failure")
-                    if failure is None:
-                        failure = case.find("error")
-                    results[case.attrib["name"]] = (
-                        "passed" if failure is None else (failure.text or "")[-4000:]
-                    )
+        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=170) as results:
             yield results
 
     @pytest.mark.parametrize("scenario", SCENARIOS)

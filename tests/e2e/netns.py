@@ -1,0 +1,99 @@
+"""Run a test module again inside a private network namespace, and collect its outcomes.
+
+WebRTC cannot run over loopback alone (Janus and aiortc skip loopback when
+gathering ICE candidates), so the media tests run inside a network namespace
+that the test creates: ``unshare -n`` with a veth pair (10.99.0.1 and
+10.99.0.2) that exists only there, so no packet can leave the machine. The
+module is run again, inside, with ``PLENARY_MEDIA_NETNS=1``; outside, one
+test per scenario reports that scenario's outcome. The namespace run uses
+SQLite and the in-memory channel layer (PostgreSQL and Redis listen outside
+the namespace).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+IN_NAMESPACE = os.environ.get("PLENARY_MEDIA_NETNS") == "1"
+ROOT = Path(__file__).resolve().parents[2]
+# The interface Janus gathers ICE candidates on, inside the namespace.
+INTERFACE = "v0"
+NAMESPACE_SETUP = (
+    "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
+    " ip addr add 10.99.0.1/24 dev v0; ip addr add 10.99.0.2/24 dev v1;"
+    ' ip link set v0 up; ip link set v1 up; exec "$@"'
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def results_in_namespace(
+    module: str, scenarios: Sequence[str], timeout: float
+) -> Iterator[dict[str, str]]:
+    """Run ``module``'s tests inside a fresh network namespace: the outcome per scenario,
+    ``"passed"`` or the end of its failure."""
+    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
+        pytest.fail("media tests need root, unshare and ip (iproute2) for a network namespace")
+    with tempfile.TemporaryDirectory() as folder:
+        report = Path(folder) / "report.xml"
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "REDIS_URL"}
+        }
+        env.update(
+            PLENARY_MEDIA_NETNS="1",
+            PLENARY_DATA_DIR=folder,
+            PLENARY_JANUS_PORT=str(free_port()),
+            PLENARY_JANUS_ICE_INTERFACES=INTERFACE,
+        )
+        run = subprocess.run(  # noqa: S603 - our own interpreter and module
+            [
+                shutil.which("unshare") or "/usr/bin/unshare",
+                "-n",
+                "sh",
+                "-c",
+                NAMESPACE_SETUP,
+                "netns",
+                sys.executable,
+                "-m",
+                "pytest",
+                module,
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                f"--junitxml={report}",
+            ],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        results = dict.fromkeys(scenarios, run.stdout[-4000:] + run.stderr[-2000:])
+        if report.exists():
+            for case in ET.parse(report).iter("testcase"):  # noqa: S314 - our own file
+                failure = case.find("failure")
+                if failure is None:
+                    failure = case.find("error")
+                results[case.attrib["name"]] = (
+                    "passed" if failure is None else (failure.text or "")[-4000:]
+                )
+        yield results

@@ -1,0 +1,134 @@
+"""Crashes cost seconds: ``plenary serve`` for real, its children killed, itself restarted.
+
+A remote delegate holds the floor and speaks (Chromium, a fake microphone
+playing synthesised speech); an observer listens (Chromium). Both pages run
+the product's own media client. Then Janus is SIGKILLed under the server's
+supervisor, once and then twice in a row, and the server itself is stopped
+and started again: each time the observer hears the floor holder again
+(cross-correlation with the speech) with no action by anyone. Runs inside a
+network namespace (``tests.e2e.netns``); outside, one test reports each
+scenario.
+"""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.netns import IN_NAMESPACE, results_in_namespace
+
+pytestmark = pytest.mark.e2e
+
+SCENARIOS = [
+    "test_janus_killed_under_serve_is_restarted_and_the_floor_holder_is_heard_again",
+    "test_after_a_server_restart_the_floor_holder_is_heard_without_the_chair_acting",
+]
+VOICE = "Thank you, Chair. Ghana supports the proposal on the agenda."
+
+
+if not IN_NAMESPACE:
+
+    @pytest.fixture(scope="module")
+    def namespace_results() -> Iterator[dict[str, str]]:
+        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=400) as results:
+            yield results
+
+    @pytest.mark.parametrize("scenario", SCENARIOS)
+    def test_in_private_network(scenario: str, namespace_results: dict[str, str]) -> None:
+        assert namespace_results[scenario] == "passed", namespace_results[scenario]
+
+else:
+    from plenary.media import probes
+    from tests.e2e.served import (
+        Served,
+        chromium,
+        hears_floor,
+        listen,
+        open_page,
+        record_floor,
+        speak,
+        until,
+    )
+
+    @pytest.fixture
+    def voice(tmp_path: Path) -> tuple[probes.Signal, Path]:
+        return probes.speech(VOICE, tmp_path)
+
+    @pytest.fixture
+    def browser(voice: tuple[probes.Signal, Path]) -> Iterator[Any]:
+        with chromium(voice[1]) as browser:
+            yield browser
+
+    @pytest.fixture
+    def served(tmp_path: Path) -> Iterator[Served]:
+        folder = tmp_path / "served"
+        folder.mkdir()
+        served = Served(folder)
+        yield served
+        if served.process is not None and served.process.poll() is None:
+            served.stop()
+
+    def _heard(listening: Any, voice: probes.Signal, what: str) -> None:
+        """The observer hears the floor holder again, by itself: energy first (a
+        bounded wait), then the speech itself (cross-correlation)."""
+        until(lambda: hears_floor(listening), 45, what)
+        heard = record_floor(listening, 2 * len(voice) / probes.RATE + 0.5)
+        assert probes.correlation(voice, heard) > 0.3, what  # unrelated audio: below 0.05
+
+    def _session(served: Served, browser: Any) -> tuple[Any, Any]:
+        staged = served.stage()
+        served.start()
+        cookie, sid = staged["cookie_name"], staged["session_id"]
+        speaking = open_page(browser, served, cookie, staged["delegate"])
+        speak(speaking, served, sid)
+        listening = open_page(browser, served, cookie, staged["observer"])
+        listen(listening, served, sid)
+        return speaking, listening
+
+    def test_janus_killed_under_serve_is_restarted_and_the_floor_holder_is_heard_again(
+        served: Served, browser: Any, voice: tuple[probes.Signal, Path]
+    ) -> None:
+        samples, _ = voice
+        _speaking, listening = _session(served, browser)
+        _heard(listening, samples, "the floor before any crash")
+
+        before = served.kill_child("janus")
+        until(
+            lambda: served.component("process.janus")["data"]["restarts"] == before + 1,
+            30,
+            "Janus to be restarted",
+        )
+        _heard(listening, samples, "the floor after Janus was killed")
+
+        # Twice in a row: killed again as soon as it is back.
+        served.kill_child("janus")
+        until(
+            lambda: served.component("process.janus")["data"]["restarts"] == before + 2,
+            30,
+            "the second restart",
+        )
+        served.kill_child("janus")
+        until(
+            lambda: served.component("process.janus")["data"]["restarts"] == before + 3,
+            30,
+            "the third restart",
+        )
+        _heard(listening, samples, "the floor after Janus was killed twice in a row")
+        assert served.component("process.janus")["status"] == "running"
+
+    def test_after_a_server_restart_the_floor_holder_is_heard_without_the_chair_acting(
+        served: Served, browser: Any, voice: tuple[probes.Signal, Path]
+    ) -> None:
+        samples, _ = voice
+        _speaking, listening = _session(served, browser)
+        _heard(listening, samples, "the floor before the restart")
+        janus = served.child_pid("janus")
+
+        served.stop(signal.SIGTERM)  # as ./scripts/run's pid is stopped
+        assert not Path(f"/proc/{janus}").exists(), "Janus outlived the server"
+        served.start()
+        _heard(listening, samples, "the floor after the server restart")
