@@ -60,7 +60,7 @@ class Served:
 
     def stage(self) -> dict[str, Any]:
         """Migrate and stage an open session whose floor a remote delegate holds."""
-        run = subprocess.run(  # noqa: S603 - our own interpreter and module
+        run = subprocess.run(
             [sys.executable, "-m", "tests.e2e.stage"],
             cwd=ROOT,
             env=self.env,
@@ -142,11 +142,14 @@ RECORDER = """
     window.RTCPeerConnection = class extends Original {
         constructor(...args) {
             super(...args);
-            this.addEventListener("track", (e) => window.plenaryTracks.push({mid: e.transceiver.mid, track: e.track}));
+            this.addEventListener("track", (e) => {
+                window.plenaryTracks.push({mid: e.transceiver.mid, track: e.track});
+            });
         }
     };
     window.plenaryRecord = async (mid, seconds) => {
-        const found = window.plenaryTracks.filter((t) => t.mid === mid && t.track.readyState === "live").pop();
+        const found = window.plenaryTracks
+            .filter((t) => t.mid === mid && t.track.readyState === "live").pop();
         if (!found) return [];
         const ctx = new AudioContext({sampleRate: 48000});
         const source = ctx.createMediaStreamSource(new MediaStream([found.track]));

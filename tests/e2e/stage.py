@@ -41,7 +41,7 @@ def main() -> None:
     version, state = services.current_state(session_id)
     request_id = next(item["id"] for item in state["queue"] if item["user_id"] == c.delegate.pk)
     services.do_give_floor(c.chair, session_id, request_id, version)
-    print(  # noqa: T201 - the output is the result
+    print(
         json.dumps(
             {
                 "session_id": session_id,
