@@ -91,3 +91,33 @@ async def test_malformed_message_gets_an_error_and_keeps_the_socket() -> None:
     await ws.send_json_to({"type": "hello", "token": services.worker_token()})
     assert (await ws.receive_json_from(timeout=5))["type"] == "welcome"
     await ws.disconnect()
+
+
+async def test_a_silent_worker_is_reported_lost_and_its_socket_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its connection still open (a frozen process, a host gone without a reset): the
+    watchdog notices the missing heartbeats."""
+    import datetime as dt
+
+    monkeypatch.setattr(services, "WORKER_TIMEOUT", dt.timedelta(seconds=0.5))
+    stream = await database_sync_to_async(_stream)()
+    ws = await _connect()
+    await ws.send_json_to({"type": "hello", "token": services.worker_token(), "name": "t"})
+    assert (await ws.receive_json_from(timeout=5))["type"] == "welcome"
+    assert (await ws.receive_json_from(timeout=5))["type"] == "assign"
+    await ws.send_json_to({"type": "ready", "stream": stream.pk, "rtp_port": 40000})
+    # ...and then nothing.
+    closed = await ws.receive_output(timeout=5)
+    assert closed["type"] == "websocket.close"
+
+    def check() -> tuple[Any, ...]:
+        stream.refresh_from_db()
+        return stream.status, stream.interruption, SpeechWorker.objects.get().is_connected
+
+    assert await database_sync_to_async(check)() == (
+        CaptionStream.Status.WAITING,
+        CaptionStream.Interruption.WORKER_LOST,
+        False,
+    )
+    await ws.disconnect()

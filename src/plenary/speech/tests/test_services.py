@@ -211,13 +211,97 @@ def test_silent_worker_is_expired(session: Session, chair: Any) -> None:
     assert stream.status == CaptionStream.Status.WAITING
 
 
-def test_lagging_stream_moves_to_another_worker(session: Session, chair: Any) -> None:
+def test_lagging_stream_moves_to_another_worker(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
     slow = _worker()
     stream = services.do_start_stream(chair, session.pk, "floor", "en")
     fast = _worker()
-    services.do_heartbeat(slow.pk, {stream.pk: 30.0})
+    told = listen(events.worker_group(slow.pk))
+    with committed():
+        services.do_heartbeat(slow.pk, {stream.pk: 30.0})
     stream.refresh_from_db()
     assert stream.worker_id == fast.pk
+    assert stream.interruption == CaptionStream.Interruption.WORKER_BEHIND
+    assert told() == [{"type": "release", "stream": stream.pk}]
+
+
+def _live_stream(session: Session, chair: Any) -> tuple[CaptionStream, SpeechWorker]:
+    """A floor stream captioned by a worker, its last caption 30 s ago."""
+    worker = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    services.do_stream_ready(worker.pk, stream.pk, 40000)
+    spoken = timezone.now() - dt.timedelta(seconds=32)
+    services.do_final(
+        worker.pk, stream.pk, "One.", spoken, spoken + dt.timedelta(seconds=2), translations={}
+    )
+    stream.refresh_from_db()
+    return stream, worker
+
+
+def test_a_lost_workers_stream_waits_shown_as_interrupted(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    _, worker = _live_stream(session, chair)
+    everyone = listen(f"session-{session.pk}")
+    with committed():
+        services.do_worker_lost(worker.pk)
+    [shown] = [e["stream"] for e in everyone() if e["type"] == "captions.stream"]
+    assert (shown["status"], shown["interruption"]) == ("waiting", "worker_lost")
+    assert shown["interrupted_at"] is not None
+
+
+def test_the_outage_gap_spans_until_a_new_worker_listens(
+    session: Session, chair: Any, listen: Any, committed: Any
+) -> None:
+    stream, worker = _live_stream(session, chair)
+    last_caption_end = stream.captioned_until
+    captions = listen(events.caption_group(session.pk, "en"))
+    with committed():
+        services.do_worker_lost(worker.pk)
+    lost_at = timezone.now()
+    replacement = _worker()
+    with committed():
+        services.do_stream_ready(replacement.pk, stream.pk, 40002)
+    [gap] = CaptionSegment.objects.filter(
+        kind=CaptionSegment.Kind.GAP, ends_at__gt=last_caption_end
+    )
+    assert gap.starts_at == last_caption_end
+    assert gap.ends_at > lost_at  # not only up to the loss
+    # Shown when it opened, then again, same segment, with its whole span.
+    shown = [e["segment"] for e in captions() if e["segment"]["kind"] == "gap"]
+    assert [s["id"] for s in shown] == [gap.pk, gap.pk]
+    assert shown[-1]["ends_at"] == gap.ends_at.isoformat()
+    stream.refresh_from_db()
+    assert (stream.status, stream.interruption, stream.outage_id) == ("live", "", None)
+    assert stream.captioned_until == gap.ends_at
+
+
+def test_a_stream_interrupted_twice_before_resuming_keeps_one_gap(
+    session: Session, chair: Any
+) -> None:
+    stream, worker = _live_stream(session, chair)
+    services.do_worker_lost(worker.pk)
+    second = _worker()  # takes the stream, dies before it listens
+    services.do_worker_lost(second.pk)
+    third = _worker()
+    services.do_stream_ready(third.pk, stream.pk, 40004)
+    gaps = CaptionSegment.objects.filter(
+        kind=CaptionSegment.Kind.GAP, starts_at__gt=stream.started_at
+    )
+    assert gaps.count() == 1
+
+
+def test_an_interrupted_stream_that_stops_ends_its_gap_at_the_stop(
+    session: Session, chair: Any
+) -> None:
+    stream, worker = _live_stream(session, chair)
+    services.do_worker_lost(worker.pk)
+    stopped = services.do_stop_stream(chair, stream.pk)
+    gap = CaptionSegment.objects.filter(kind=CaptionSegment.Kind.GAP).latest("ends_at")
+    assert gap.ends_at == stopped.stopped_at
+    stopped.refresh_from_db()
+    assert (stopped.status, stopped.outage_id) == ("stopped", None)
 
 
 def test_missing_model_is_reported_on_the_stream(
