@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "plenary.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from plenary.core import logfilters
+
+        logfilters.install()

@@ -16,6 +16,7 @@ from plenary.accounts.models import Entity
 from plenary.meetings.models import AttendanceMode, Participation, RemoteRight, Session
 from plenary.meetings.queries import remote_right_for
 from plenary.meetings.rules import allows
+from plenary.meetings.services.access import can_manage
 
 Role = Participation.Role
 
@@ -111,6 +112,8 @@ def standing_for(user: Any, session: Session) -> Standing:
         roles=frozenset(p.role for p in participations),
         attendance=first.attendance if first else AttendanceMode.REMOTE,
         entity=(first.entity if first else None) or user.entity,
-        is_secretariat_staff=bool(user.is_secretariat),
+        # Those who manage the meeting (its organiser) get in as its secretariat:
+        # the same rule as ``plenary.meetings.queries.has_way_in``.
+        is_secretariat_staff=bool(user.is_secretariat) or can_manage(user, session.meeting),
         right=remote_right_for(user, session),
     )

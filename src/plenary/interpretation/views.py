@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.languages import Language
 from plenary.interpretation import services
+from plenary.interpretation.booths import booth_name, relay_name
 from plenary.media.views import channel_choices
 from plenary.meetings.models import Participation, Session
 
@@ -29,16 +30,22 @@ def console(request: HttpRequest, session_id: int) -> HttpResponse:
     wanted = request.GET.get("language") or (booths[0] if booths else "")
     if wanted not in booths or wanted not in dict(channels):
         raise PermissionDenied(_("You are not an interpreter in this session's booths."))
+    # Only the meeting's languages: an interpreter covers some of those, the floor speaks one.
+    meeting_languages = session.meeting.languages or [session.meeting.working_language]
+    languages = [(code, str(Language(code).label)) for code in meeting_languages]
     return render(
         request,
         "interpretation/console.html",
         {
             "session": session,
             "language": wanted,
-            "language_name": Language(wanted).label,
+            "booth_name": booth_name(wanted),
             "channels": channels,
-            "relays": [(code, label) for code, label in channels if code not in ("floor", wanted)],
-            "languages": Language.choices,
+            "channel_names": dict(channels),
+            "relays": [
+                (code, relay_name(code)) for code in dict(channels) if code not in ("floor", wanted)
+            ],
+            "languages": languages,
             "state": services.booth_state(session.pk, wanted),
             "floor_language": services.floor_language(session),
         },

@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from plenary.meetings.forms import SiteForm
 from plenary.meetings.models import (
     Meeting,
     Participation,
@@ -25,6 +26,7 @@ class RoomInline(admin.TabularInline):
 
 @admin.register(Site)
 class SiteAdmin(admin.ModelAdmin):
+    form = SiteForm
     list_display = ["name", "code", "kind", "city", "country", "time_zone"]
     list_filter = ["kind", "offers_interpretation", "offers_webcast"]
     search_fields = ["name", "code", "city"]

@@ -12,6 +12,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import User
@@ -172,7 +173,7 @@ class SessionForm(RefusalForm):
     )
     remote_right = forms.ChoiceField(label=_("Remote participants may"))
 
-    refusal_fields = {"starts": "day"}
+    refusal_fields = {"starts": "day", "titles": "title"}
 
     def __init__(
         self, *args: Any, meeting: Meeting, session: Session | None = None, **kwargs: Any
@@ -187,10 +188,27 @@ class SessionForm(RefusalForm):
                     "ends": session.local_end().time(),
                     "room": session.room_id,
                     "remote_right": session.remote_right,
-                },
+                }
+                | {f"title_{code}": text for code, text in session.titles.items()},
             )
         super().__init__(*args, **kwargs)
         self.meeting = meeting
+        names = dict(Language.choices)
+        self.fields["title"].label = _("Title in %(language)s (working language)") % {
+            "language": names[meeting.working_language]
+        }
+        self.other_languages = [
+            code for code in meeting.languages if code != meeting.working_language
+        ]
+        for code in self.other_languages:
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title in %(language)s (optional)") % {"language": names[code]},
+                max_length=200,
+                required=False,
+                widget=forms.TextInput(
+                    attrs={"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}
+                ),
+            )
         ceiling = rules.remote_right_ceiling(meeting.sector.code, meeting.meeting_type)
         allowed = REMOTE_RIGHT_ORDER[: REMOTE_RIGHT_ORDER.index(ceiling) + 1]
         remote_right = cast(forms.ChoiceField, self.fields["remote_right"])
@@ -203,6 +221,10 @@ class SessionForm(RefusalForm):
             room.queryset = Room.objects.filter(site_id=meeting.site_id)
         if session is None:
             self.fields["day"].initial = meeting.start_date
+        self.fields["title"].widget.attrs.update(
+            lang=meeting.working_language, dir="rtl" if is_rtl(meeting.working_language) else "ltr"
+        )
+        self.order_fields(["title", *(f"title_{code}" for code in self.other_languages)])
 
     def to_data(self) -> SessionData:
         data = self.cleaned_data
@@ -212,6 +234,7 @@ class SessionForm(RefusalForm):
             ends=dt.datetime.combine(data["day"], data["ends"]),
             room=data.get("room"),
             remote_right=data["remote_right"],
+            titles={code: data.get(f"title_{code}", "") for code in self.other_languages},
         )
 
 
@@ -235,6 +258,10 @@ class RoleForm(RefusalForm):
         language = cast(forms.ChoiceField, self.fields["language"])
         names = dict(Language.choices)
         language.choices = [("", "—")] + [(code, names[code]) for code in meeting.languages]
+        if meeting.is_virtual:  # nobody sits in a room
+            attendance = cast(forms.ChoiceField, self.fields["attendance"])
+            attendance.choices = [(AttendanceMode.REMOTE.value, AttendanceMode.REMOTE.label)]
+            attendance.initial = AttendanceMode.REMOTE
 
     def clean_person(self) -> User:
         value = self.cleaned_data["person"].strip()
@@ -274,3 +301,61 @@ class DecisionForm(forms.Form):
         label=_("Decision"), choices=[("approve", _("Approve")), ("reject", _("Reject"))]
     )
     note = forms.CharField(label=_("Note (optional)"), max_length=500, required=False)
+
+
+def _site_name_field(code: str) -> forms.CharField:
+    return forms.CharField(
+        label=format_lazy(_("Name in {language}"), language=Language(code).label),
+        max_length=120,
+        required=False,
+        widget=forms.TextInput(attrs={"lang": code, "dir": "rtl" if is_rtl(code) else "ltr"}),
+    )
+
+
+class SiteForm(forms.ModelForm):
+    """A site in the administration, with its name in each of the six languages
+    (stored in ``Site.names``; ``name`` is shown where a language is missing)."""
+
+    name_ar = _site_name_field("ar")
+    name_zh_hans = _site_name_field("zh-hans")
+    name_en = _site_name_field("en")
+    name_fr = _site_name_field("fr")
+    name_ru = _site_name_field("ru")
+    name_es = _site_name_field("es")
+
+    class Meta:
+        model = Site
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "city",
+            "country",
+            "time_zone",
+            "offers_remote_participation",
+            "offers_interpretation",
+            "offers_captions",
+            "offers_webcast",
+        ]
+
+    @staticmethod
+    def field_name(code: str) -> str:
+        return "name_" + code.replace("-", "_")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for code, text in (self.instance.names or {}).items():
+            if self.field_name(code) in self.fields:
+                self.initial.setdefault(self.field_name(code), text)
+
+    def save(self, commit: bool = True) -> Site:
+        site: Site = super().save(commit=False)
+        site.names = {
+            code: text.strip()
+            for code in Language.values
+            if (text := self.cleaned_data.get(self.field_name(code)) or "").strip()
+        }
+        if commit:
+            site.save()
+            self.save_m2m()
+        return site

@@ -87,6 +87,12 @@ class Site(models.Model):
     offers_interpretation = models.BooleanField(_("offers interpretation"), default=False)
     offers_captions = models.BooleanField(_("offers captions"), default=True)
     offers_webcast = models.BooleanField(_("offers webcast"), default=False)
+    names = models.JSONField(
+        _("name in each language"),
+        default=dict,
+        blank=True,
+        help_text=_("By language code; the name above is shown where a language is missing."),
+    )
 
     class Meta:
         verbose_name = _("site")
@@ -94,7 +100,27 @@ class Site(models.Model):
         ordering = ["kind", "name"]
 
     def __str__(self) -> str:
-        return self.name
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the active language, else the default ``name``."""
+        return self.names.get(translation.get_language() or "") or self.name
+
+    @property
+    def shown_name_language(self) -> str:
+        """The language of ``shown_name`` ("" for the default name: no stated language)."""
+        language = translation.get_language() or ""
+        return language if self.names.get(language) else ""
+
+    @property
+    def place(self) -> str:
+        """Name and city for a line of text, the city left out where the name has it already
+        ("ITU Headquarters, Geneva", not "ITU Headquarters, Geneva, Geneva")."""
+        name = self.shown_name
+        if not self.city or self.city.casefold() in name.casefold():
+            return name
+        return f"{name}, {self.city}"
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
@@ -236,6 +262,13 @@ class Session(models.Model):
         choices=RemoteRight.choices,
         default=RemoteRight.SPEAK,
     )
+    # ``title`` is the title in the meeting's working language; these are the others.
+    titles = models.JSONField(
+        _("title in other languages"),
+        default=dict,
+        blank=True,
+        help_text=_("By language code; the title above is shown where a language is missing."),
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -250,6 +283,17 @@ class Session(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting.code}: {self.title}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the active language, else the working language's ``title``."""
+        return self.titles.get(translation.get_language() or "") or self.title
+
+    @property
+    def shown_title_language(self) -> str:
+        """The language of ``shown_title``, for the ``lang`` attribute around it."""
+        language = translation.get_language() or ""
+        return language if self.titles.get(language) else self.meeting.working_language
 
     def local_start(self) -> dt.datetime:
         return self.starts_at.astimezone(self.meeting.tzinfo)

@@ -20,6 +20,7 @@ from plenary.meetings.models import (
     RemoteRight,
     Session,
 )
+from plenary.meetings.services.access import can_manage
 
 # Most significant first: ``participation_for`` returns the first one held.
 ROLE_PRECEDENCE = [
@@ -62,19 +63,81 @@ def upcoming_meetings(
     return meetings.order_by("start_date", "code")
 
 
+def open_session_ids(sessions: Any) -> set[int]:
+    """Those of ``sessions`` (sessions or their ids) that the chair has opened and
+    not suspended or closed: "live now" is the floor's state, never the clock."""
+    ids = [getattr(session, "pk", session) for session in sessions]
+    return set(
+        Session.objects.filter(pk__in=ids, live__state__status="open").values_list("pk", flat=True)
+    )
+
+
+def has_way_in(user: Any, meeting: Meeting) -> bool:
+    """May ``user`` enter the live sessions of ``meeting``?
+
+    Anyone holding a role in it (chair, vice-chair, secretariat, delegate,
+    observer, interpreter, room operator), secretariat staff, and those who
+    manage it (its organiser, regional-office staff at its site). This is the
+    rule the session page applies (``plenary.floor.rights.Standing.is_participant``);
+    remote participation being provisioned or not changes nothing.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if getattr(user, "is_secretariat", False) or can_manage(user, meeting):
+        return True
+    return Participation.objects.filter(meeting=meeting, user=user).exists()
+
+
+@dataclass(frozen=True)
+class WayIn:
+    """A session a person may enter, and whether it is open now."""
+
+    session: Session
+    live: bool
+    # Interpreters: their booth languages, each a link to the interpreter console.
+    booths: tuple[str, ...] = ()
+
+
+def ways_in(
+    user: Any, meeting: Meeting, *, now: dt.datetime | None = None, limit: int | None = None
+) -> list[WayIn]:
+    """The sessions of ``meeting`` that ``user`` may enter (see :func:`has_way_in`):
+    those open now, then those still to come, in order. Empty for everyone else and
+    for cancelled meetings."""
+    if meeting.status == Meeting.Status.CANCELLED or not has_way_in(user, meeting):
+        return []
+    now = now or timezone.now()
+    sessions = list(meeting.sessions.select_related("room").order_by("starts_at", "id"))
+    live = open_session_ids(sessions)
+    booths = tuple(
+        Participation.objects.filter(
+            meeting=meeting, user=user, role=Participation.Role.INTERPRETER
+        )
+        .exclude(language="")
+        .values_list("language", flat=True)
+    )
+    wanted = [s for s in sessions if s.pk in live] + [
+        s for s in sessions if s.pk not in live and s.ends_at > now
+    ]
+    return [WayIn(s, s.pk in live, booths) for s in wanted[:limit]]
+
+
 @dataclass
 class MyMeeting:
-    """One meeting in a person's "my meetings": their registration and roles."""
+    """One meeting in a person's "my meetings": their registration, roles and ways in."""
 
     meeting: Meeting
     registration: Registration | None = None
     roles: list[Participation] = field(default_factory=list)
     upcoming_sessions: list[Session] = field(default_factory=list)
+    organises: bool = False
+    ways_in: list[WayIn] = field(default_factory=list)
 
 
 def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]:
-    """Meetings ``user`` registered for or holds a role in (cancelled ones included,
-    drafts only for roles), with the sessions still to come, soonest meeting first."""
+    """Meetings ``user`` registered for, holds a role in or organises (cancelled ones
+    included, drafts only for roles and organisers), with the sessions still to come
+    and the ways into them, soonest meeting first."""
     now = now or timezone.now()
     rows: dict[int, MyMeeting] = {}
     for registration in Registration.objects.filter(user=user).select_related(
@@ -87,11 +150,15 @@ def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]
     ):
         row = rows.setdefault(participation.meeting_id, MyMeeting(participation.meeting))
         row.roles.append(participation)
+    for meeting in Meeting.objects.filter(organiser=user).select_related("site", "sector"):
+        rows.setdefault(meeting.pk, MyMeeting(meeting)).organises = True
     sessions = Session.objects.filter(meeting_id__in=rows, ends_at__gt=now).select_related(
         "meeting__site", "room"
     )
     for session in sessions.order_by("starts_at"):
         rows[session.meeting_id].upcoming_sessions.append(session)
+    for row in rows.values():
+        row.ways_in = ways_in(user, row.meeting, now=now, limit=3)
     return sorted(rows.values(), key=lambda row: (row.meeting.start_date, row.meeting.code))
 
 

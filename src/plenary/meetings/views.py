@@ -109,6 +109,8 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "registration": queries.registration_of(request.user, meeting),
             "roles": queries.roles_of(request.user, meeting),
             "manages": can_manage(request.user, meeting),
+            "organises": meeting.organiser_id == request.user.pk,
+            "ways": queries.ways_in(request.user, meeting),
         },
     )
 

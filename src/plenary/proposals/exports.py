@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
-from plenary.core.languages import is_rtl
+from plenary.core.languages import Language, is_rtl
 from plenary.proposals.changes import Change, tracked_changes
 from plenary.proposals.models import Proposal, ProposalDocument
 
@@ -56,9 +56,19 @@ class _TrackedChanges:
             element.append(wrapper)
 
 
+def pending_notice(original: str) -> str:
+    """Says, in the active language, that a proposal is not yet translated."""
+    notice = _(
+        "Translation pending: this proposal is shown in its original language, %(original)s."
+    )
+    return notice % {"original": Language(original).label}
+
+
 def proposals_docx(title: str, proposals: Iterable[Proposal], language: str) -> bytes:
-    """One DOCX: each proposal's identifier, action and target, tracked text, reasons."""
-    rtl = is_rtl(language)
+    """One DOCX: each proposal's identifier, action and target, tracked text, reasons.
+
+    A proposal not yet translated into ``language`` comes in its original language,
+    in that language's direction, under a notice saying so."""
     output = docx.Document()
     tracker = _TrackedChanges()
     # python-docx scans every style each time a style is applied by name or
@@ -73,7 +83,11 @@ def proposals_docx(title: str, proposals: Iterable[Proposal], language: str) -> 
             title_paragraph.add_run(
                 f"{proposal.action}    {proposal.identifier}    {proposal.target_pid}"
             )
-            tracker.paragraph(output.add_paragraph(), change, rtl)
+            if change.language != language:
+                pending = output.add_paragraph()
+                pending.add_run(pending_notice(change.language)).italic = True
+            # The text's own direction: an untranslated English text stays left to right.
+            tracker.paragraph(output.add_paragraph(), change, is_rtl(change.language))
             if change.reasons:
                 reasons = output.add_paragraph()
                 reasons.add_run(_("Reasons:") + " ").bold = True

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django import forms
@@ -10,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from plenary.core.forms import RefusalFormMixin
 from plenary.core.languages import Language
 from plenary.meetings.models import Meeting
-from plenary.provisioning.models import Service
+from plenary.provisioning.models import Service, ServiceRequest
 from plenary.provisioning.services import NOTE_MAX_LENGTH, ServiceSpec
 
 
@@ -30,7 +31,7 @@ class RequestForm(RefusalFormMixin, forms.Form):
         help_text=_("One booth per language: the room must have enough booths."),
     )
     public = forms.BooleanField(
-        label=_("Public webcast: anyone may watch without signing in"), required=False
+        label=_("Public webcast: anyone may listen without signing in"), required=False
     )
     note = forms.CharField(
         label=_("Note for the approvers"),
@@ -39,12 +40,25 @@ class RequestForm(RefusalFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args: Any, meeting: Meeting, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        meeting: Meeting,
+        current: Mapping[str, ServiceRequest] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """``current``: the latest request of each service, whose choices the form shows."""
         super().__init__(*args, **kwargs)
+        current = current or {}
         languages = self.fields["languages"]
         assert isinstance(languages, forms.MultipleChoiceField)  # noqa: S101 -- declared above
         languages.choices = [(code, Language(code).label) for code in meeting.languages]
-        languages.initial = list(meeting.languages)
+        interpretation = current.get(Service.INTERPRETATION)
+        languages.initial = list(
+            interpretation.languages if interpretation is not None else meeting.languages
+        )
+        webcast = current.get(Service.WEBCAST)
+        self.fields["public"].initial = webcast is not None and webcast.public
 
     def specs(self) -> list[ServiceSpec]:
         data = self.cleaned_data

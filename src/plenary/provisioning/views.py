@@ -15,7 +15,9 @@ from plenary.accounts.permissions import needs_verification, verified_staff_requ
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.redirects import safe_next
 from plenary.guidance.services import pending_guideline
+from plenary.media.views import channels_on_air
 from plenary.meetings.models import Meeting
+from plenary.meetings.queries import open_session_ids
 from plenary.provisioning import ics, policy, queries, services
 from plenary.provisioning.forms import DecisionForm, RequestForm
 from plenary.provisioning.models import JoinLink, Service, ServiceRequest
@@ -34,7 +36,8 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
     user = _user(request)
     if not policy.may_manage(user, meeting):
         raise PermissionDenied
-    form = RequestForm(request.POST or None, meeting=meeting)
+    latest = {r.service: r for r in queries.latest_requests(meeting)}
+    form = RequestForm(request.POST or None, meeting=meeting, current=latest)
     service_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
@@ -55,7 +58,6 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
                     },
                 )
             return redirect("provisioning:request", code=meeting.code)
-    latest = {r.service: r for r in queries.latest_requests(meeting)}
     rows = [
         {
             "service": service,
@@ -66,10 +68,17 @@ def request_services(request: HttpRequest, code: str) -> HttpResponse:
         }
         for service in Service
     ]
+    # Only services offered here and not already requested can be asked for.
+    requestable = {
+        service
+        for service in Service
+        if policy.site_offers(meeting, service)
+        and not (service in latest and latest[service].is_active)
+    }
     return render(
         request,
         "provisioning/request.html",
-        {"meeting": meeting, "form": form, "rows": rows},
+        {"meeting": meeting, "form": form, "rows": rows, "requestable": requestable},
         status=400 if form.errors or service_errors else 200,
     )
 
@@ -185,10 +194,18 @@ def webcast(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404(str(refusal)) from refusal
     meeting = webcast_request.meeting
     sessions = list(meeting.sessions.select_related("room"))
+    # Live means opened by the chair (the floor's state), not the scheduled time.
+    open_ids = open_session_ids(sessions)
+    live = [session for session in sessions if session.pk in open_ids]
     return render(
         request,
         "provisioning/webcast.html",
-        {"meeting": meeting, "sessions": sessions, "live": queries.live_sessions(sessions)},
+        {
+            "meeting": meeting,
+            "sessions": sessions,
+            "live": live,
+            "on_air": channels_on_air(live[0]) if live else [],
+        },
     )
 
 

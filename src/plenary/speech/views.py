@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
@@ -31,7 +32,11 @@ def _session(request: HttpRequest, session_id: int) -> tuple[Session, bool]:
 def _language(request: HttpRequest, session: Session) -> str:
     languages = session.meeting.languages or [session.meeting.working_language]
     chosen = request.GET.get("language", "")
-    return chosen if chosen in UN_LANGUAGES else languages[0]
+    if chosen in UN_LANGUAGES:
+        return chosen
+    # By default the reader's own language where the meeting has it.
+    own = translation.get_language()
+    return own if own in languages else languages[0]
 
 
 @login_required

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from plenary.core.languages import is_rtl
 from plenary.stats import labels, queries
@@ -286,9 +286,9 @@ def procedural_section(filters: queries.Filters) -> Section:
 def build_report(year: int, progress: Callable[[int, str], None] = lambda _p, _s: None) -> Report:
     """Compute the report's content in the active language."""
     filters = queries.Filters(year=year)
-    progress(5, _("Counting attendance"))
+    progress(5, gettext_noop("Counting attendance"))
     stats = queries.year_statistics(filters)
-    progress(35, _("Technical and financial figures"))
+    progress(35, gettext_noop("Technical and financial figures"))
     sections = [
         activity_section(stats),
         technical_section(filters),

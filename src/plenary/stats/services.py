@@ -9,6 +9,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from plenary.accounts.models import User
 from plenary.accounts.permissions import is_verified_staff
@@ -83,15 +84,16 @@ def run_report_job(job_id: int) -> None:
         return
 
     def progress(percent: int, step: str) -> None:
+        # ``step`` is an untranslated message: pages translate it into their own language.
         ReportJob.objects.filter(pk=job_id).update(progress=percent, step=step[:120])
 
     ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.RUNNING)
     try:
         with translation.override(job.language):
             content = report.build_report(job.year, progress)
-            progress(60, _("Writing the DOCX document"))
+            progress(60, gettext_noop("Writing the DOCX document"))
             docx = report.render_docx(content)
-            progress(80, _("Writing the PDF document"))
+            progress(80, gettext_noop("Writing the PDF document"))
             pdf = report.render_pdf(content)
         name = f"council-report-{job.year}-{job.language}"
         job.docx.save(f"{name}.docx", ContentFile(docx), save=False)

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from plenary.accounts.permissions import verified_staff_required
@@ -90,7 +90,10 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @staff_only
 def reports(request: HttpRequest) -> HttpResponse:
-    form = ReportRequestForm(request.POST or None, initial={"year": timezone.now().year - 1})
+    form = ReportRequestForm(
+        request.POST or None,
+        initial={"year": timezone.now().year - 1, "language": translation.get_language()},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             job = services.do_request_report(

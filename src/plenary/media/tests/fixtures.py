@@ -11,7 +11,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.meetings.models import Sector, Session
+from plenary.floor import services as floor
+from plenary.meetings.models import Participation, Sector, Session
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.provisioning.models import Service, ServiceRequest
 
@@ -56,4 +57,8 @@ def public_webcast_session() -> Session:
         requested_by=session.meeting.organiser,
         webcast_token=WEBCAST_TOKEN,
     )
+    # Live is the floor's state, not the clock: the chair opens the session.
+    chair = session.meeting.organiser
+    Participation.objects.create(meeting=session.meeting, user=chair, role=Participation.Role.CHAIR)
+    floor.do_set_status(chair, session.pk, "open", 0)
     return session

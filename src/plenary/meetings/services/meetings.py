@@ -63,6 +63,8 @@ class SessionData:
     ends: dt.datetime
     room: Room | None = None
     remote_right: str | None = None
+    # The title in the meeting's other languages, by language code (``title``: working language).
+    titles: dict[str, str] = field(default_factory=dict)
 
 
 # --- meetings ---------------------------------------------------------------
@@ -322,6 +324,9 @@ def _check_session_fits(
         )
 
 
+SESSION_TITLE_MAX = 200
+
+
 def _session_values(meeting: Meeting, data: SessionData) -> dict[str, Any]:
     title = data.title.strip()
     if not title:
@@ -332,8 +337,16 @@ def _session_values(meeting: Meeting, data: SessionData) -> dict[str, Any]:
         meeting.sector.code, meeting.meeting_type
     )
     _check_session_fits(meeting, starts, ends, data.room, remote_right)
+    titles = _clean_texts(data.titles, "titles")
+    if any(len(text) > SESSION_TITLE_MAX for text in titles.values()):
+        raise Refusal(
+            _("A title may have at most %(limit)d characters.") % {"limit": SESSION_TITLE_MAX},
+            code="invalid",
+            field="titles",
+        )
     return {
         "title": title,
+        "titles": {code: text for code, text in titles.items() if code != meeting.working_language},
         "starts_at": starts.astimezone(dt.UTC),
         "ends_at": ends.astimezone(dt.UTC),
         "room": data.room,

@@ -42,7 +42,8 @@
     const wanted = source();
     mixer.set(wanted, false);
     if (hearing && wanted !== listener.channel) await listener.choose(wanted, false).catch(fail);
-    $("hear-status").textContent = msg("listening") + " " + wanted;
+    const names = JSON.parse($("console-channels").textContent);
+    $("hear-status").textContent = msg("listening").replace("%(channel)s", names[wanted] || wanted);
   }
   $("hear-start").addEventListener("click", async () => {
     await mixer.resume();

@@ -26,6 +26,17 @@
   window.plenaryMediaEnergy = () => listener.energy();
 
   function show(text) { status.textContent = text; }
+  // Language channels with an interpreter heard now (the page's figure, then media.heard):
+  // a listener on a silent channel is told why it is silent.
+  const onAir = new Set((root.dataset.onAir || "").split(",").filter(Boolean));
+  const silent = (channel) => channel !== "floor" && !onAir.has(channel);
+  link.on("media.heard", (e) => {
+    if (e.channel === "floor") return;
+    const was = onAir.has(e.channel);
+    if (e.user_ids.length) onAir.add(e.channel); else onAir.delete(e.channel);
+    if (!window.plenaryMediaState.listening || e.channel !== chosen() || was === onAir.has(e.channel)) return;
+    show(msg(onAir.has(e.channel) ? "nowOnAir" : "notOnAir"));
+  });
   function fail(e) {
     window.plenaryMediaState.error = e.message;
     show(e.code === "closed" ? msg("connecting") : e.message);  // the socket reconnects by itself
@@ -42,7 +53,7 @@
     try {
       await listener.start(chosen(), underneath());
       window.plenaryMediaState = {listening: true, channel: chosen(), error: null};
-      show(msg("listening"));
+      show(msg(silent(chosen()) ? "notOnAir" : "listening"));
       $("listen-start").hidden = true; $("listen-stop").hidden = false;
     } catch (e) { fail(e); }
   });
@@ -58,7 +69,7 @@
     try {
       await listener.choose(chosen(), underneath());
       window.plenaryMediaState.channel = chosen();
-      show(msg("switched"));
+      show(silent(chosen()) ? msg("notOnAir") : msg("switched"));
     } catch (e) { fail(e); }
   }
   document.querySelectorAll("input[name=channel]").forEach((r) => r.addEventListener("change", rechoose));

@@ -34,6 +34,8 @@ document.addEventListener("DOMContentLoaded", function () {
 
   // What the server says each language gets (captioned, translated, unavailable, idle).
   let coverage = {};
+  // Languages whose booth has an interpreter on air (from the page, then booth.state).
+  const onAir = new Set((panel.dataset.boothsOnAir || "").split(",").filter(Boolean));
 
   function languageName(code) {
     const option = [...picker.options].find((o) => o.value === code);
@@ -52,7 +54,10 @@ document.addEventListener("DOMContentLoaded", function () {
     if (mine.some((s) => s.status === "live" || s.status === "assigned")) status.textContent = text("Live");
     else if (mine.some((s) => s.status === "failed")) status.textContent = text("Failed");
     else if (mine.some((s) => s.status === "waiting")) status.textContent = text("Waiting");
-    else if (covered.status === "unavailable") status.textContent = fill(text("Unavailable"), covered.source);
+    else if (covered.status === "unavailable") {
+      const why = onAir.has(picker.value) ? "BoothUncaptioned" : "Unavailable";
+      status.textContent = fill(text(why), covered.source);
+    }
     else if (covered.status === "translated") status.textContent = fill(text("TranslatedFrom"), covered.source);
     else status.textContent = lines.children.length ? "" : text("None");
   }
@@ -81,11 +86,15 @@ document.addEventListener("DOMContentLoaded", function () {
         item.append(" ", badge);
       }
     }
+    // Follow the newest caption only if the reader is at the bottom of the box
+    // already (reading back is not interrupted), and scroll the box itself:
+    // scrollIntoView would move the whole page to the captions.
+    const following = lines.scrollHeight - lines.scrollTop - lines.clientHeight < 32;
     if (!existing) {
       lines.append(item);
       while (lines.children.length > MAX_LINES) lines.firstElementChild.remove();
     }
-    item.scrollIntoView({ block: "nearest" });
+    if (following) lines.scrollTop = lines.scrollHeight;
   }
 
   function subscribe() {
@@ -110,6 +119,11 @@ document.addEventListener("DOMContentLoaded", function () {
       case "captions.stream":
         streams.set(message.stream.id, message.stream);
         coverage = message.coverage || coverage;
+        setStatus();
+        break;
+      case "booth.state":
+        if (message.on_air) onAir.add(message.language);
+        else onAir.delete(message.language);
         setStatus();
         break;
       case "captions.partial":
