@@ -42,6 +42,13 @@ def booth_state(session_id: int, language: str) -> BoothState:
     )
 
 
+def languages_on_air(session: Session) -> list[str]:
+    """The meeting's languages whose booth has an interpreter on air now
+    (the cough key down counts as on air: the booth is staffed)."""
+    languages = session.meeting.languages or [session.meeting.working_language]
+    return [code for code in languages if booth_state(session.pk, code)["on_air"]]
+
+
 def booth_partners(session: Session, language: str) -> set[int]:
     return set(
         Participation.objects.filter(
