@@ -1,6 +1,7 @@
 """A speech worker's death and the captions' recovery, with real processes.
 
-Shared by the test (``tests/test_recovery.py``) and ``./scripts/bench recovery``:
+Shared by the test (``speech/tests/test_recovery.py``) and the benchmark
+(``bench/recovery_speech.py``, for ``./scripts/bench recovery``):
 a real ``plenary speech-worker`` process captions a stream while
 :class:`Forwarder` plays speech to whatever port the stream's worker listens
 on (standing in for Janus's ``rtp_forward``, which the media plane moves when
