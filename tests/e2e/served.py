@@ -66,9 +66,11 @@ class Served:
             env=self.env,
             capture_output=True,
             text=True,
-            check=True,
+            check=False,
             timeout=120,
         )
+        if run.returncode != 0:
+            raise RuntimeError(f"staging failed: {run.stderr[-3000:]}")
         return dict(json.loads(run.stdout.strip().splitlines()[-1]))
 
     def start(self) -> float:
@@ -138,14 +140,30 @@ class Served:
 # element plays it, as the page's mixer does).
 RECORDER = """
     window.plenaryTracks = [];
+    window.plenaryPeers = [];
     const Original = window.RTCPeerConnection;
     window.RTCPeerConnection = class extends Original {
         constructor(...args) {
             super(...args);
+            window.plenaryPeers.push(this);
             this.addEventListener("track", (e) => {
                 window.plenaryTracks.push({mid: e.transceiver.mid, track: e.track});
             });
         }
+    };
+    // Packets and audio energy received on the floor by the newest open connection:
+    // packets show that audio arrives (a dead leg's concealment has energy, no packets).
+    window.plenaryFloorStats = async () => {
+        const pc = window.plenaryPeers.filter((p) => p.connectionState !== "closed").pop();
+        const out = {packets: 0, energy: 0};
+        if (!pc) return out;
+        (await pc.getStats()).forEach((s) => {
+            if (s.type === "inbound-rtp" && s.kind === "audio" && s.mid === "floor") {
+                out.packets += s.packetsReceived || 0;
+                out.energy += s.totalAudioEnergy || 0;
+            }
+        });
+        return out;
     };
     window.plenaryRecord = async (mid, seconds) => {
         const found = window.plenaryTracks
@@ -211,18 +229,17 @@ def listen(page: Any, served: Served, session_id: int) -> None:
     page.wait_for_function("() => window.plenaryMediaState.listening")
 
 
-def floor_energy(page: Any, seconds: float = 0.5) -> float:
-    """Audio energy the page received on the floor channel during ``seconds``."""
-    before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
-    page.wait_for_timeout(seconds * 1000)
-    return float(page.evaluate("window.plenaryMediaEnergy()").get("floor", 0) - before)
-
-
-def hears_floor(page: Any) -> bool:
+def hears_floor(page: Any, seconds: float = 0.5) -> bool:
+    """Whether floor audio arrives at the page during ``seconds``: packets coming in on
+    its newest connection, carrying sound."""
     try:
-        return floor_energy(page) > 1e-4
+        before = page.evaluate("window.plenaryFloorStats()")
+        page.wait_for_timeout(seconds * 1000)
+        after = page.evaluate("window.plenaryFloorStats()")
     except Exception:  # the page is between two legs
         return False
+    arrived = after["packets"] > before["packets"] and after["energy"] > before["energy"] + 1e-5
+    return bool(arrived)
 
 
 def record_floor(page: Any, seconds: float) -> np.ndarray:

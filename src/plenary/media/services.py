@@ -281,6 +281,8 @@ async def _until_hangup(connection_id: str, handle: Handle) -> None:
     conn = _connections.get(connection_id)
     if conn is None:
         return
+    if conn.listener is not handle and handle not in conn.speakers.values():
+        return  # a leg replaced meanwhile (a restart): its successor is not concerned
     if conn.listener is handle:
         conn.listener = None
     conn.speakers = {target: leg for target, leg in conn.speakers.items() if leg is not handle}
