@@ -14,10 +14,11 @@ product's own media client. Then, ``--runs`` times each:
   answers) until the listener hears the floor again, and until the
   listener's page got its first floor message (the snapshot) on its
   reconnected socket. Goal ≤ 5 s.
-- ``worker_kill_to_captions``: SIGKILL of a real ``plenary speech-worker``
-  captioning a stream until the first caption after the kill is stored
-  (``plenary.speech.recovery``; another worker process stands in for the
-  supervisor's restart). With ``--no-speech`` this part is left out.
+- ``worker_kill_to_waiting``, ``_listening`` and ``_captions``: SIGKILL of a
+  real ``plenary speech-worker`` captioning a stream until the server shows
+  the stream waiting, a worker listens again, and the first caption after the
+  kill is stored (``bench/recovery_speech.py``, run from here; another worker
+  process stands in for the supervisor's restart). ``--no-speech`` leaves it out.
 
 Each figure is printed as min, median and max over the runs. Baseline (the
 same run): ``first_audio``, a fresh listener tab from "Start listening" to
@@ -61,9 +62,9 @@ if os.environ.get("PLENARY_MEDIA_NETNS") != "1":
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.config.settings")
 
 import numpy as np  # noqa: E402
+from tests.e2e.served import Served, chromium, hears_floor, listen, open_page, speak  # noqa: E402
 
 from plenary.media import probes  # noqa: E402
-from tests.e2e.served import Served, chromium, hears_floor, listen, open_page, speak  # noqa: E402
 
 # When each floor message (snapshot) reached the page, in the machine's wall-clock seconds.
 SOCKET_TIMES = """
@@ -72,8 +73,8 @@ SOCKET_TIMES = """
         constructor(...args) {
             super(...args);
             this.addEventListener("message", (e) => {
-                if (e.data.includes('"type": "snapshot"') || e.data.includes('"type":"snapshot"'))
-                    window.plenarySnapshots.push((performance.timeOrigin + performance.now()) / 1000);
+                const now = (performance.timeOrigin + performance.now()) / 1000;
+                if (/"type": ?"snapshot"/.test(e.data)) window.plenarySnapshots.push(now);
             });
         }
     };
@@ -90,7 +91,7 @@ def emit(metric: str, value: float, unit: str, baseline: float | None) -> None:
         "baseline": None if baseline is None else round(baseline, 3),
         "load1": round(os.getloadavg()[0], 2),
     }
-    print(json.dumps(line), flush=True)  # noqa: T201
+    print(json.dumps(line), flush=True)
 
 
 def emit_spread(metric: str, values: list[float], baseline: float | None) -> None:
@@ -190,9 +191,11 @@ def media_part(runs: int, folder: Path) -> None:
 
 
 def speech_part(runs: int) -> None:
-    from bench_speech_recovery import worker_recovery  # noqa: PLC0415 - only with speech
-
-    emit_spread("worker_kill_to_captions", worker_recovery(runs), None)
+    """The speech worker's part, ``bench/recovery_speech.py``: its lines as they come."""
+    subprocess.run(  # noqa: S603 - our own interpreter and script
+        [sys.executable, str(ROOT / "bench" / "recovery_speech.py"), "--runs", str(runs)],
+        check=True,
+    )
 
 
 def main() -> None:
