@@ -326,6 +326,19 @@ TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")
 TURN_TTL_SECONDS = env("PLENARY_TURN_TTL_SECONDS", int, default=6 * 3600)
 
+# --- Live sockets (plenary.floor.limits) ----------------------------------
+
+# Token buckets (burst frames, refilled per second): each socket, each signed-in
+# account's sockets together, each address's anonymous sockets together.
+WS_CONNECTION_BURST = env("PLENARY_WS_CONNECTION_BURST", int, default=20)
+WS_CONNECTION_RATE = env("PLENARY_WS_CONNECTION_RATE", float, default=5.0)
+WS_ACCOUNT_BURST = env("PLENARY_WS_ACCOUNT_BURST", int, default=60)
+WS_ACCOUNT_RATE = env("PLENARY_WS_ACCOUNT_RATE", float, default=15.0)
+WS_ADDRESS_BURST = env("PLENARY_WS_ADDRESS_BURST", int, default=100)
+WS_ADDRESS_RATE = env("PLENARY_WS_ADDRESS_RATE", float, default=20.0)
+# Anonymous sockets (public screens, webcast viewers) open at once per address, per process.
+WS_ANONYMOUS_PER_ADDRESS = env("PLENARY_WS_ANONYMOUS_PER_ADDRESS", int, default=100)
+
 # --- Statistics (plenary.stats) -------------------------------------------
 
 # `plenary serve` records the health checks this often, for measured availability (0: never).

@@ -18,8 +18,15 @@ make that cheap (``./scripts/bench floor``, docs/benchmarks.md):
   writes a text message at once, or says it could not (transport paused by a
   slow client, socket closing) and the caller falls back to the ASGI ``send``.
 
+On shutdown (a restart, a deploy) every open socket is closed with
+``CLOSE_RESTART`` (1012) and the reason ``service restart``, so clients come
+back at once rather than backing off (docs/realtime.md, "Connecting").
+
 uvicorn runs it as ``--ws plenary.core.websocket:WebSocketProtocol``
 (``PROTOCOL``), in ``plenary serve`` and in the tests.
+
+``scope_language`` is the language of a socket: what Django's
+``LocaleMiddleware`` would choose for its handshake.
 """
 
 from __future__ import annotations
@@ -28,6 +35,10 @@ import sys
 from collections.abc import Callable
 from typing import Any, cast
 
+from django.conf import settings
+from django.http import HttpRequest
+from django.http.cookie import parse_cookie
+from django.utils import translation
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from websockets.extensions.permessage_deflate import (
     PerMessageDeflate,
@@ -43,6 +54,35 @@ PROTOCOL = "plenary.core.websocket:WebSocketProtocol"
 SEND_NOW = "plenary.send_now"
 
 SendNow = Callable[[bytes], bool]
+
+# The server is going away and back: reconnect promptly (RFC 6455 "service restart").
+CLOSE_RESTART = 1012
+RESTART_REASON = "service restart"
+
+
+def scope_language(scope: dict[str, Any]) -> str:
+    """The language of a socket's messages: the page's language, as Django chooses it.
+
+    The ``django_language`` cookie (the page's language, which sign-in sets
+    to the person's preferred language), else the signed-in user's preferred
+    language, else the handshake's ``Accept-Language``, else ``LANGUAGE_CODE``.
+    """
+    headers = {
+        key.decode("latin-1").lower(): value.decode("latin-1")
+        for key, value in scope.get("headers", [])
+    }
+    cookies = scope.get("cookies") or parse_cookie(headers.get("cookie", ""))
+    user = scope.get("user")
+    preferred = getattr(user, "preferred_language", "") if user is not None else ""
+    for candidate in (cookies.get(settings.LANGUAGE_COOKIE_NAME), preferred):
+        if candidate:
+            try:
+                return translation.get_supported_language_variant(candidate)
+            except LookupError:
+                continue
+    request = HttpRequest()
+    request.META["HTTP_ACCEPT_LANGUAGE"] = headers.get("accept-language", "")
+    return translation.get_language_from_request(request)
 
 
 def server_command(port: int, *options: str) -> list[str]:
@@ -88,6 +128,18 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
     async def run_asgi(self) -> None:
         self.scope["extensions"][SEND_NOW] = self.send_now  # type: ignore[assignment]
         await super().run_asgi()
+
+    def shutdown(self) -> None:
+        """As uvicorn's, with the reason of the 1012 close (clients reconnect promptly)."""
+        if self.close_sent or not self.handshake_complete:
+            super().shutdown()
+            return
+        self.stop_keepalive()
+        self.queue.put_nowait({"type": "websocket.disconnect", "code": CLOSE_RESTART})
+        self.conn.send_close(CLOSE_RESTART, RESTART_REASON)
+        self.close_sent = True
+        self.transport.write(b"".join(self.conn.data_to_send()))
+        self.transport.close()
 
     def send_now(self, data: bytes) -> bool:
         """Write the UTF-8 ``data`` as a text message, if the socket takes it now."""

@@ -16,18 +16,28 @@ Apps that keep state per socket register a cleanup for when it closes::
 
     @on_disconnect
     def release(ctx: Context) -> None: ...
+
+Parsing is strict (docs/realtime.md, "Messages"): a frame is at most
+``MAX_MESSAGE_BYTES``, nested at most ``MAX_DEPTH`` deep (checked before the
+JSON parser, which recurses), an object without repeated keys, ``"v"`` the
+integer 1; fields are validated in pydantic's strict JSON mode (``"7"`` is no
+integer, ``true`` no 1). Whatever a handler raises becomes one ``error``
+event: nothing a client sends raises out of the socket.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Literal, TypeVar
 
+from django.utils import translation
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plenary.core.errors import Refusal
 from plenary.floor.events import PROTOCOL_VERSION, error_event
@@ -35,16 +45,27 @@ from plenary.floor.events import PROTOCOL_VERSION, error_event
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_BYTES = 64 * 1024
+# Commands nest two levels at most; the JSON parser recurses once per level.
+MAX_DEPTH = 16
+MAX_ID_CHARS = 64
 
 
 class Command(BaseModel):
-    """Base of every command schema: unknown fields are refused."""
+    """Base of every command schema: unknown fields are refused, types are strict."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
     v: Literal[1]
     type: str
-    id: str | None = Field(default=None, max_length=64)
+    id: str | None = Field(default=None, max_length=MAX_ID_CHARS)
+
+    @field_validator("v", mode="before")
+    @classmethod
+    def _the_integer_one(cls, value: Any) -> Any:
+        # Literal[1] alone accepts true and 1.0 (equal to 1), even in strict mode.
+        if type(value) is not int:
+            raise ValueError("v must be the integer 1")
+        return value
 
 
 @dataclass
@@ -56,6 +77,8 @@ class Context:
     channel_name: str
     connection_id: str
     replies: list[dict[str, Any]] = field(default_factory=list)
+    # The socket's language (core.websocket.scope_language); "" keeps the active one.
+    language: str = ""
 
     def reply(self, payload: dict[str, Any]) -> None:
         self.replies.append(payload)
@@ -110,51 +133,136 @@ def registered_types() -> frozenset[str]:
     return frozenset(_registry)
 
 
+def schema_of(type_: str) -> type[Command] | None:
+    """The schema registered for commands of ``type_``, if any."""
+    registration = _registry.get(type_)
+    return registration.schema if registration is not None else None
+
+
+class _RepeatedKey(Exception):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _value in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return result
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(name)  # NaN, Infinity: not JSON
+
+
+_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
+    """Whether the JSON ``text`` nests arrays and objects more than ``limit`` deep.
+
+    Linear and without recursion: brackets inside strings do not count. Only
+    well-formed JSON is judged exactly; anything else is refused either way.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    return max(accumulate(_STEP[c] for c in brackets), default=0) > limit
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_ID_CHARS else text[: MAX_ID_CHARS - 1] + "…"
+
+
 def parse(text: str | None, raw_bytes: bytes | None = None) -> dict[str, Any]:
     """Decode one frame into a JSON object; raise ``Refusal`` naming what is wrong."""
     if raw_bytes is not None:
         raise Refusal(_("Binary messages are not accepted."), "malformed")
     data = text or ""
-    if len(data.encode()) > MAX_MESSAGE_BYTES:
+    if len(data) > MAX_MESSAGE_BYTES or len(data.encode(errors="replace")) > MAX_MESSAGE_BYTES:
         raise Refusal(
             _("The message is larger than %(limit)d bytes.") % {"limit": MAX_MESSAGE_BYTES},
             "too_large",
         )
+    if too_deep(data):
+        raise Refusal(
+            _("The message is nested more than %(limit)d levels deep.") % {"limit": MAX_DEPTH},
+            "too_deep",
+        )
     try:
-        message = json.loads(data)
-    except ValueError:
+        message = json.loads(data, object_pairs_hook=_object, parse_constant=_no_constant)
+    except _RepeatedKey as repeated:
+        raise Refusal(
+            _("The message repeats the field “%(field)s”.") % {"field": _shorten(repeated.key)},
+            "duplicate_key",
+        ) from None
+    except (ValueError, RecursionError):
         raise Refusal(_("The message is not valid JSON."), "malformed") from None
     if not isinstance(message, dict):
         raise Refusal(_("The message must be a JSON object."), "malformed")
-    if message.get("v") != PROTOCOL_VERSION:
+    version = message.get("v")
+    if type(version) is not int or version != PROTOCOL_VERSION:
         raise Refusal(_("Unsupported protocol version."), "unsupported_version")
     return message
+
+
+def reference(message: dict[str, Any]) -> str | None:
+    """The command's ``id``, to echo as ``ref``, if it is a valid one."""
+    ref = message.get("id")
+    return ref if isinstance(ref, str) and len(ref) <= MAX_ID_CHARS else None
+
+
+def validate(schema: type[C], message: dict[str, Any]) -> C:
+    """``message`` as a ``schema`` command, strictly; raise ``Refusal`` (``invalid``) if not."""
+    try:
+        return schema.model_validate_json(json.dumps(message), strict=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = _shorten(".".join(str(part) for part in first["loc"]))
+        raise Refusal(
+            _("The message is not valid (field “%(field)s”).") % {"field": where}, "invalid"
+        ) from None
+
+
+def internal_error(ref: str | None) -> dict[str, Any]:
+    """The reply when handling a message failed unexpectedly (the failure is logged)."""
+    return error_event(
+        "internal", _("The server could not handle this message; please try again."), ref
+    )
 
 
 def dispatch(ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
     """Validate and run one command; return the events to send back to its socket.
 
-    Every failure becomes one ``error`` event (translated message, stable
-    code); the handler's writes are its own (services roll back on refusal).
+    Every failure becomes one ``error`` event (a message in the socket's
+    language, a stable code), whatever the handler raises; the handler's
+    writes are its own (services roll back on refusal).
     """
-    ref = message.get("id") if isinstance(message.get("id"), str) else None
-    registration = _registry.get(str(message.get("type")))
+    if not ctx.language:
+        return _dispatch(ctx, message)
+    with translation.override(ctx.language):
+        return _dispatch(ctx, message)
+
+
+def _dispatch(ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
+    ref = reference(message)
+    type_ = message.get("type")
+    registration = _registry.get(type_) if isinstance(type_, str) else None
     if registration is None:
         return [error_event("unknown_type", _("Unknown message type."), ref)]
     try:
-        cmd = registration.schema.model_validate(message)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        return [
-            error_event(
-                "invalid",
-                _("The message is not valid (field “%(field)s”).") % {"field": where},
-                ref,
-            )
-        ]
-    try:
+        cmd = validate(registration.schema, message)
         registration.handler(ctx, cmd)
     except Refusal as refusal:
         return [error_event(refusal.code, str(refusal.message), ref)]
+    except Exception:
+        logger.exception("command %s failed on %s", type_, ctx.connection_id)
+        return [internal_error(ref)]
     return ctx.replies

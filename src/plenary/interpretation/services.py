@@ -154,9 +154,12 @@ def floor_language(session: Session) -> str:
 
 def do_set_floor_language(user: Any, session: Session, language: str) -> str:
     """An interpreter tells every booth which language the floor speaks (for automatic relay)."""
-    if not Participation.objects.filter(
-        meeting_id=session.meeting_id, user=user, role=Participation.Role.INTERPRETER
-    ).exists():
+    if (
+        not getattr(user, "is_authenticated", False)
+        or not Participation.objects.filter(
+            meeting_id=session.meeting_id, user=user, role=Participation.Role.INTERPRETER
+        ).exists()
+    ):
         raise PermissionRefusal(_("Only interpreters set the floor language."), "not_in_booth")
     if language not in UN_LANGUAGES:
         raise Refusal(_("Unknown language."), "unknown_language")

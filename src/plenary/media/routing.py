@@ -6,7 +6,7 @@ from plenary.media.consumers import WebcastConsumer
 
 websocket_urlpatterns: list[URLPattern | URLResolver] = [
     path(
-        "ws/media/webcast/<slug:token>/<int:session_id>/",
+        "ws/media/webcast/<str:token>/<str:session_id>/",  # checked by the consumer (4404)
         WebcastConsumer.as_asgi(),
     ),
 ]

@@ -78,9 +78,12 @@ def check_speak(user: Any, session: Session, target: str) -> Standing:
     if target == FLOOR:
         allowed = standing.may_speak() or Role.ROOM_OPERATOR in standing.roles
     else:
-        allowed = Participation.objects.filter(
-            meeting_id=session.meeting_id, user=user, role=Role.INTERPRETER, language=target
-        ).exists()
+        allowed = (
+            standing.user_id is not None
+            and Participation.objects.filter(
+                meeting_id=session.meeting_id, user=user, role=Role.INTERPRETER, language=target
+            ).exists()
+        )
     if not allowed:
         raise PermissionRefusal(_("You may not speak on this channel."), "may_not_speak")
     return standing

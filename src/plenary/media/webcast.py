@@ -12,15 +12,17 @@ the browser (``?viewer=`` on the socket; this socket's id without one).
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 from typing import Any
 from urllib.parse import parse_qs
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from pydantic import ValidationError
 
 from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.floor import protocol
 from plenary.floor.events import error_event, event
 from plenary.media import services
 from plenary.media.commands import (
@@ -38,6 +40,8 @@ from plenary.meetings.models import Session
 from plenary.provisioning.services import webcast_by_token
 from plenary.stats.services import record_webcast_view
 
+logger = logging.getLogger(__name__)
+
 _SCHEMAS: dict[str, type[Any]] = {
     "media.nonce": NonceCommand,
     "media.listen": ListenCommand,
@@ -47,13 +51,18 @@ _SCHEMAS: dict[str, type[Any]] = {
 }
 
 
-def check_webcast(token: str, session_id: int) -> Session:
-    """The session, if ``token`` is a public webcast of its meeting; else not found."""
+def check_webcast(token: str, session_id: int | None) -> Session:
+    """The session, if ``token`` is a public webcast of its meeting; else not found.
+
+    ``session_id`` is ``None`` when the address's session part is no id.
+    """
     webcast = webcast_by_token(token)
     session = (
         Session.objects.select_related("meeting")
         .filter(pk=session_id, meeting_id=webcast.meeting_id)
         .first()
+        if session_id is not None
+        else None
     )
     if session is None:
         raise NotFoundRefusal(_("There is no public webcast at this address."))
@@ -75,23 +84,34 @@ def record_view(session: Session, viewer: str, channel: str) -> None:
 
 
 def handle(
-    session: Session, connection_id: str, viewer: str, message: dict[str, Any]
+    session: Session, connection_id: str, viewer: str, message: dict[str, Any], language: str = ""
 ) -> list[dict[str, Any]]:
-    """Run one listening command from a webcast socket; return the replies."""
-    ref = message.get("id") if isinstance(message.get("id"), str) else None
+    """Run one listening command from a webcast socket; return the replies.
+
+    Messages are in ``language`` (the socket's); nothing raises: an
+    unexpected failure is logged and answered with an ``internal`` error.
+    """
+    with translation.override(language) if language else contextlib.nullcontext():
+        ref = protocol.reference(message)
+        try:
+            return _handle(session, connection_id, viewer, message, ref)
+        except Refusal as refusal:
+            return [error_event(refusal.code, str(refusal.message), ref)]
+        except Exception:
+            logger.exception("webcast command failed on %s", connection_id)
+            return [protocol.internal_error(ref)]
+
+
+def _handle(
+    session: Session, connection_id: str, viewer: str, message: dict[str, Any], ref: str | None
+) -> list[dict[str, Any]]:
     if message.get("type") == "ping":  # the shared page socket's keepalive (floor/socket.js)
         return [event("pong", server_time=timezone.now().isoformat(), ref=ref)]
-    schema = _SCHEMAS.get(str(message.get("type")))
+    type_ = message.get("type")
+    schema = _SCHEMAS.get(type_) if isinstance(type_, str) else None
     if schema is None:
         return [error_event("unknown_type", _("Unknown message type."), ref)]
-    try:
-        cmd = schema.model_validate(message)
-    except ValidationError:
-        return [error_event("invalid", _("The message is not valid."), ref)]
-    try:
-        return [_run(session, connection_id, viewer, cmd)]
-    except Refusal as refusal:
-        return [error_event(refusal.code, str(refusal.message), ref)]
+    return [_run(session, connection_id, viewer, protocol.validate(schema, message))]
 
 
 def _run(session: Session, connection_id: str, viewer: str, cmd: Any) -> dict[str, Any]:

@@ -149,8 +149,10 @@ async def test_the_public_screen_watches_but_cannot_act(c: Cast, connect: Connec
 
 
 async def test_an_unknown_session_closes_the_socket(c: Cast, connect: Connect) -> None:
-    _ws, first = await connect(c.delegate, session_id=999_999)
-    assert first == {}
+    # Accepted, then closed with 4404 (a refused handshake is an HTTP 403 to the page).
+    ws, first = await connect(c.delegate, session_id=999_999)
+    assert (first["type"], first["code"]) == ("error", "not_found")
+    assert await ws.receive_output(timeout=5) == {"type": "websocket.close", "code": 4404}
 
 
 @pytest.mark.parametrize(

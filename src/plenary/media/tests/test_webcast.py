@@ -34,11 +34,14 @@ def _in_own_loop(coro: Coroutine[Any, Any, T]) -> T:
 
 
 def test_a_wrong_token_is_refused(session: Session) -> None:
-    async def connect() -> tuple[bool, int | str | None]:
+    # Accepted, then closed with 4404 (a refused handshake is an HTTP 403 to the page).
+    async def connect() -> tuple[str, dict[str, Any]]:
         socket = WebsocketCommunicator(application, f"/ws/media/webcast/nope/{session.pk}/", ORIGIN)
-        return await socket.connect()
+        await socket.connect()
+        refusal = await socket.receive_json_from()
+        return refusal["code"], await socket.receive_output()
 
-    assert _in_own_loop(connect()) == (False, 4404)
+    assert _in_own_loop(connect()) == ("not_found", {"type": "websocket.close", "code": 4404})
 
 
 def test_the_public_may_only_listen(session: Session) -> None:

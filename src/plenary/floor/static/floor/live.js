@@ -291,6 +291,9 @@
     send("floor.add", { user_id: Number(addForm.elements.user_id.value), kind: addForm.elements.kind.value });
   });
 
-  live.onStatus(function (connected) { setConnection(connected ? T.connected : T.reconnecting); });
+  // The connection's state (socket.js), in the header's live region (role="status").
+  live.onStatus(function (connected, state) {
+    setConnection(T[state] || (connected ? T.connected : T.reconnecting));
+  });
   live.on(receive);
 })();

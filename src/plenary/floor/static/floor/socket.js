@@ -3,18 +3,34 @@
    var live = PlenaryLive.open(sessionId);
    live.on(function (message) { ... });   // every message from the server
    live.send("media.offer", {sdp: ...});   // {"v": 1, "type": ..., "id": ...}
+   live.onStatus(function (connected, state) { ... });
+   live.status                             // the state now (below)
 
-   Reconnects by itself with exponential backoff and jitter; the server sends
-   a fresh snapshot on every connection. Plain JavaScript, standard APIs. */
+   States: "connecting" (the first time), "connected", "reconnecting" (the
+   connection dropped), "restarting" (the server closed with 1012: it is
+   restarting), "reconnected" (connected again after a drop), "refused" (4429:
+   too many messages or connections; retried later), "gone" (4404: no such
+   session any more; never retried).
+
+   Reconnects by itself (docs/realtime.md, "Connecting"): after
+   min(2 s, 250 ms x 2^attempt), each delay drawn between half and all of it,
+   so a restarted server is rejoined within about 2 s of being ready and the
+   jitter spreads thousands of tabs over that time. The server sends a fresh
+   snapshot on every connection. Plain JavaScript, standard APIs. */
 (function () {
   "use strict";
   var sockets = new Map();
+  var BASE_MS = 250;
+  var CAP_MS = 2000;
+  var REFUSED_MS = 5000;  // after 4429: the server asked for less
 
   function deviceClass() {
     if (/iPad|Tablet/i.test(navigator.userAgent)) return "tablet";
     if (/Mobi|iPhone|Android/i.test(navigator.userAgent)) return "phone";
     return "desktop";
   }
+
+  function jitter(ms) { return ms * (0.5 + Math.random() / 2); }
 
   // ``path``: another socket about the session (the public webcast's); the session socket by default.
   function open(sessionId, path) {
@@ -25,7 +41,9 @@
     var socket = null;
     var attempt = 0;
     var seq = 0;
+    var dropped = false;  // connected once, then lost: the next open is "reconnected"
     var api = {
+      status: "connecting",
       on: function (handler) { listeners.push(handler); },
       onStatus: function (handler) { statusListeners.push(handler); },
       send: function (type, fields) {
@@ -35,20 +53,33 @@
         return id;
       }
     };
-    function status(connected) { statusListeners.forEach(function (h) { h(connected); }); }
+    function status(state) {
+      api.status = state;
+      var connected = state === "connected" || state === "reconnected";
+      statusListeners.forEach(function (h) { h(connected, state); });
+    }
     function connect() {
       var scheme = location.protocol === "https:" ? "wss://" : "ws://";
       socket = new WebSocket(scheme + location.host + url + (url.indexOf("?") === -1 ? "?" : "&") + "device=" + deviceClass());
-      socket.addEventListener("open", function () { attempt = 0; status(true); });
+      socket.addEventListener("open", function () {
+        attempt = 0;
+        status(dropped ? "reconnected" : "connected");
+      });
       socket.addEventListener("message", function (e) {
         var message = JSON.parse(e.data);
         listeners.forEach(function (h) { h(message); });
       });
       socket.addEventListener("close", function (e) {
-        status(false);
-        if (e.code === 4404) return;  // no such session (any more)
-        // At most 30 s; the jitter spreads the tabs of a restarted server.
-        var delay = Math.min(30000, 1000 * Math.pow(2, attempt++)) * (0.5 + Math.random() / 2);
+        if (e.code === 4404) { status("gone"); return; }  // no such session (any more)
+        dropped = dropped || api.status === "connected" || api.status === "reconnected";
+        var delay;
+        if (e.code === 4429) {
+          status("refused");
+          delay = jitter(REFUSED_MS);
+        } else {
+          status(e.code === 1012 ? "restarting" : "reconnecting");
+          delay = jitter(Math.min(CAP_MS, BASE_MS * Math.pow(2, attempt++)));
+        }
         setTimeout(connect, delay);
       });
     }

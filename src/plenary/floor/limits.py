@@ -1,0 +1,171 @@
+"""Flood guards of the live sockets (session and webcast), checked before any work.
+
+Every frame a socket sends takes one token from two buckets: its own (the
+connection's) and its sender's, shared by all of the sender's sockets in this
+process: the account's when signed in, the address's when anonymous (the
+public room screen, webcast viewers). Signed-in people are not limited by
+address: a whole delegation may sit behind one venue's NAT.
+
+A frame that finds a bucket empty is refused (``rate_limited``) without being
+parsed; a socket that goes on sending while refused (its burst again) is
+closed with ``CLOSE_FLOODING``. Opening an anonymous socket takes a token from
+its address's bucket too, and an address holds at most
+``WS_ANONYMOUS_PER_ADDRESS`` anonymous sockets at once in one process; a
+socket over either is accepted and closed with ``CLOSE_FLOODING``.
+
+The buckets are per process: behind N processes an address gets N times the
+rates. Behind a reverse proxy the address is the client's only if the proxy's
+``X-Forwarded-For`` is trusted (``plenary serve`` trusts 127.0.0.1, uvicorn's
+``--forwarded-allow-ips``). Settings: docs/deploy.md, "Live sockets".
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+# The socket flooded (or its address holds too many anonymous sockets): docs/realtime.md.
+CLOSE_FLOODING = 4429
+
+_PRUNE_EVERY_S = 60.0
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A token bucket's shape: ``burst`` frames at once, refilled at ``rate`` a second."""
+
+    burst: float
+    rate: float
+
+
+def connection_limit() -> Limit:
+    return Limit(settings.WS_CONNECTION_BURST, settings.WS_CONNECTION_RATE)
+
+
+def account_limit() -> Limit:
+    return Limit(settings.WS_ACCOUNT_BURST, settings.WS_ACCOUNT_RATE)
+
+
+def address_limit() -> Limit:
+    return Limit(settings.WS_ADDRESS_BURST, settings.WS_ADDRESS_RATE)
+
+
+class Bucket:
+    __slots__ = ("stamp", "tokens")
+
+    def __init__(self, limit: Limit, now: float) -> None:
+        self.tokens = float(limit.burst)
+        self.stamp = now
+
+    def take(self, limit: Limit, now: float) -> bool:
+        self.tokens = min(float(limit.burst), self.tokens + (now - self.stamp) * limit.rate)
+        self.stamp = now
+        if self.tokens < 1:
+            return False
+        self.tokens -= 1
+        return True
+
+    def full(self, limit: Limit, now: float) -> bool:
+        return self.tokens + (now - self.stamp) * limit.rate >= limit.burst
+
+
+class _Senders:
+    """The shared buckets of this process, by sender key; idle (full) ones are pruned."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[str, Bucket] = {}
+        self.pruned = 0.0
+
+    def take(self, key: str, now: float) -> bool:
+        if now - self.pruned > _PRUNE_EVERY_S:
+            self.pruned = now
+            for idle in [k for k, b in self.buckets.items() if b.full(_shared_limit(k), now)]:
+                self.buckets.pop(idle, None)
+        limit = _shared_limit(key)
+        bucket = self.buckets.get(key)
+        if bucket is None:
+            bucket = self.buckets[key] = Bucket(limit, now)
+        return bucket.take(limit, now)
+
+
+_senders = _Senders()
+# Open anonymous sockets of this process, by address.
+_anonymous: Counter[str] = Counter()
+
+
+def address_of(scope: dict[str, Any]) -> str:
+    client = scope.get("client")
+    return str(client[0]) if client else "unknown"
+
+
+def sender_key(scope: dict[str, Any]) -> str:
+    """``user:<id>`` for a signed-in socket, ``address:<ip>`` for an anonymous one."""
+    user = scope.get("user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return f"user:{user.pk}"
+    return f"address:{address_of(scope)}"
+
+
+def _shared_limit(key: str) -> Limit:
+    return account_limit() if key.startswith("user:") else address_limit()
+
+
+class Verdict(enum.Enum):
+    ADMIT = "admit"
+    REFUSE = "refuse"  # answer rate_limited, do nothing else
+    CLOSE = "close"  # close the socket with CLOSE_FLOODING
+
+
+class Gate:
+    """One socket's guard: ``admit()`` for each frame it sends."""
+
+    def __init__(self, scope: dict[str, Any]) -> None:
+        self.key = sender_key(scope)
+        self._own = Bucket(connection_limit(), time.monotonic())
+        self._refused = 0  # frames refused since the last one admitted
+
+    def admit(self) -> Verdict:
+        now = time.monotonic()
+        limit = connection_limit()
+        if self._own.take(limit, now) and _senders.take(self.key, now):
+            self._refused = 0
+            return Verdict.ADMIT
+        self._refused += 1
+        return Verdict.CLOSE if self._refused > limit.burst else Verdict.REFUSE
+
+
+def open_socket(scope: dict[str, Any]) -> str | None:
+    """Count a socket that opens; ``None`` if it must be refused (flood or anonymous cap).
+
+    Returns the key to hand to ``close_socket`` when it closes ("" for a
+    signed-in socket, which holds no slot).
+    """
+    key = sender_key(scope)
+    if key.startswith("user:"):
+        return ""
+    address = key.removeprefix("address:")
+    if _anonymous[address] >= settings.WS_ANONYMOUS_PER_ADDRESS:
+        return None
+    if not _senders.take(key, time.monotonic()):
+        return None
+    _anonymous[address] += 1
+    return address
+
+
+def close_socket(slot: str | None) -> None:
+    """Release what ``open_socket`` counted (nothing for ``None`` or "")."""
+    if slot:
+        _anonymous[slot] -= 1
+        if _anonymous[slot] <= 0:
+            del _anonymous[slot]
+
+
+def reset() -> None:
+    """Forget every bucket and count (tests)."""
+    _senders.buckets.clear()
+    _anonymous.clear()
