@@ -204,11 +204,14 @@ def _assign_waiting(avoid: int | None = None) -> None:
     """Give every waiting stream to the connected worker with the most free room.
 
     ``avoid``: a worker that just fell behind, not to be handed work again now.
+    A worker silent for ``WORKER_TIMEOUT`` gets nothing even before it is
+    expired (after a server restart its row says connected for a while).
     """
     waiting = CaptionStream.objects.select_for_update().filter(status=CaptionStream.Status.WAITING)
+    alive_since = timezone.now() - WORKER_TIMEOUT
     for stream in waiting.select_related("session__meeting"):
         worker = (
-            SpeechWorker.objects.filter(disconnected_at__isnull=True)
+            SpeechWorker.objects.filter(disconnected_at__isnull=True, last_seen_at__gte=alive_since)
             .exclude(pk=avoid or 0)
             .annotate(load=Count("streams", filter=Q(streams__status__in=ACTIVE)))
             .filter(load__lt=F("capacity"))

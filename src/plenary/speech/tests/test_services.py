@@ -211,6 +211,19 @@ def test_silent_worker_is_expired(session: Session, chair: Any) -> None:
     assert stream.status == CaptionStream.Status.WAITING
 
 
+def test_a_silent_worker_not_yet_expired_gets_no_stream(session: Session, chair: Any) -> None:
+    """After a server restart the previous run's workers still read as connected."""
+    gone = _worker()
+    SpeechWorker.objects.filter(pk=gone.pk).update(
+        last_seen_at=timezone.now() - dt.timedelta(minutes=1)
+    )
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    assert (stream.status, stream.worker_id) == (CaptionStream.Status.WAITING, None)
+    fresh = _worker()
+    stream.refresh_from_db()
+    assert stream.worker_id == fresh.pk
+
+
 def test_lagging_stream_moves_to_another_worker(
     session: Session, chair: Any, listen: Any, committed: Any
 ) -> None:
