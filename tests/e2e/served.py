@@ -43,7 +43,9 @@ def until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
 class Served:
     """One ``plenary serve`` with a data folder (SQLite file, secret key) of its own."""
 
-    def __init__(self, folder: Path, *, speech_worker: bool = False):
+    def __init__(
+        self, folder: Path, *, speech_worker: bool = False, ice_interface: str = INTERFACE
+    ):
         self.folder = folder
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -52,7 +54,7 @@ class Served:
             "DJANGO_SETTINGS_MODULE": "plenary.config.settings",
             "PLENARY_DATA_DIR": str(folder),
             "PLENARY_JANUS_PORT": str(free_port()),
-            "PLENARY_JANUS_ICE_INTERFACES": INTERFACE,
+            "PLENARY_JANUS_ICE_INTERFACES": ice_interface,
             "PLENARY_SPEECH_EMBEDDED_WORKER": "true" if speech_worker else "false",
             "PLENARY_HEALTH_SAMPLE_SECONDS": "0",
         }

@@ -41,6 +41,35 @@ if not IN_NAMESPACE:
     def test_in_private_network(scenario: str, namespace_results: dict[str, str]) -> None:
         assert namespace_results[scenario] == "passed", namespace_results[scenario]
 
+    def test_a_killed_speech_worker_is_restarted_by_serve_and_sigterm_stops_all(
+        tmp_path: Path,
+    ) -> None:
+        """The supervisor's part (the captions' part: ``plenary.speech.tests.test_recovery``)."""
+        from tests.e2e.served import Served, until
+
+        served = Served(tmp_path, speech_worker=True, ice_interface="")
+        served.stage()
+        served.start()
+        try:
+            first = served.child_pid("speech-worker")
+            served.kill_child("speech-worker")
+            until(
+                lambda: served.component("process.speech-worker")["data"]["restarts"] == 1,
+                60,
+                "the worker to be restarted",
+            )
+            worker = served.child_pid("speech-worker")
+            assert worker != first
+            entries = served.health()["components"]["process.speech-worker"]
+            assert entries["data"]["last_exit"] == -9
+            janus = served.child_pid("janus")
+        finally:
+            served.stop(signal.SIGTERM)  # to the pid ./scripts/run prints
+        assert "speech-worker exited with status -9; restarting" in served.log()
+        # Stopping the server stopped its children too.
+        assert not Path(f"/proc/{worker}").exists()
+        assert not Path(f"/proc/{janus}").exists()
+
 else:
     from plenary.media import probes
     from tests.e2e.served import (
