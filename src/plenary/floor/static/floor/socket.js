@@ -77,7 +77,9 @@
           status("refused");
           delay = jitter(REFUSED_MS);
         } else {
-          status(e.code === 1012 ? "restarting" : "reconnecting");
+          // Tries that fail while the server restarts (1006) keep saying it restarts.
+          var restarting = e.code === 1012 || (api.status === "restarting" && e.code === 1006);
+          status(restarting ? "restarting" : "reconnecting");
           delay = jitter(Math.min(CAP_MS, BASE_MS * Math.pow(2, attempt++)));
         }
         setTimeout(connect, delay);
