@@ -25,12 +25,13 @@ from channels.db import database_sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from django.conf import settings  # noqa: E402
+from django.http import HttpRequest  # noqa: E402
+from django.http.cookie import parse_cookie  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from plenary.accounts import tokens  # noqa: E402
 from plenary.config.routing import websocket_urlpatterns  # noqa: E402
 from plenary.core.errors import Refusal  # noqa: E402
-from plenary.core.websocket import scope_language  # noqa: E402
 
 # Close codes of a refused token (HTTP's 401 and 403, in the 4000 range).
 CLOSE_TOKEN_INVALID = 4401
@@ -58,6 +59,16 @@ def bearer_token(scope: dict[str, Any]) -> str | None:
     return None
 
 
+def handshake_language(scope: dict[str, Any]) -> str:
+    """The language Django would choose for the handshake (language cookie, Accept-Language)."""
+    request = HttpRequest()
+    for name, value in scope.get("headers", []):
+        key = name.decode("latin-1").upper().replace("-", "_")
+        request.META[f"HTTP_{key}"] = value.decode("latin-1")
+    request.COOKIES = parse_cookie(request.META.get("HTTP_COOKIE", ""))
+    return translation.get_language_from_request(request)
+
+
 class TokenAuthMiddleware:
     """Send token handshakes to ``token_app`` as the token's owner, the others to ``cookie_app``.
 
@@ -76,7 +87,9 @@ class TokenAuthMiddleware:
         if raw is None:
             return await self.cookie_app(scope, receive, send)
         try:
-            user = await database_sync_to_async(tokens.check_token)(raw, tokens.Scope.LIVE)
+            # The refusal's message is translated where it is made, in the worker thread.
+            with translation.override(handshake_language(scope)):
+                user = await database_sync_to_async(tokens.check_token)(raw, tokens.Scope.LIVE)
         except Refusal as refusal:
             return await self._refuse(scope, receive, send, refusal)
         return await self.token_app({**scope, "user": user, "access_token": True}, receive, send)
@@ -84,14 +97,12 @@ class TokenAuthMiddleware:
     async def _refuse(
         self, scope: dict[str, Any], receive: Any, send: Any, refusal: Refusal
     ) -> None:
-        message = await receive()
-        if message["type"] != "websocket.connect":
+        if (await receive())["type"] != "websocket.connect":
             return
-        with translation.override(scope_language(scope)):
-            text = str(refusal.message)
         code = (
             CLOSE_TOKEN_INVALID if isinstance(refusal, tokens.TokenRefusal) else CLOSE_TOKEN_SCOPE
         )
+        text = str(refusal.message)
         event = {"v": 1, "type": "error", "code": refusal.code, "message": text, "ref": None}
         await send({"type": "websocket.accept"})
         await send({"type": "websocket.send", "text": json.dumps(event)})

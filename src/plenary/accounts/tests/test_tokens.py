@@ -138,7 +138,7 @@ async def connect(
 ) -> tuple[WebsocketCommunicator, bool]:
     from plenary.config.asgi import application
 
-    headers = [(b"host", b"localhost")]
+    headers = [(b"host", b"localhost"), (b"accept-language", b"fr")]
     if raw is not None:
         headers.append((b"authorization", f"Bearer {raw}".encode()))
     if origin is not None:
@@ -186,6 +186,7 @@ async def test_a_bad_or_unscoped_token_on_the_socket_gets_an_error_then_a_close(
         assert connected
         event = await communicator.receive_json_from()
         assert (event["type"], event["code"]) == ("error", code)
+        assert "jeton" in event["message"]  # in the handshake's language
         assert (await communicator.receive_output())["code"] == close
         await communicator.disconnect()
 
