@@ -18,14 +18,17 @@ backoff — and measures from the kill:
   next sentence end the new worker hears, recognised).
 
 Each figure: min, median and max over the runs (``--runs``, default 5), and
-every run's value. The media plane logs that it cannot reach Janus to forward
-the stream: there is none here, the forwarder stands in for it.
+every run's value.
 
-``./scripts/bench recovery`` (``plenary serve``'s supervisor doing the
-restart) can call :func:`measure` instead, with a stream of its own server
-(:func:`floor_stream` makes one in the database the server uses), a function
-giving the supervised worker's pid (``/healthz`` ``process.speech-worker``
-``data.pid``) and ``restart=None``.
+``--supervised``: the server is ``plenary serve`` instead, and its supervisor
+restarts its embedded worker (the pid to kill is read from ``/healthz``,
+``process.speech-worker``): the same figures, the supervisor's poll and
+backoff included. Janus is left out there (``PLENARY_JANUS_URLS`` names a
+port where none listens): the forwarder plays the speech, and the media
+plane's warnings that it cannot reach Janus are expected, as in the default
+mode. ``./scripts/bench recovery`` can run this file, or call
+:func:`measure` with a stream of its own server (:func:`floor_stream` makes
+one in the database the server uses).
 """
 
 from __future__ import annotations
@@ -38,6 +41,8 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
@@ -131,29 +136,60 @@ def wait_for_port(server: subprocess.Popen[bytes], port: int) -> None:
         time.sleep(0.1)
 
 
+def supervised_worker(url: str, timeout: float = 120) -> int:
+    """The pid of ``plenary serve``'s running speech worker, from ``/healthz``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=30) as response:  # noqa: S310 - our server
+                report = json.load(response)
+        except urllib.error.HTTPError as error:  # 503: a component is down (here: Janus)
+            report = json.load(error)
+        child = report["components"].get("process.speech-worker", {})
+        if pid := child.get("data", {}).get("pid"):
+            return int(pid)
+        if time.monotonic() > deadline:
+            sys.exit(f"plenary serve runs no speech worker: {child}")
+        time.sleep(0.2)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--supervised", action="store_true", help="plenary serve restarts its own worker"
+    )
     args = parser.parse_args()
     stream_id = floor_stream()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     env = {**os.environ, "PLENARY_SECRET_KEY": settings.SECRET_KEY}
-    server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
-        server_command(port, "--log-level", "warning"), cwd=ROOT, env=env
-    )
+    if args.supervised:
+        env |= {
+            "PLENARY_JANUS_URLS": "ws://127.0.0.1:9/",
+            "PLENARY_JANUS_API_SECRET": "bench",
+            "PLENARY_JANUS_ADMIN_KEY": "bench",
+            "PLENARY_HEALTH_SAMPLE_SECONDS": "0",
+        }
+        command = [sys.executable, "-m", "plenary", "serve", "--port", str(port)]
+    else:
+        command = server_command(port, "--log-level", "warning")
+    server = subprocess.Popen(command, cwd=ROOT, env=env)  # noqa: S603 - our own interpreter
     url = f"http://127.0.0.1:{port}"
     workers: list[subprocess.Popen[bytes]] = []
     try:
         wait_for_port(server, port)
-        workers.append(recovery.start_worker(url, "bench"))
-        measure(
-            stream_id,
-            lambda: workers[-1],
-            runs=args.runs,
-            restart=lambda: workers.append(recovery.start_worker(url, "bench")),
-        )
+        if args.supervised:
+            measure(stream_id, lambda: supervised_worker(url), runs=args.runs)
+        else:
+            workers.append(recovery.start_worker(url, "bench"))
+            measure(
+                stream_id,
+                lambda: workers[-1],
+                runs=args.runs,
+                restart=lambda: workers.append(recovery.start_worker(url, "bench")),
+            )
     finally:
         for process in [*workers, server]:
             process.terminate()
