@@ -9,11 +9,15 @@ e.g. a chair and a delegate side by side.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,3 +107,106 @@ def new_page(browser: object) -> Iterator[Callable[..., object]]:
 @pytest.fixture
 def page(new_page: Callable[..., object]) -> object:
     return new_page()
+
+
+@contextlib.contextmanager
+def _served() -> Iterator[str]:
+    """Serve the ASGI application in a thread, as ``live_url`` does, until the block ends."""
+    import uvicorn
+
+    from plenary.config.asgi import application
+    from plenary.core.websocket import PROTOCOL
+
+    port = _free_port()
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws=PROTOCOL
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def _load_in_a_thread(load: Callable[[], object]) -> None:
+    """Run ``load`` where no event loop runs (Playwright's runs in this thread), on a
+    connection of its own, closed afterwards. Passwords are hashed the fast way."""
+    from django.db import connection
+    from django.test import override_settings
+
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            with override_settings(
+                PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+            ):
+                load()
+        except BaseException as exc:  # re-raised in the test's thread
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    if failure:
+        raise failure[0]
+
+
+@pytest.fixture(scope="module")
+def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """The demo data (``plenary demo``), loaded once and served for a whole module.
+
+    For walks that only read: the data stays from test to test. Tests that
+    query the database open it with ``django_db_blocker.unblock()`` (they must
+    not ask for ``db``, whose rollback or flush would lose the data). The
+    tables are flushed after the module, as a transactional test leaves them.
+    """
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import setup_databases, teardown_databases
+
+    from plenary.demo.loader import load_demo
+    from plenary.meetings.models import Sector
+
+    with django_db_blocker.unblock():
+        # pytest-django sets the test database up only for tests that ask for ``db``;
+        # when no test of the run does, this module sets it up for itself.
+        own = None
+        test_name = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
+        if connection.settings_dict["NAME"] != test_name:
+            # Django takes any collection of aliases; the stubs say a mapping.
+            own = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
+        for code in Sector.Code.values:  # rows of a data migration, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        _load_in_a_thread(load_demo)
+    try:
+        with _served() as url:
+            yield url
+    finally:
+        with django_db_blocker.unblock():
+            call_command("flush", interactive=False, verbosity=0)
+            if own is not None:
+                teardown_databases(own, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core's script, installed from npm by ./scripts/test into the virtualenv.
+
+    Inject it with ``page.add_script_tag(path=axe_script)``; see ``tests/e2e/a11y.py``.
+    """
+    default = Path(sys.prefix) / "node" / "node_modules" / "axe-core" / "axe.min.js"
+    path = Path(os.environ.get("PLENARY_AXE", default))
+    if not path.is_file():
+        pytest.fail(f"axe-core is missing at {path}: run ./scripts/test, which installs it.")
+    return path

@@ -31,10 +31,12 @@ from plenary.meetings.models import (
     Meeting,
     Participation,
     Registration,
+    RemoteRight,
     Sector,
     Site,
 )
 from plenary.meetings.models import Session as MeetingSession
+from plenary.meetings.rules import allows
 from plenary.meetings.services import meetings as meeting_services
 from plenary.meetings.services import participation as participation_services
 from plenary.meetings.services import registration as registration_services
@@ -351,8 +353,11 @@ def _attend(
                 language="en",
                 connection=connection,
             )
+        # Remote delegates take the floor only where the session's rights allow it.
+        may_speak = not remote or allows(session.remote_right, RemoteRight.SPEAK)
         if (
             participation.role == Participation.Role.DELEGATE
+            and may_speak
             and speakers < 6
             and rng.random() < 0.3
         ):
