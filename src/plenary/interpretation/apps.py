@@ -8,5 +8,6 @@ class InterpretationConfig(AppConfig):
     verbose_name = _("Interpretation")
 
     def ready(self) -> None:
-        # Registers the booth.* commands on the session socket.
-        from plenary.interpretation import commands  # noqa: F401
+        # Registers the booth.* commands on the session socket, and the
+        # re-moderation of the booths after a restart.
+        from plenary.interpretation import commands, receivers  # noqa: F401

@@ -1,18 +1,22 @@
 """Interpretation booths: one live microphone per booth, timed handover, cough key, chat.
 
 A booth is a session's language channel. Its state (who is on air, a
-pending or accepted handover, the cough key) is kept in the cache, shared by
-every process, and every change goes to ``plenary.media.services.set_heard``,
-which enforces it in Janus: whatever a browser sends, only the interpreter on
-air is heard, and not while the cough key is down.
+pending or accepted handover, the cough key) is a ``Booth`` row: every change
+is made under the row's lock (``select_for_update``), so two consoles pressing
+"on air" at once leave one live microphone, and it survives a restart. After
+each change, ``plenary.media.services.set_heard`` enforces it in Janus:
+whatever a browser sends, only the interpreter on air is heard, and not while
+the cough key is down.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +24,7 @@ from plenary.core import audit
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
 from plenary.floor.events import event, publish_to_session, publish_to_user
+from plenary.interpretation.models import Booth
 from plenary.media import services as media
 from plenary.meetings.models import Participation, Session
 
@@ -30,16 +35,25 @@ MAX_CHAT_CHARS = 500
 BoothState = dict[str, Any]
 
 
-def _key(session_id: int, language: str) -> str:
-    return f"interpretation:booth:{session_id}:{language}"
+def _as_state(booth: Booth | None) -> BoothState:
+    if booth is None:
+        return {"on_air": None, "requested_by": None, "handover_at": None, "cough": False}
+    return {
+        "on_air": booth.on_air_id,
+        "requested_by": booth.requested_by_id,
+        "handover_at": booth.handover_at.isoformat() if booth.handover_at else None,
+        "cough": booth.cough,
+    }
 
 
 def booth_state(session_id: int, language: str) -> BoothState:
     """``{"on_air": user id or None, "requested_by", "handover_at" (ISO), "cough": bool}``."""
-    return dict(
-        cache.get(_key(session_id, language))
-        or {"on_air": None, "requested_by": None, "handover_at": None, "cough": False}
-    )
+    return _as_state(Booth.objects.filter(session_id=session_id, language=language).first())
+
+
+def live_microphone(state: BoothState) -> int | None:
+    """Who is heard from the booth now: the interpreter on air, unless coughing."""
+    return state["on_air"] if state["on_air"] and not state["cough"] else None
 
 
 def languages_on_air(session: Session) -> list[str]:
@@ -72,75 +86,124 @@ def check_booth_state(user: Any, session: Session, language: str) -> BoothState:
     return booth_state(session.pk, language)
 
 
-def _store(session: Session, language: str, state: BoothState) -> BoothState:
-    """Save the state, enforce who is heard, and tell the session (the on-air light)."""
-    cache.set(_key(session.pk, language), state, STATE_TTL_SECONDS)
-    live = state["on_air"] if state["on_air"] and not state["cough"] else None
-    media.set_heard(session.pk, language, frozenset({live} if live else set()))
-    publish_to_session(session.pk, event("booth.state", language=language, **state))
+Change = Callable[[BoothState], BoothState]
+
+
+def _change(session: Session, language: str, change: Change) -> BoothState:
+    """Apply ``change`` to the booth's state under its row lock; then enforce who is
+    heard and tell the session (the on-air light). ``change`` may raise ``Refusal``.
+
+    A handover whose countdown is over is completed first, whoever asks.
+    """
+    with transaction.atomic():
+        Booth.objects.get_or_create(session=session, language=language)
+        booth = Booth.objects.select_for_update().get(session=session, language=language)
+        before = _as_state(booth)
+        current = _completed_handover(session, language, before)
+        state = change(current)
+        if state != before:
+            booth.on_air_id = state["on_air"]
+            booth.requested_by_id = state["requested_by"]
+            at = state["handover_at"]
+            booth.handover_at = dt.datetime.fromisoformat(at) if at else None
+            booth.cough = state["cough"]
+            booth.save()
+    if state != before:
+        live = live_microphone(state)
+        media.set_heard(session.pk, language, frozenset({live} if live else set()))
+        publish_to_session(session.pk, event("booth.state", language=language, **state))
     return state
 
 
-def _complete_due_handover(session: Session, language: str, state: BoothState) -> BoothState:
+def _completed_handover(session: Session, language: str, state: BoothState) -> BoothState:
     due = state["handover_at"] and dt.datetime.fromisoformat(state["handover_at"]) <= timezone.now()
     if not due:
         return state
-    state = {**state, "on_air": state["requested_by"], "requested_by": None, "handover_at": None}
-    state["cough"] = False
-    audit.record(None, "interpretation.handover", session, language=language, to=state["on_air"])
-    return _store(session, language, state)
+    audit.record(
+        None, "interpretation.handover", session, language=language, to=state["requested_by"]
+    )
+    return {
+        **state,
+        "on_air": state["requested_by"],
+        "requested_by": None,
+        "handover_at": None,
+        "cough": False,
+    }
+
+
+def remoderate(session_ids: list[int]) -> None:
+    """Who is heard from every booth of these sessions, re-derived from the booths' rows
+    (after a server or Janus restart)."""
+    for booth in Booth.objects.filter(session_id__in=session_ids):
+        live = live_microphone(_as_state(booth))
+        media.set_heard(booth.session_id, booth.language, frozenset({live} if live else set()))
 
 
 def do_take_air(user: Any, session: Session, language: str) -> BoothState:
     """Go on air in an empty booth (an occupied booth needs a handover)."""
     check_booth(user, session, language)
-    state = _complete_due_handover(session, language, booth_state(session.pk, language))
-    if state["on_air"] not in (None, user.pk):
-        raise Refusal(_("Your partner is on air; ask for a handover."), "booth_busy")
-    audit.record(user, "interpretation.on_air", session, language=language)
-    return _store(session, language, {**state, "on_air": user.pk, "cough": False})
+
+    def take(state: BoothState) -> BoothState:
+        if state["on_air"] not in (None, user.pk):
+            raise Refusal(_("Your partner is on air; ask for a handover."), "booth_busy")
+        audit.record(user, "interpretation.on_air", session, language=language)
+        return {**state, "on_air": user.pk, "cough": False}
+
+    return _change(session, language, take)
 
 
 def do_leave_air(user: Any, session: Session, language: str) -> BoothState:
     check_booth(user, session, language)
-    state = booth_state(session.pk, language)
-    if state["on_air"] != user.pk:
-        raise Refusal(_("You are not on air."), "not_on_air")
-    audit.record(user, "interpretation.off_air", session, language=language)
-    return _store(session, language, {**state, "on_air": None, "cough": False})
+
+    def leave(state: BoothState) -> BoothState:
+        if state["on_air"] != user.pk:
+            raise Refusal(_("You are not on air."), "not_on_air")
+        audit.record(user, "interpretation.off_air", session, language=language)
+        return {**state, "on_air": None, "cough": False}
+
+    return _change(session, language, leave)
 
 
 def do_request_handover(user: Any, session: Session, language: str) -> BoothState:
     """The partner off air asks to take over."""
     check_booth(user, session, language)
-    state = booth_state(session.pk, language)
-    if state["on_air"] in (None, user.pk):
-        raise Refusal(_("There is nobody to take over from."), "no_handover")
-    return _store(session, language, {**state, "requested_by": user.pk, "handover_at": None})
+
+    def request(state: BoothState) -> BoothState:
+        if state["on_air"] in (None, user.pk):
+            raise Refusal(_("There is nobody to take over from."), "no_handover")
+        return {**state, "requested_by": user.pk, "handover_at": None}
+
+    return _change(session, language, request)
 
 
 def do_accept_handover(user: Any, session: Session, language: str) -> BoothState:
     """The interpreter on air accepts; the microphone passes after a short countdown."""
     check_booth(user, session, language)
-    state = booth_state(session.pk, language)
-    if state["on_air"] != user.pk or not state["requested_by"]:
-        raise Refusal(_("There is no handover request to accept."), "no_handover")
-    at = timezone.now() + dt.timedelta(seconds=HANDOVER_SECONDS)
-    return _store(session, language, {**state, "handover_at": at.isoformat()})
+
+    def accept(state: BoothState) -> BoothState:
+        if state["on_air"] != user.pk or not state["requested_by"]:
+            raise Refusal(_("There is no handover request to accept."), "no_handover")
+        at = timezone.now() + dt.timedelta(seconds=HANDOVER_SECONDS)
+        return {**state, "handover_at": at.isoformat()}
+
+    return _change(session, language, accept)
 
 
 def do_complete_handover(session: Session, language: str) -> BoothState:
     """Pass the microphone if the countdown is over (idempotent; any client may ask)."""
-    return _complete_due_handover(session, language, booth_state(session.pk, language))
+    return _change(session, language, lambda state: state)
 
 
 def do_cough(user: Any, session: Session, language: str, down: bool) -> BoothState:
     """The cough key: while it is down the interpreter on air is not heard."""
     check_booth(user, session, language)
-    state = booth_state(session.pk, language)
-    if state["on_air"] != user.pk:
-        raise Refusal(_("You are not on air."), "not_on_air")
-    return _store(session, language, {**state, "cough": down})
+
+    def cough(state: BoothState) -> BoothState:
+        if state["on_air"] != user.pk:
+            raise Refusal(_("You are not on air."), "not_on_air")
+        return {**state, "cough": down}
+
+    return _change(session, language, cough)
 
 
 def _floor_language_key(session_id: int) -> str:

@@ -91,3 +91,49 @@ def test_a_console_catches_up_with_its_booth_only(session: Session) -> None:
     assert (state["type"], state["on_air"], state["ref"]) == ("booth.state", first.pk, "c9")
     [refusal] = dispatch(ctx, {"v": 1, "id": "c10", "type": "booth.state", "language": "en"})
     assert refusal["code"] == "not_in_booth"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_consoles_pressing_on_air_at_once_leave_one_live_microphone() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Barrier
+
+    from django.db import connection
+
+    from plenary.interpretation.models import Booth
+    from plenary.meetings.tests.factories import SessionFactory
+
+    session = SessionFactory.create(meeting__languages=["en", "fr"])
+    first, second = _interpreter(session), _interpreter(session)
+    start = Barrier(2)
+
+    def press(user: Any) -> str:
+        start.wait()
+        try:
+            services.do_take_air(user, session, "fr")
+        except Refusal as refusal:
+            return refusal.code
+        finally:
+            connection.close()
+        return "on_air"
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = sorted(pool.map(press, [first, second]))
+
+    assert outcomes == ["booth_busy", "on_air"]
+    booth = Booth.objects.get(session=session, language="fr")
+    assert booth.on_air_id in {first.pk, second.pk}
+    assert heard(session.pk, "fr") == {booth.on_air_id}
+
+
+def test_who_is_heard_from_a_booth_comes_back_from_its_row(session: Session) -> None:
+    """After a server restart the cache is empty; the booth's row says who is on air."""
+    from django.core.cache import cache
+
+    interpreter = _interpreter(session)
+    services.do_take_air(interpreter, session, "fr")
+    cache.delete(f"media:heard:{session.pk}:fr")  # what a restart of the server loses
+    assert heard(session.pk, "fr") == frozenset()
+
+    services.remoderate([session.pk])
+    assert heard(session.pk, "fr") == {interpreter.pk}

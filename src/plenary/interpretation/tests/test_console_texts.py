@@ -7,7 +7,6 @@ import json
 import re
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template
 from django.test import Client
 
@@ -20,10 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def session() -> Session:
-    session = SessionFactory.create(meeting__languages=["en", "fr", "es"])
-    for code in ("en", "fr", "es"):
-        cache.delete(f"interpretation:booth:{session.pk}:{code}")
-    return session
+    return SessionFactory.create(meeting__languages=["en", "fr", "es"])
 
 
 def _console(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connections
 from django.utils import timezone
 
 from plenary.core.languages import UN_LANGUAGES
@@ -31,11 +34,10 @@ def janus_down(settings: Any) -> None:
 @pytest.fixture
 def session() -> Session:
     session = SessionFactory.create(meeting__languages=["en", "fr"])
-    # Booth and moderation state live in the cache by session id, and SQLite
-    # reuses the ids of rolled-back rows: start this session's state afresh.
+    # Moderation state lives in the cache by session id, and SQLite reuses the
+    # ids of rolled-back rows: start this session's state afresh.
     for channel in ("floor", *UN_LANGUAGES):
         cache.delete(f"media:heard:{session.pk}:{channel}")
-        cache.delete(f"interpretation:booth:{session.pk}:{channel}")
     return session
 
 
@@ -60,5 +62,24 @@ def public_webcast_session() -> Session:
     # Live is the floor's state, not the clock: the chair opens the session.
     chair = session.meeting.organiser
     Participation.objects.create(meeting=session.meeting, user=chair, role=Participation.Role.CHAIR)
-    floor.do_set_status(chair, session.pk, "open", 0)
+    _outside_any_event_loop(floor.do_set_status, chair, session.pk, "open", 0)
     return session
+
+
+def _outside_any_event_loop(function: Any, *args: Any) -> None:
+    """Call ``function`` here, or in a thread where this one runs an event loop
+    (Playwright's, in browser tests): publishing after commit needs a loop-free thread."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        function(*args)
+        return
+
+    def run() -> None:
+        try:
+            function(*args)
+        finally:
+            connections.close_all()  # this thread's connection
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(run).result()
