@@ -138,7 +138,7 @@ def _create_meeting(people: dict[str, User], starts: dt.datetime, ends: dt.datet
 def _add_session(
     actor: User, meeting: Meeting, starts: dt.datetime, ends: dt.datetime
 ) -> MeetingSession:
-    title = "Plenary" if not meeting.sessions.exists() else "Plenary (continued)"
+    title = "Opening plenary" if not meeting.sessions.exists() else "Plenary session (continued)"
     return meeting_services.check_add_session(
         actor,
         meeting,
