@@ -23,6 +23,18 @@ in the bench's own process.
 Options: --sizes 100,500,2000 --rounds 5 --client-processes 2; --no-deflate serves without
 per-message deflate (``plenary serve`` keeps uvicorn's default, on), to
 measure what compressing every frame for every socket costs.
+
+``--flood`` measures the flood guards instead (``plenary.floor.limits``): the
+chair pings 4 times a second (under its own limit) while ``--flood-sockets``
+anonymous sockets (10) from one address each send ``--flood-rate`` frames a
+second (1,000) for ``--flood-seconds`` (10), from another process, and
+reconnect at once whenever the server closes them (as an attacker would).
+It prints the chair's ``ping_p50`` / ``ping_p99`` / ``ping_max`` during the
+flood (baseline: the same without flood, in the same run), how long after
+the flood the chair's pings are back to normal (``backlog_after_flood``;
+baseline: 0), the flood's frames sent and sockets closed with 4429, and how
+many of 2,000 anonymous sockets from one address the server keeps open
+(``anonymous_sockets_kept_of_2000``; baseline: the per-address cap).
 """
 
 from __future__ import annotations
@@ -176,6 +188,7 @@ class Tab(asyncio.Protocol):
         self.handshake.headers["Cookie"] = cookie
         self.snapshot: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.given: dict[int, float] = {}
+        self.pongs: dict[str, float] = {}
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -197,6 +210,8 @@ class Tab(asyncio.Protocol):
             self.snapshot.set_exception(exc or ConnectionError("closed before the snapshot"))
 
     def on_message(self, message: dict[str, Any]) -> None:
+        if message.get("type") == "pong" and message.get("ref"):
+            self.pongs[message["ref"]] = time.perf_counter()
         if message.get("type") == "floor.given":
             self.given[message["version"]] = time.perf_counter()
         elif message.get("type") == "snapshot" and not self.snapshot.done():
@@ -300,17 +315,14 @@ async def give_rounds(chair: Chair, pipes: list[Connection], rounds: int) -> lis
     return latencies
 
 
-async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connection]) -> None:
-    session, chair_user, people = await asyncio.to_thread(build, max(sizes))
-    cookies = await asyncio.to_thread(lambda: [cookie_for(u) for u in [chair_user, *people]])
+def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    options = [
-        "--log-level",
-        "warning",
-        *([] if deflate else ["--ws-per-message-deflate", "false"]),
-    ]
+        return int(probe.getsockname()[1])
+
+
+async def start_server(port: int, options: list[str]) -> subprocess.Popen[bytes]:
+    """The project's server in a child process, once it accepts connections."""
     server = subprocess.Popen(  # noqa: S603 - our own interpreter and module
         server_command(port, *options),
         cwd=ROOT,
@@ -320,12 +332,25 @@ async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connecti
             "PYTHONPATH": str(ROOT / "src"),
         },
     )
+    for _ in range(300):
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                break
+        await asyncio.sleep(0.1)
+    return server
+
+
+async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connection]) -> None:
+    session, chair_user, people = await asyncio.to_thread(build, max(sizes))
+    cookies = await asyncio.to_thread(lambda: [cookie_for(u) for u in [chair_user, *people]])
+    port = free_port()
+    options = [
+        "--log-level",
+        "warning",
+        *([] if deflate else ["--ws-per-message-deflate", "false"]),
+    ]
+    server = await start_server(port, options)
     try:
-        for _ in range(300):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    break
-            await asyncio.sleep(0.1)
         chair_tab = await open_tab(port, session.pk, cookies[0])
         chair_tab.send({"v": 1, "type": "session.open", "version": 0})
         await asyncio.sleep(0.5)
@@ -364,15 +389,173 @@ async def run(sizes: list[int], rounds: int, deflate: bool, pipes: list[Connecti
         server.wait(timeout=30)
 
 
+# --- --flood -------------------------------------------------------------------
+
+FLOOD_FRAME = json.dumps({"v": 1, "type": "ping"})
+PING_EVERY_S = 0.25  # the chair's pings: 4 a second, under the per-socket limit
+
+
+@dataclass
+class Flood:
+    sockets: int
+    rate: int
+    seconds: float
+
+
+def flood_process(flood: Flood, pipe: Connection) -> None:
+    """Anonymous sockets from one address, each sending ``flood.rate`` frames a second,
+    once told the server's port and the session (forked before any event loop exists)."""
+    port, session_id = pipe.recv()
+    pipe.send(asyncio.run(flood_sockets(port, session_id, flood)))
+
+
+async def flood_sockets(port: int, session_id: int, flood: Flood) -> dict[str, int]:
+    from websockets.asyncio.client import connect
+    from websockets.exceptions import ConnectionClosed
+
+    url = f"ws://127.0.0.1:{port}/ws/sessions/{session_id}/"
+    stats = {"frames_sent": 0, "connections": 0, "closed_4429": 0, "closed_other": 0}
+    deadline = time.monotonic() + flood.seconds
+    per_tick = max(1, flood.rate // 100)
+
+    async def one() -> None:
+        while time.monotonic() < deadline:
+            try:
+                async with connect(
+                    url, origin=Origin("http://127.0.0.1"), compression=None, max_queue=None
+                ) as ws:
+                    stats["connections"] += 1
+                    drain = asyncio.create_task(ws.wait_closed())
+                    while time.monotonic() < deadline and not drain.done():
+                        for _ in range(per_tick):
+                            await ws.send(FLOOD_FRAME)
+                        stats["frames_sent"] += per_tick
+                        await asyncio.sleep(0.01)
+            except ConnectionClosed as closed:
+                code = closed.rcvd.code if closed.rcvd is not None else None
+                stats["closed_4429" if code == 4429 else "closed_other"] += 1
+            except OSError:
+                await asyncio.sleep(0.01)
+            else:
+                if ws.close_code == 4429:
+                    stats["closed_4429"] += 1
+
+    await asyncio.gather(*(one() for _ in range(flood.sockets)))
+    return stats
+
+
+async def ping_times(tab: Tab, seconds: float, prefix: str) -> list[tuple[float, float]]:
+    """(sent at, round trip in ms) of the chair's pings for ``seconds``."""
+    sent: dict[str, float] = {}
+    end = time.perf_counter() + seconds
+    n = 0
+    while time.perf_counter() < end:
+        n += 1
+        ref = f"{prefix}{n}"
+        sent[ref] = time.perf_counter()
+        tab.send({"v": 1, "type": "ping", "id": ref})
+        await asyncio.sleep(PING_EVERY_S)
+    deadline = time.perf_counter() + 120
+    while any(ref not in tab.pongs for ref in sent) and time.perf_counter() < deadline:
+        await asyncio.sleep(0.01)
+    return [(at, (tab.pongs.get(ref, deadline) - at) * 1000) for ref, at in sent.items()]
+
+
+def p99(values: list[float]) -> float:
+    return (
+        statistics.quantiles(values, n=100, method="inclusive")[98]
+        if len(values) > 1
+        else values[0]
+    )
+
+
+async def kept_of(port: int, session_id: int, count: int) -> int:
+    """How many of ``count`` anonymous sockets from one address stay open."""
+    from websockets.asyncio.client import ClientConnection, connect
+
+    opened: list[ClientConnection] = []
+
+    async def one() -> None:
+        try:
+            ws = await connect(
+                f"ws://127.0.0.1:{port}/ws/sessions/{session_id}/",
+                origin=Origin("http://127.0.0.1"),
+                compression=None,
+            )
+        except OSError:
+            return
+        opened.append(ws)
+
+    for start in range(0, count, 100):
+        await asyncio.gather(*(one() for _ in range(min(100, count - start))))
+    await asyncio.sleep(2)  # refused sockets are closed right after their error
+    kept = sum(1 for ws in opened if ws.close_code is None)
+    await asyncio.gather(*(ws.close() for ws in opened), return_exceptions=True)
+    return kept
+
+
+async def run_flood(flood: Flood, flooder: Connection) -> None:
+    session, chair_user, _people = await asyncio.to_thread(build, 1)
+    cookie = await asyncio.to_thread(cookie_for, chair_user)
+    port = free_port()
+    server = await start_server(port, ["--log-level", "warning"])
+    try:
+        chair = await open_tab(port, session.pk, cookie)
+        cpu_before = cpu_s(server.pid)
+        quiet_started = time.perf_counter()
+        quiet = [rtt for _at, rtt in await ping_times(chair, flood.seconds, "q")]
+        cpu_baseline = (cpu_s(server.pid) - cpu_before) / (time.perf_counter() - quiet_started)
+        cpu_quiet = cpu_s(server.pid)
+        flooder.send((port, session.pk))
+        flood_started = time.perf_counter()
+        await asyncio.sleep(1)  # the flood under way
+        during = [rtt for _at, rtt in await ping_times(chair, flood.seconds - 2, "f")]
+        stats = await asyncio.to_thread(flooder.recv)
+        ended = time.perf_counter()
+        cpu_flood = (cpu_s(server.pid) - cpu_quiet) / (ended - flood_started) * 100
+        normal = max(2 * p99(quiet), 5.0)
+        after = await ping_times(chair, 5, "a")
+        back = next((at for at, rtt in after if rtt <= normal), after[-1][0])
+        emit("ping_p50_during_flood", statistics.median(during), "ms", statistics.median(quiet))
+        emit("ping_p99_during_flood", p99(during), "ms", p99(quiet))
+        emit("ping_max_during_flood", max(during), "ms", max(quiet))
+        emit("backlog_after_flood", max(0.0, back - ended), "s", 0.0)
+        emit("server_cpu_during_flood", cpu_flood, "% of a core", cpu_baseline * 100)
+        emit("flood_frames_sent", stats["frames_sent"], "frames")
+        emit("flood_connections", stats["connections"], "sockets")
+        emit("flood_sockets_closed_4429", stats["closed_4429"], "sockets")
+        await asyncio.sleep(6)  # the address's bucket refills (20 a second)
+        kept = await kept_of(port, session.pk, 2000)
+        emit("anonymous_sockets_kept_of_2000", kept, "sockets", settings.WS_ANONYMOUS_PER_ADDRESS)
+        chair.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", default="100,500,2000")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--no-deflate", dest="deflate", action="store_false")
     parser.add_argument("--client-processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--flood", action="store_true", help="measure the flood guards")
+    parser.add_argument("--flood-sockets", type=int, default=10)
+    parser.add_argument("--flood-rate", type=int, default=1000, help="frames a second per socket")
+    parser.add_argument("--flood-seconds", type=float, default=10.0)
     args = parser.parse_args()
     _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    if args.flood:
+        flood = Flood(args.flood_sockets, args.flood_rate, args.flood_seconds)
+        ours, theirs = multiprocessing.Pipe()
+        flooder = multiprocessing.Process(target=flood_process, args=(flood, theirs), daemon=True)
+        flooder.start()  # before any event loop exists
+        try:
+            asyncio.run(run_flood(flood, ours))
+        finally:
+            flooder.terminate()
+        return
     pipes, processes = [], []
     for _ in range(args.client_processes):  # forked before any event loop exists
         ours, theirs = multiprocessing.Pipe()

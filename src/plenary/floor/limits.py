@@ -8,10 +8,13 @@ address: a whole delegation may sit behind one venue's NAT.
 
 A frame that finds a bucket empty is refused (``rate_limited``) without being
 parsed; a socket that goes on sending while refused (its burst again) is
-closed with ``CLOSE_FLOODING``. Opening an anonymous socket takes a token from
-its address's bucket too, and an address holds at most
-``WS_ANONYMOUS_PER_ADDRESS`` anonymous sockets at once in one process; a
-socket over either is accepted and closed with ``CLOSE_FLOODING``.
+closed with ``CLOSE_FLOODING``, and its sender's bucket is set to minus its
+burst: the sender's frames and new sockets are refused until it refills
+(5 s for an address with the defaults), so reconnecting at once gains nothing.
+Opening an anonymous socket takes a token from its address's bucket too, and
+an address holds at most ``WS_ANONYMOUS_PER_ADDRESS`` anonymous sockets at
+once in one process; a socket over either is accepted and closed with
+``CLOSE_FLOODING``.
 
 The buckets are per process: behind N processes an address gets N times the
 rates. Behind a reverse proxy the address is the client's only if the proxy's
@@ -87,10 +90,20 @@ class _Senders:
             for idle in [k for k, b in self.buckets.items() if b.full(_shared_limit(k), now)]:
                 self.buckets.pop(idle, None)
         limit = _shared_limit(key)
+        return self._bucket(key, limit, now).take(limit, now)
+
+    def penalise(self, key: str, now: float) -> None:
+        """Empty ``key``'s bucket and more: its frames and new sockets are refused
+        until it has refilled from minus its burst (``2 * burst / rate`` seconds)."""
+        limit = _shared_limit(key)
+        bucket = self._bucket(key, limit, now)
+        bucket.tokens, bucket.stamp = -float(limit.burst), now
+
+    def _bucket(self, key: str, limit: Limit, now: float) -> Bucket:
         bucket = self.buckets.get(key)
         if bucket is None:
             bucket = self.buckets[key] = Bucket(limit, now)
-        return bucket.take(limit, now)
+        return bucket
 
 
 _senders = _Senders()
@@ -136,7 +149,11 @@ class Gate:
             self._refused = 0
             return Verdict.ADMIT
         self._refused += 1
-        return Verdict.CLOSE if self._refused > limit.burst else Verdict.REFUSE
+        if self._refused <= limit.burst:
+            return Verdict.REFUSE
+        # A flood: the sender's other sockets and reconnections wait too.
+        _senders.penalise(self.key, now)
+        return Verdict.CLOSE
 
 
 def open_socket(scope: dict[str, Any]) -> str | None:

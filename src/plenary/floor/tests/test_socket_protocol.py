@@ -235,6 +235,19 @@ async def test_a_flooding_socket_is_closed_with_4429(c: Cast, open_socket: Open)
     assert set(codes) == {"unsupported_version", "rate_limited"}
 
 
+async def test_a_flooding_address_cannot_reconnect_at_once(c: Cast, open_socket: Open) -> None:
+    ws, _ = await open_socket(AnonymousUser())
+    for _ in range(100):
+        await ws.send_to(text_data="{}")
+    assert await closed_with(ws) == limits.CLOSE_FLOODING
+    again, refusal = await open_socket(AnonymousUser())
+    assert refusal["code"] == "rate_limited"
+    assert await closed_with(again) == limits.CLOSE_FLOODING
+    # Signed-in people behind the same address are not affected.
+    _delegate, snapshot = await open_socket(c.delegate)
+    assert snapshot["type"] == "snapshot"
+
+
 async def test_the_cap_refuses_the_next_anonymous_socket_of_an_address(
     c: Cast, open_socket: Open, settings: Any
 ) -> None:
