@@ -1,31 +1,27 @@
-"""The one call into machine translation (``plenary.speech.mt``, built by the speech app).
+"""The PMS's one call into machine translation (``plenary.speech.mt``, the speech
+plane's choke point: it raises ``ModelMissing`` or ``EngineError`` only).
 
-The speech plane owns the engines; the PMS only asks for drafts. When the
-module or a model for the language pair is missing, the translation simply
-stays pending and the page says that no MT model is installed.
+The PMS only asks for drafts. Without a model for the language pair the
+translation simply stays pending and the page says that no MT model is
+installed; a model that fails is a clear, translated refusal.
 """
 
 from __future__ import annotations
 
-import importlib
-
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import Refusal
+from plenary.speech import mt
+from plenary.speech.engines.base import EngineError, ModelMissing
 
 
 def translate(texts: list[str], source: str, target: str) -> list[str] | None:
-    """Machine translations of ``texts``, or ``None`` when no model is installed."""
+    """Machine translations of ``texts``, or ``None`` when no model serves the pair."""
     try:
-        engine = importlib.import_module("plenary.speech.mt")
-    except ImportError:
+        return mt.translate_texts(texts, source, target)
+    except ModelMissing:
         return None
-    try:
-        result: list[str] = engine.translate_texts(texts, source, target)
-    except engine.ModelMissing:
-        return None
-    except RuntimeError as error:  # the engine's EngineError: a model failed to load or run
+    except EngineError as error:  # a model failed to load or run
         raise Refusal(
             _("Machine translation failed: %(error)s") % {"error": error}, code="mt_failed"
         ) from None
-    return result

@@ -1,4 +1,5 @@
-"""Captions follow the live session (the floor app's ``floor_changed`` signal)."""
+"""Captions follow the live session (the floor app's ``floor_changed`` signal), and
+the streams of a dead server's workers wait for the new ones."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.dispatch import receiver
 
+from plenary.core import children
 from plenary.floor.signals import floor_changed
 from plenary.speech import services
 
@@ -13,3 +15,7 @@ from plenary.speech import services
 @receiver(floor_changed)
 def follow_session(sender: Any, session_id: int, **kwargs: Any) -> None:
     services.do_follow_session(session_id)
+
+
+# ``plenary serve`` starting after a crash: its workers died with it.
+children.before_serving(services.do_forget_workers_of_a_previous_server)

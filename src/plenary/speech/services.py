@@ -467,6 +467,24 @@ def do_worker_lost(worker_id: int) -> None:
     _assign_waiting()
 
 
+def do_forget_workers_of_a_previous_server() -> list[int]:
+    """Start-up of the only server process (in-memory channel layer): every worker
+    still registered was connected to the server that died, so it is lost now,
+    and its streams wait (interrupted, an outage gap open) for the workers that
+    connect to this one. With a shared layer (Redis) other servers' workers are
+    alive: those of a dead server are expired by the heartbeat timeout."""
+    from channels.layers import InMemoryChannelLayer, get_channel_layer
+
+    if not isinstance(get_channel_layer(), InMemoryChannelLayer):
+        return []
+    registered = list(
+        SpeechWorker.objects.filter(disconnected_at__isnull=True).values_list("pk", flat=True)
+    )
+    for worker_id in registered:
+        do_worker_lost(worker_id)
+    return registered
+
+
 def do_expire_stale_workers(now: dt.datetime | None = None) -> list[int]:
     cutoff = (now or timezone.now()) - WORKER_TIMEOUT
     stale = list(

@@ -1,6 +1,6 @@
 import datetime as dt
-import sys
-import types
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -18,6 +18,7 @@ from plenary.proposals.models import (
     Translation,
 )
 from plenary.proposals.tests.factories import MOD_TEXT, draft_with_mod, drafter_of, rr
+from plenary.speech.tests.tinymt import build_tiny_mt_model
 
 pytestmark = pytest.mark.django_db
 
@@ -243,37 +244,31 @@ def _submitted(conference: Conference, drafter: User) -> ProposalDocument:
 
 
 def test_machine_translation_stays_pending_without_a_model(
-    conference: Conference, drafter: User, staff: User, monkeypatch: pytest.MonkeyPatch
+    conference: Conference, drafter: User, staff: User, settings: Any, tmp_path: Path
 ) -> None:
-    # The MT engine is the speech app's process boundary: stand in for it.
-    engine = types.ModuleType("plenary.speech.mt")
-
-    class ModelMissing(Exception):
-        pass
-
-    def translate_texts(texts: list[str], source: str, target: str) -> list[str]:
-        raise ModelMissing
-
-    engine.ModelMissing = ModelMissing  # type: ignore[attr-defined]
-    engine.translate_texts = translate_texts  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "plenary.speech.mt", engine)
+    build_tiny_mt_model(tmp_path, pairs=[("en", "es")])  # a model, but not for en -> fr
+    settings.SPEECH_MODEL_DIRS = [str(tmp_path)]
     document = _submitted(conference, drafter)
     assert services.do_machine_translate(staff, document, "fr") is False
     assert document.translations.get(language="fr").status == Translation.Status.PENDING
 
 
 def test_machine_translation_draft_is_stored_for_revision(
-    conference: Conference, drafter: User, staff: User, monkeypatch: pytest.MonkeyPatch
+    conference: Conference, drafter: User, staff: User, settings: Any, tmp_path: Path
 ) -> None:
-    engine = types.ModuleType("plenary.speech.mt")
-    engine.ModelMissing = type("ModelMissing", (Exception,), {})  # type: ignore[attr-defined]
-    engine.translate_texts = lambda texts, source, target: [f"[{target}] {t}" for t in texts]  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "plenary.speech.mt", engine)
+    """Through the speech plane's real MT path, with the tiny model its tests build
+    (meaningless output: the pipeline is what is checked)."""
+    build_tiny_mt_model(tmp_path, pairs=[("en", "fr")])
+    settings.SPEECH_MODEL_DIRS = [str(tmp_path)]
     document = _submitted(conference, drafter)
     assert services.do_machine_translate(staff, document, "fr") is True
     translation = document.translations.get(language="fr")
     assert translation.status == Translation.Status.IN_TRANSLATION
-    assert next(iter(translation.mt_draft.values()))["text"].startswith("[fr] In the frequency")
+    count = document.proposals.count()
+    assert set(translation.mt_draft) == {str(p.pk) for p in document.proposals.all()}
+    assert len(translation.mt_draft) == count
+    draft = next(iter(translation.mt_draft.values()))
+    assert isinstance(draft["text"], str) and isinstance(draft["reasons"], str)
 
 
 def test_only_the_secretariat_publishes_and_tracks(

@@ -44,13 +44,21 @@ class CTranslate2Translator:
         self._tokens = language_tokens or {}
 
     def translate(self, texts: list[str], *, source: str, target: str) -> list[str]:
+        """The one call into CTranslate2 and SentencePiece: their failures become
+        :class:`EngineError`, the speech plane's error type."""
         if not texts:
             return []
+        if self._tokens and (source not in self._tokens or target not in self._tokens):
+            raise EngineError(f"The model has no token for {source} or {target}.")
+        try:
+            return self._translate(texts, source, target)
+        except (RuntimeError, ValueError, TypeError, IndexError) as exc:
+            raise EngineError(f"Translation from {source} to {target} failed: {exc}") from exc
+
+    def _translate(self, texts: list[str], source: str, target: str) -> list[str]:
         pieces = [self._source.encode(text, out_type=str) for text in texts]
         prefix: list[list[str]] | None = None
         if self._tokens:
-            if source not in self._tokens or target not in self._tokens:
-                raise EngineError(f"The model has no token for {source} or {target}.")
             pieces = [[self._tokens[source], *p, _END] for p in pieces]
             prefix = [[self._tokens[target]] for _ in texts]
         else:

@@ -211,6 +211,24 @@ def test_silent_worker_is_expired(session: Session, chair: Any) -> None:
     assert stream.status == CaptionStream.Status.WAITING
 
 
+def test_a_restarted_server_forgets_the_workers_of_the_one_that_died(
+    session: Session, chair: Any, settings: Any
+) -> None:
+    """The only server restarts: the worker that was captioning died with it (its row
+    still reads as connected, and beat a moment ago); its stream waits, interrupted."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    gone = _worker()
+    stream = services.do_start_stream(chair, session.pk, "floor", "en")
+    assert stream.worker_id == gone.pk
+    assert services.do_forget_workers_of_a_previous_server() == [gone.pk]
+    stream.refresh_from_db()
+    assert (stream.status, stream.worker_id) == (CaptionStream.Status.WAITING, None)
+    assert stream.interruption == CaptionStream.Interruption.WORKER_LOST
+    fresh = _worker()
+    stream.refresh_from_db()
+    assert stream.worker_id == fresh.pk
+
+
 def test_a_silent_worker_not_yet_expired_gets_no_stream(session: Session, chair: Any) -> None:
     """After a server restart the previous run's workers still read as connected."""
     gone = _worker()
