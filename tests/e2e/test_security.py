@@ -16,9 +16,10 @@ from django.conf import settings as django_settings
 from django.test import Client
 from playwright.sync_api import expect
 
-from plenary.accounts.tests.factories import DelegateFactory
+from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory, StaffFactory
+from plenary.accounts.tests.helpers import verified_session_cookie
 from plenary.floor.tests.factories import cast
-from plenary.meetings.tests.factories import MeetingFactory
+from plenary.meetings.tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.e2e
 
@@ -30,8 +31,10 @@ document.addEventListener("securitypolicyviolation", (event) => {
 """
 
 
-def watched(new_page: Any, live_url: str, user: Any = None) -> tuple[Any, list[str]]:
-    """A tab that records CSP violations, signed in as ``user`` if given."""
+def watched(
+    new_page: Any, live_url: str, user: Any = None, verified: bool = False
+) -> tuple[Any, list[str]]:
+    """A tab that records CSP violations, signed in as ``user`` if given (``verified``: staff)."""
     page = new_page()
     page.add_init_script(WATCH_VIOLATIONS)
     refused: list[str] = []
@@ -43,7 +46,9 @@ def watched(new_page: Any, live_url: str, user: Any = None) -> tuple[Any, list[s
             else None
         ),
     )
-    if user is not None:
+    if verified:
+        page.context.add_cookies([verified_session_cookie(user, live_url)])
+    elif user is not None:
         client = Client()
         client.force_login(user)
         cookie = client.cookies[django_settings.SESSION_COOKIE_NAME].value
@@ -104,13 +109,36 @@ def test_the_key_pages_raise_no_csp_violation(live_url: str, new_page: Any) -> N
         assert violations(page, refused) == [], path
 
 
+def test_the_administration_raises_no_csp_violation(live_url: str, new_page: Any) -> None:
+    admin = StaffFactory.create(is_superuser=True)
+    page, refused = watched(new_page, live_url, admin, verified=True)
+    for path in (
+        "/admin/",
+        "/admin/accounts/user/",
+        f"/admin/accounts/user/{admin.pk}/change/",
+        "/admin/meetings/meeting/add/",
+    ):
+        response = page.goto(live_url + path)
+        assert response.status == 200, path
+        page.wait_for_load_state("networkidle")
+        assert violations(page, refused) == [], path
+
+
 def test_htmx_still_swaps_under_the_policy(live_url: str, new_page: Any) -> None:
-    """The language switcher and htmx's requests work; htmx adds no inline style."""
-    page, refused = watched(new_page, live_url, DelegateFactory.create())
-    page.goto(live_url + "/")
+    """A focal point's approval goes through htmx (hx-post, swap), with no inline style."""
+    focal_point = FocalPointFactory.create()
+    registration = RegistrationFactory.create(
+        user=DelegateFactory.create(entity=focal_point.entity)
+    )
+    page, refused = watched(new_page, live_url, focal_point)
+    page.goto(live_url + "/approvals/")
     page.wait_for_function("window.htmx !== undefined")
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
-    assert page.locator("head style").count() == 0
+    with page.expect_request(lambda request: request.headers.get("hx-request") == "true"):
+        page.get_by_role("button", name="Approve").click()
+    expect(page.locator(f"#decision-{registration.pk} .badge-ok")).to_be_visible()
+    assert page.url == live_url + "/approvals/"  # swapped in place, not a new page
+    assert page.locator("style").count() == 0
     assert violations(page, refused) == []
 
 

@@ -227,6 +227,8 @@ AXES_USERNAME_CALLABLE = "plenary.accounts.signin.axes_username"
 AXES_CLIENT_IP_CALLABLE = "plenary.accounts.signin.client_address"
 AXES_LOCKOUT_CALLABLE = "plenary.accounts.views.locked_out"
 AXES_VERBOSE = False
+# Its admin pages are not translated in all six languages; `plenary axes_reset` lifts pauses.
+AXES_ENABLE_ADMIN = False
 
 # Content-Security-Policy (django-csp): scripts and styles only from the site's
 # own static files or inline with the response's nonce ({{ CSP_NONCE }}); the
