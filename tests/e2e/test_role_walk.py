@@ -227,11 +227,14 @@ def test_delegate_follows_the_session_in_progress(
 def test_live_session_is_linked_from_the_meeting_page_and_my_meetings(
     new_page: Callable[..., Any], demo: Demo, language: str
 ) -> None:
+    """A registered delegate sees the session "Live now" (the chair opened it) and its link."""
     page = _tab(new_page, demo, language, "delegate.france")
     link = f'a[href="/live/sessions/{demo.session_id}/"]'
     for path in (f"/meetings/{demo.code}/", "/my-meetings/"):
         page.goto(demo.url + path)
         expect(page.locator(link).first, f"no link to the live session on {path}").to_be_visible()
+        badge = page.get_by_text(_t(language, "Live now"), exact=True).first
+        expect(badge, f"no 'Live now' on {path}").to_be_visible()
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -327,7 +330,7 @@ KEY_PAGES: dict[str, tuple[str, str]] = {
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", KEY_PAGES)
-def test_key_page_passes_axe_wcag21_aa(
+def test_key_page_passes_axe_wcag21_aa_on_a_laptop_and_a_phone(
     new_page: Callable[..., Any], demo: Demo, axe_script: Path, name: str, language: str
 ) -> None:
     username, template = KEY_PAGES[name]
@@ -337,5 +340,10 @@ def test_key_page_passes_axe_wcag21_aa(
     page.wait_for_load_state("load")
     if name == "session":  # drawn from the socket's snapshot
         expect(page.get_by_text("Li Wei").first).to_be_visible()
-    violations = axe_violations(page, axe_script)
-    assert not violations, f"{path} ({language}):\n{describe(violations)}"
+    found = []
+    for size, viewport in (("laptop", LAPTOP), ("phone", PHONE)):
+        page.set_viewport_size(viewport)
+        violations = axe_violations(page, axe_script)
+        if violations:
+            found.append(f"{path} ({language}, {size}):\n{describe(violations)}")
+    assert not found, "\n".join(found)
