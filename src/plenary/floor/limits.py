@@ -18,8 +18,8 @@ once in one process; a socket over either is accepted and closed with
 
 The buckets are per process: behind N processes an address gets N times the
 rates. Behind a reverse proxy the address is the client's only if the proxy's
-``X-Forwarded-For`` is trusted (``plenary serve`` trusts 127.0.0.1, uvicorn's
-``--forwarded-allow-ips``). Settings: docs/deploy.md, "Live sockets".
+``X-Forwarded-For`` is trusted (``PLENARY_TRUSTED_PROXIES``). Settings and
+close codes: docs/realtime.md, "Limits"; docs/deploy.md, "Settings".
 """
 
 from __future__ import annotations
