@@ -132,10 +132,14 @@ def test_demo_loads_twice_without_changes_and_passwords_sign_in() -> None:
 def test_demo_loaded_on_a_later_day_opens_a_new_session_now() -> None:
     load_demo()
     earlier = _live_now()
-    # As if the demo had been loaded two days ago.
+    # As if the demo had been loaded a week ago: the meeting's days are over.
+    week = dt.timedelta(days=7)
     Session.objects.filter(pk=earlier.pk).update(
-        starts_at=earlier.starts_at - dt.timedelta(days=2),
-        ends_at=earlier.ends_at - dt.timedelta(days=2),
+        starts_at=earlier.starts_at - week, ends_at=earlier.ends_at - week
+    )
+    meeting = earlier.meeting
+    Meeting.objects.filter(pk=meeting.pk).update(
+        start_date=meeting.start_date - week, end_date=meeting.end_date - week
     )
 
     load_demo()
@@ -143,6 +147,8 @@ def test_demo_loaded_on_a_later_day_opens_a_new_session_now() -> None:
     current = _live_now()
     assert current.pk != earlier.pk
     assert current.meeting_id == earlier.meeting_id
+    meeting.refresh_from_db()
+    assert meeting.end_date >= current.ends_at.astimezone(meeting.tzinfo).date()
     assert floor.current_state(earlier.pk)[1]["status"] == "closed"
     assert floor.current_state(current.pk)[1]["status"] == "open"
 
