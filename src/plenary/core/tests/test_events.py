@@ -1,0 +1,67 @@
+"""``publish``: JSON round trip now, sent to the group only after the commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+
+from plenary.core.events import publish
+
+pytestmark = pytest.mark.django_db(transaction=True)
+GROUP = "test.publish"
+
+
+@pytest.fixture
+def inbox(settings: Any) -> Any:
+    """A channel in ``GROUP`` on an in-memory layer of its own; ``inbox()`` drains it."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = async_to_sync(layer.new_channel)()
+    async_to_sync(layer.group_add)(GROUP, channel)
+
+    async def drain() -> list[dict[str, Any]]:
+        received = []
+        while (queue := layer.channels.get(channel)) is not None and not queue.empty():
+            received.append(await layer.receive(channel))
+        return received
+
+    return async_to_sync(drain)
+
+
+def test_an_event_that_redis_could_not_carry_fails_at_once_in_development(inbox: Any) -> None:
+    with pytest.raises(TypeError), transaction.atomic():
+        publish(GROUP, {"type": "x", "at": dt.datetime.now(dt.UTC)})
+    assert inbox() == []
+
+
+def test_nothing_is_sent_before_the_commit(inbox: Any) -> None:
+    with transaction.atomic():
+        publish(GROUP, {"type": "floor.given", "version": 3})
+        assert inbox() == []
+    assert inbox() == [{"type": "live.event", "event": {"type": "floor.given", "version": 3}}]
+
+
+def test_nothing_is_sent_when_the_transaction_rolls_back(inbox: Any) -> None:
+    class Abort(Exception):
+        pass
+
+    with pytest.raises(Abort), transaction.atomic():
+        publish(GROUP, {"type": "floor.given", "version": 3})
+        raise Abort
+    assert inbox() == []
+
+
+def test_the_event_sent_is_the_round_tripped_copy(inbox: Any) -> None:
+    """A tuple arrives as a list on Redis: so it does here, and later changes to the
+    caller's dict do not leak into what is sent."""
+    payload: dict[str, Any] = {"type": "x", "ids": (1, 2)}
+    with transaction.atomic():
+        publish(GROUP, payload, handler="live.other")
+        payload["ids"] = "changed"
+    assert inbox() == [{"type": "live.other", "event": {"type": "x", "ids": [1, 2]}}]
