@@ -5,11 +5,13 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from plenary.accounts import services
-from plenary.accounts.models import Entity, User
+from plenary.accounts import services, tokens
+from plenary.accounts.models import AccessToken, Entity, User
 from plenary.core.errors import Refusal
 
 
@@ -82,3 +84,44 @@ class EntityAdmin(admin.ModelAdmin):
             services.do_set_focal_points(request.user, form.instance, people)  # type: ignore[arg-type]
         except Refusal as refusal:
             self.message_user(request, str(refusal.message), level="error")
+
+
+@admin.register(AccessToken)
+class AccessTokenAdmin(admin.ModelAdmin):
+    """Operators see every token (never its secret) and revoke one that leaked."""
+
+    list_display = (
+        "name",
+        "user",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    )
+    list_filter = ("revoked_at", "expires_at")
+    search_fields = ("name", "prefix", "user__username")
+    readonly_fields = (*list_display, "scopes")
+    exclude = ("digest",)
+    actions = ("revoke",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a token is created by its owner, who alone sees its secret
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a revoked token stays, for the record
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("accounts.delete_accesstoken")
+
+    @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[AccessToken]) -> None:
+        count = tokens.do_revoke_tokens(request.user, queryset)  # type: ignore[arg-type]
+        self.message_user(
+            request,
+            ngettext("%(count)d token revoked.", "%(count)d tokens revoked.", count)
+            % {"count": count},
+        )

@@ -39,7 +39,7 @@ class MeOut(Schema):
 @router.get("/me", response=MeOut)
 def me(request: HttpRequest) -> MeOut:
     """The signed-in person: profile, entity, staff role and focal-point entities."""
-    user = cast(User, request.user)  # the API's SessionAuth lets only signed-in people in
+    user = cast(User, request.user)  # the API lets only signed-in people (or their tokens) in
     return MeOut(
         id=user.pk,
         username=user.username,

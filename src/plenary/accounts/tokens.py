@@ -117,6 +117,18 @@ def do_revoke_token(user: User, token_id: int) -> AccessToken:
     return token
 
 
+def do_revoke_tokens(actor: User, chosen: QuerySet[AccessToken]) -> int:
+    """An operator revokes tokens of anyone (administration); returns how many were working."""
+    with transaction.atomic():
+        working = list(chosen.select_for_update().filter(revoked_at__isnull=True))
+        now = timezone.now()
+        for token in working:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit.record(actor, "accounts.token_revoked", token, owner=token.user.username)
+    return len(working)
+
+
 def check_token(raw: str, scope: str) -> User:
     """The person a token acts for, if it is valid and has ``scope``; else refuse.
 

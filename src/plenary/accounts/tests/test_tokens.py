@@ -211,3 +211,20 @@ def test_the_documented_example_client_follows_a_session_with_a_token() -> None:
     assert lines[0]["username"] == people.delegate.username
     assert lines[1]["type"] == "snapshot"
     assert lines[1]["session"]["id"] == people.session.pk
+
+
+def test_an_administrator_revokes_a_leaked_token_but_never_sees_its_secret() -> None:
+    owner = DelegateFactory.create()
+    raw = new_token(owner)
+    admin = Client()
+    sign_in_verified(admin, StaffFactory.create(is_superuser=True))
+    token = AccessToken.objects.get()
+    page = admin.get(f"/admin/accounts/accesstoken/{token.pk}/change/").content.decode()
+    assert token.prefix in page
+    assert token.digest not in page
+    response = admin.post(
+        "/admin/accounts/accesstoken/",
+        {"action": "revoke", "_selected_action": [token.pk]},
+    )
+    assert response.status_code == 302
+    assert Client().get(ME, **bearer(raw)).status_code == 401
