@@ -107,6 +107,13 @@ def test_the_key_pages_raise_no_csp_violation(live_url: str, new_page: Any) -> N
             # The session socket (connect-src ws: of the same host) is up.
             expect(page.locator("[data-connection]")).to_have_text("Connected")
         assert violations(page, refused) == [], path
+    # The chair's console: the same page with the presiding controls.
+    page, refused = watched(new_page, live_url, people.chair)
+    page.goto(f"{live_url}/live/sessions/{session.pk}/")
+    expect(page.locator("[data-connection]")).to_have_text("Connected")
+    page.get_by_role("button", name="Open the session").click()
+    expect(page.locator("[data-status]")).to_have_text("In session")
+    assert violations(page, refused) == []
 
 
 def test_the_administration_raises_no_csp_violation(live_url: str, new_page: Any) -> None:
