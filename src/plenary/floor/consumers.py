@@ -67,7 +67,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         self.outbox = None
         self.closing = False
         self.gate = limits.Gate(self.scope)
-        self.slot = limits.open_socket(self.scope)
+        self.slot = limits.open_socket(self.scope, self)
         if self.slot is None:
             await self.refuse(
                 CLOSE_FLOODING,
@@ -133,7 +133,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
-        limits.close_socket(self.slot)
+        limits.close_socket(self.slot, self)
         self.slot = None
         for group in self.groups_joined:
             if group == session_group(self.session_id):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import time
-from collections import Counter
+import weakref
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,8 +107,9 @@ class _Senders:
 
 
 _senders = _Senders()
-# Open anonymous sockets of this process, by address.
-_anonymous: Counter[str] = Counter()
+# Open anonymous sockets of this process, by address: their consumers, held
+# weakly, so that a socket whose close never ran (a cancelled task) frees its place.
+_anonymous: dict[str, weakref.WeakSet[object]] = {}
 
 
 def address_of(scope: dict[str, Any]) -> str:
@@ -156,30 +157,33 @@ class Gate:
         return Verdict.CLOSE
 
 
-def open_socket(scope: dict[str, Any]) -> str | None:
-    """Count a socket that opens; ``None`` if it must be refused (flood or anonymous cap).
+def open_socket(scope: dict[str, Any], consumer: object) -> str | None:
+    """Count ``consumer``'s socket as it opens; ``None`` if it must be refused (a flood,
+    or the anonymous cap).
 
-    Returns the key to hand to ``close_socket`` when it closes ("" for a
-    signed-in socket, which holds no slot).
+    Returns the slot to hand to ``close_socket`` when it closes ("" for a
+    signed-in socket, which holds none).
     """
     key = sender_key(scope)
     if key.startswith("user:"):
         return ""
     address = key.removeprefix("address:")
-    if _anonymous[address] >= settings.WS_ANONYMOUS_PER_ADDRESS:
+    members = _anonymous.setdefault(address, weakref.WeakSet())
+    if len(members) >= settings.WS_ANONYMOUS_PER_ADDRESS:
         return None
     if not _senders.take(key, time.monotonic()):
         return None
-    _anonymous[address] += 1
+    members.add(consumer)
     return address
 
 
-def close_socket(slot: str | None) -> None:
+def close_socket(slot: str | None, consumer: object) -> None:
     """Release what ``open_socket`` counted (nothing for ``None`` or "")."""
-    if slot:
-        _anonymous[slot] -= 1
-        if _anonymous[slot] <= 0:
-            del _anonymous[slot]
+    members = _anonymous.get(slot) if slot else None
+    if members is not None:
+        members.discard(consumer)
+        if not members:
+            _anonymous.pop(slot or "", None)
 
 
 def reset() -> None:

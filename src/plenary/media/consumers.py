@@ -50,7 +50,7 @@ class WebcastConsumer(AsyncWebsocketConsumer):
         self.language = scope_language(self.scope)
         self.gate = limits.Gate(self.scope)
         self.viewer = webcast.viewer_key(self.scope.get("query_string", b""), self.connection_id)
-        self.slot = limits.open_socket(self.scope)
+        self.slot = limits.open_socket(self.scope, self)
         if self.slot is None:
             await self._refuse(
                 CLOSE_FLOODING, error_event("rate_limited", self._say(TOO_MANY_CONNECTIONS))
@@ -87,7 +87,7 @@ class WebcastConsumer(AsyncWebsocketConsumer):
         await self.close(code=code)
 
     async def disconnect(self, code: int) -> None:
-        limits.close_socket(self.slot)
+        limits.close_socket(self.slot, self)
         self.slot = None
         if hasattr(self, "session"):
             await self.channel_layer.group_discard(

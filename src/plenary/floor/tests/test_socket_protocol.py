@@ -18,13 +18,16 @@ import uvicorn
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from hypothesis import given
+from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect as ws_connect
 from websockets.typing import Origin
 
 from plenary.config.routing import websocket_urlpatterns
-from plenary.core.websocket import PROTOCOL
+from plenary.core.websocket import PROTOCOL, scope_language
 from plenary.floor import limits
 from plenary.floor.models import SessionEvent
 from plenary.floor.tests.factories import Cast, cast
@@ -150,6 +153,15 @@ async def test_an_unknown_session_is_refused_in_the_users_language(
     ws, refusal = await open_socket(c.delegate, path="/ws/sessions/999999/")
     assert (refusal["code"], refusal["message"]) == ("not_found", "该会议不存在。")
     assert await closed_with(ws) == 4404
+
+
+@given(cookie=st.binary(max_size=300), accept=st.binary(max_size=600))
+def test_any_handshake_headers_give_one_of_the_six_languages(cookie: bytes, accept: bytes) -> None:
+    scope = {
+        "headers": [(b"cookie", cookie), (b"accept-language", accept)],
+        "user": AnonymousUser(),
+    }
+    assert scope_language(scope) in {code for code, _name in django_settings.LANGUAGES}
 
 
 # --- Item 14: nothing raises out of a consumer ----------------------------------
