@@ -24,4 +24,5 @@ def test_staff_signs_in_with_password_and_authenticator_code(live_url: str, page
     page.wait_for_url("**/accounts/profile/")
     assert page.locator("h1").inner_text() == "Your profile"
     assert "Grace Hopper" in page.locator(".site-header").inner_text()
+    page.get_by_text("Staff tools").click()  # the staff pages' menu in the header
     assert page.get_by_role("link", name="Administration").is_visible()

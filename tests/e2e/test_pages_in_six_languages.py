@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import expect
 
 from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory, OrganiserFactory
@@ -28,12 +28,12 @@ pytestmark = pytest.mark.e2e
 
 TITLE = "SG17-Q3"
 
-# What each page must show: (ARIA role, msgid, placeholders).
+# What each page must show: (ARIA role, msgid or "context|msgid", placeholders).
 Check = tuple[str, str, dict[str, str]]
 HEADER: list[Check] = [
     ("link", "Meetings", {}),
     ("combobox", "Language", {}),
-    ("button", "Change", {}),
+    ("button", "switch the page to the chosen language|Change", {}),
 ]
 HOME: list[Check] = [
     ("heading", "Upcoming meetings", {}),
@@ -42,7 +42,7 @@ HOME: list[Check] = [
     ("button", "Filter", {}),
 ]
 MEETING: list[Check] = [
-    ("heading", "Sessions", {}),
+    ("heading", "the sittings of a meeting|Sessions", {}),
     ("heading", "Your participation", {}),
     ("columnheader", "Remote participants", {}),
     ("link", "Register", {}),
@@ -75,12 +75,24 @@ def _switch_language(page: Any, code: str) -> None:
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
+def _english_of(msgid: str) -> str:
+    return msgid.rpartition("|")[2]
+
+
+def _translation_of(msgid: str) -> str:
+    context, _, text = msgid.rpartition("|")
+    return pgettext(context, text) if context else gettext(text)
+
+
 def _expect_page_in(page: Any, code: str, checks: list[Check]) -> None:
     html = page.locator("html")
     expect(html).to_have_attribute("lang", code)
     expect(html).to_have_attribute("dir", "rtl" if is_rtl(code) else "ltr")
     with translation.override(code):
-        texts = [(role, gettext(msgid) % params, msgid % params) for role, msgid, params in checks]
+        texts = [
+            (role, _translation_of(msgid) % params, _english_of(msgid) % params)
+            for role, msgid, params in checks
+        ]
     for role, translated, _english in texts:
         # A prefix: a button's name may go on for screen readers ("Approve Ana Ruiz").
         name = re.compile("^" + re.escape(translated))

@@ -194,7 +194,7 @@ class SessionForm(RefusalForm):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         names = dict(Language.choices)
-        self.fields["title"].label = _("Title in %(language)s (working language)") % {
+        self.fields["title"].help_text = _("In the working language, %(language)s.") % {
             "language": names[meeting.working_language]
         }
         self.other_languages = [

@@ -91,7 +91,10 @@ class Site(models.Model):
         _("name in each language"),
         default=dict,
         blank=True,
-        help_text=_("By language code; the name above is shown where a language is missing."),
+        help_text=_(
+            "By language code, the name as shown in that language, city included; "
+            "the name above is shown where a language is missing."
+        ),
     )
 
     class Meta:
@@ -116,11 +119,13 @@ class Site(models.Model):
     @property
     def place(self) -> str:
         """Name and city for a line of text, the city left out where the name has it already
-        ("ITU Headquarters, Geneva", not "ITU Headquarters, Geneva, Geneva")."""
-        name = self.shown_name
-        if not self.city or self.city.casefold() in name.casefold():
-            return name
-        return f"{name}, {self.city}"
+        ("ITU Headquarters, Geneva", not "ITU Headquarters, Geneva, Geneva"). A name given in
+        the reader's language is shown as given: the city is in the default language only."""
+        if self.shown_name_language:
+            return self.shown_name
+        if not self.city or self.city.casefold() in self.name.casefold():
+            return self.name
+        return f"{self.name}, {self.city}"
 
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:

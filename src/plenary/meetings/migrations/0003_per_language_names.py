@@ -18,6 +18,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='site',
             name='names',
-            field=models.JSONField(blank=True, default=dict, help_text='By language code; the name above is shown where a language is missing.', verbose_name='name in each language'),
+            field=models.JSONField(blank=True, default=dict, help_text='By language code, the name as shown in that language, city included; the name above is shown where a language is missing.', verbose_name='name in each language'),
         ),
     ]

@@ -34,8 +34,9 @@
     if (e.channel === "floor") return;
     const was = onAir.has(e.channel);
     if (e.user_ids.length) onAir.add(e.channel); else onAir.delete(e.channel);
-    if (!window.plenaryMediaState.listening || e.channel !== chosen() || was === onAir.has(e.channel)) return;
-    show(msg(onAir.has(e.channel) ? "nowOnAir" : "notOnAir"));
+    if (e.channel !== chosen() || was === onAir.has(e.channel)) return;
+    if (window.plenaryMediaState.listening) show(msg(onAir.has(e.channel) ? "nowOnAir" : "notOnAir"));
+    else show(onAir.has(e.channel) ? "" : msg("notOnAir"));
   });
   function fail(e) {
     window.plenaryMediaState.error = e.message;
@@ -65,7 +66,7 @@
   });
   async function rechoose() {
     if (mixer.real) mixer.real.set(chosen(), underneath());
-    if (!window.plenaryMediaState.listening) return;
+    if (!window.plenaryMediaState.listening) { show(silent(chosen()) ? msg("notOnAir") : ""); return; }
     try {
       await listener.choose(chosen(), underneath());
       window.plenaryMediaState.channel = chosen();
