@@ -51,7 +51,10 @@ document.addEventListener("DOMContentLoaded", function () {
   function setStatus() {
     const mine = [...streams.values()].filter((s) => s.language === picker.value);
     const covered = coverage[picker.value] || {};
-    if (mine.some((s) => s.status === "live" || s.status === "assigned")) status.textContent = text("Live");
+    // An interrupted stream reads "assigned" before it is live again: say why first.
+    const interrupted = mine.find((s) => s.interruption);
+    if (interrupted) status.textContent = text(interrupted.interruption === "worker_behind" ? "WorkerBehind" : "WorkerLost");
+    else if (mine.some((s) => s.status === "live" || s.status === "assigned")) status.textContent = text("Live");
     else if (mine.some((s) => s.status === "failed")) status.textContent = text("Failed");
     else if (mine.some((s) => s.status === "waiting")) status.textContent = text("Waiting");
     else if (covered.status === "unavailable") {
