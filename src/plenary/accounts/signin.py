@@ -8,10 +8,8 @@ request runs with staff privileges on a password alone.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import django_otp
-from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import HttpRequest, HttpResponse
@@ -25,38 +23,6 @@ PENDING_BACKEND = "accounts.pending_backend"
 PENDING_SINCE = "accounts.pending_since"
 # The second factor must follow the password within this many seconds.
 PENDING_TTL = 600
-
-
-# --- Throttling (django-axes; limits and cool-off in settings.AXES_*) --------
-
-
-def axes_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> str:
-    """The account a sign-in attempt counts against: its username, case folded.
-
-    Folding means ``Alice`` and ``alice`` share one counter, so changing the
-    case does not buy an attacker more guesses.
-    """
-    data = credentials if credentials is not None else getattr(request, "POST", {})
-    return _fold(str(data.get("username") or ""))
-
-
-def _fold(username: str) -> str:
-    return username.strip().casefold()
-
-
-def client_address(request: HttpRequest) -> str:
-    """The address a sign-in attempt counts against: the connection's.
-
-    Never a header the client sends: the ASGI server puts the address of
-    the client in ``REMOTE_ADDR``, and it reads ``X-Forwarded-For`` only from
-    the proxies in ``settings.TRUSTED_PROXIES``.
-    """
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
-def forget_failed_sign_ins(username: str) -> None:
-    """Lift the lock on an account (its password was just reset by its owner)."""
-    axes_reset(username=_fold(username))
 
 
 def begin_two_factor(request: HttpRequest, user: User) -> None:

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from plenary.accounts import services, signin, tokens, totp
+from plenary.accounts import services, signin, throttle, tokens, totp
 from plenary.accounts.forms import (
     AccessTokenForm,
     ProfileForm,
@@ -245,7 +245,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts:password_reset_complete")
 
     def form_valid(self, form: Any) -> HttpResponse:
-        signin.forget_failed_sign_ins(form.user.get_username())
+        throttle.forget_failed_sign_ins(form.user.get_username())
         return super().form_valid(form)
 
 

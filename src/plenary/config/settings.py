@@ -219,12 +219,16 @@ TRUSTED_PROXIES: list[str] = env("PLENARY_TRUSTED_PROXIES", to_list, default=[])
 # Sign-in throttling (django-axes): a locked address or account is refused for
 # the cool-off time. Both count: wrong passwords for one account from anywhere
 # (guessing), and wrong passwords for any accounts from one address (spraying).
+# The address's limit is higher: many delegates at a venue may share one address.
 AXES_FAILURE_LIMIT = env("PLENARY_SIGNIN_FAILURE_LIMIT", int, default=10)
+SIGNIN_ADDRESS_FAILURE_LIMIT = env("PLENARY_SIGNIN_ADDRESS_FAILURE_LIMIT", int, default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=env("PLENARY_SIGNIN_COOLOFF_MINUTES", int, default=15))
 AXES_LOCKOUT_PARAMETERS = ["ip_address", "username"]
-AXES_RESET_ON_SUCCESS = True
-AXES_USERNAME_CALLABLE = "plenary.accounts.signin.axes_username"
-AXES_CLIENT_IP_CALLABLE = "plenary.accounts.signin.client_address"
+AXES_HANDLER = "plenary.accounts.throttle.SignInThrottle"  # counts both, forgets narrowly
+AXES_RESET_ON_SUCCESS = False
+AXES_DISABLE_ACCESS_LOG = True  # no record of every successful sign-in
+AXES_USERNAME_CALLABLE = "plenary.accounts.throttle.axes_username"
+AXES_CLIENT_IP_CALLABLE = "plenary.accounts.throttle.client_address"
 AXES_LOCKOUT_CALLABLE = "plenary.accounts.views.locked_out"
 AXES_VERBOSE = False
 # Its admin pages are not translated in all six languages; `plenary axes_reset` lifts pauses.

@@ -19,7 +19,8 @@ from plenary.accounts.tests.live import serving
 from plenary.config.asgi import server_proxy_options
 
 LOGIN = "/accounts/login/"
-LIMIT = settings.AXES_FAILURE_LIMIT
+LIMIT = settings.AXES_FAILURE_LIMIT  # per account
+ADDRESS_LIMIT = settings.SIGNIN_ADDRESS_FAILURE_LIMIT  # per address
 
 
 def sign_in(client: Client, username: str, password: str, **headers: Any) -> tuple[int, str]:
@@ -42,7 +43,7 @@ def test_wrong_passwords_for_one_account_lock_it_even_from_other_addresses() -> 
 @pytest.mark.django_db
 def test_spraying_many_usernames_from_one_address_is_limited() -> None:
     user = DelegateFactory.create()
-    for n in range(LIMIT):
+    for n in range(ADDRESS_LIMIT):
         sign_in(Client(), f"someone{n}", "Spring2026!")
     client = Client()  # the same address, 127.0.0.1
     status, page = sign_in(client, user.username, DEFAULT_PASSWORD)
@@ -54,7 +55,7 @@ def test_spraying_many_usernames_from_one_address_is_limited() -> None:
 
 @pytest.mark.django_db
 def test_an_x_forwarded_for_header_is_not_the_address_that_counts() -> None:
-    for n in range(LIMIT):
+    for n in range(ADDRESS_LIMIT):
         sign_in(Client(), f"someone{n}", "guess", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}")
     user = DelegateFactory.create()
     status, _ = sign_in(Client(), user.username, DEFAULT_PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.1")
@@ -62,11 +63,40 @@ def test_an_x_forwarded_for_header_is_not_the_address_that_counts() -> None:
 
 
 @pytest.mark.django_db
+def test_people_sharing_a_venue_address_are_not_paused_by_a_few_typos() -> None:
+    for n in range(ADDRESS_LIMIT - 1):
+        sign_in(Client(), f"delegate{n}", "typo")
+    user = DelegateFactory.create()
+    assert sign_in(Client(), user.username, DEFAULT_PASSWORD)[0] == 302
+
+
+@pytest.mark.django_db
+def test_a_sprayer_cannot_reset_the_address_count_by_signing_in_to_their_own_account() -> None:
+    own, victim = DelegateFactory.create(), DelegateFactory.create()
+    for n in range(ADDRESS_LIMIT - 1):
+        sign_in(Client(), f"someone{n}", "Spring2026!")
+    assert sign_in(Client(), own.username, DEFAULT_PASSWORD)[0] == 302
+    sign_in(Client(), "someone-else", "Spring2026!")
+    assert sign_in(Client(), victim.username, DEFAULT_PASSWORD)[0] == 429
+
+
+@pytest.mark.django_db
+def test_signing_in_forgets_ones_own_typos() -> None:
+    user = DelegateFactory.create()
+    for _ in range(LIMIT - 1):
+        sign_in(Client(), user.username, "typo")
+    assert sign_in(Client(), user.username, DEFAULT_PASSWORD)[0] == 302
+    for _ in range(LIMIT - 1):
+        sign_in(Client(), user.username, "typo")
+    assert sign_in(Client(), user.username, DEFAULT_PASSWORD)[0] == 302
+
+
+@pytest.mark.django_db
 def test_a_locked_out_person_gets_a_clear_page_in_their_language() -> None:
-    for n in range(LIMIT):
-        sign_in(Client(), f"someone{n}", "guess")
+    for _ in range(LIMIT):
+        sign_in(Client(), "someone", "guess")
     client = Client(HTTP_ACCEPT_LANGUAGE="fr")
-    status, page = sign_in(client, "anyone", "guess")
+    status, page = sign_in(client, "someone", "guess")
     assert status == 429
     assert "Trop de tentatives de connexion infructueuses." in page
     assert 'href="/accounts/password-reset/"' in page
@@ -110,7 +140,7 @@ def test_rotating_x_forwarded_for_does_not_escape_the_lockout_on_the_server() ->
     user = DelegateFactory.create()
     with serving(**server_proxy_options()) as base:
         browser = Browser(base)
-        for n in range(LIMIT):
+        for n in range(ADDRESS_LIMIT):
             browser.sign_in(f"someone{n}", "guess", forwarded_for=f"198.51.100.{n}")
         assert browser.sign_in(user.username, DEFAULT_PASSWORD, "192.0.2.1") == 429
 
@@ -123,7 +153,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_counts_on_its_own() -> Non
         serving(**server_proxy_options()) as base,
     ):
         browser = Browser(base)
-        for n in range(LIMIT):
+        for n in range(ADDRESS_LIMIT):
             browser.sign_in(f"someone{n}", "guess", forwarded_for="198.51.100.1")
         assert browser.sign_in(user.username, DEFAULT_PASSWORD, "198.51.100.1") == 429
         assert Browser(base).sign_in(user.username, DEFAULT_PASSWORD, "192.0.2.1") == 302
