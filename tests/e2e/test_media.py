@@ -42,7 +42,7 @@ if not IN_NAMESPACE:
     @pytest.fixture(scope="module")
     def namespace_results() -> Iterator[dict[str, str]]:
         """Run this module inside a fresh network namespace; outcome per scenario."""
-        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=170) as results:
+        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=400) as results:
             yield results
 
     @pytest.mark.parametrize("scenario", SCENARIOS)
@@ -277,7 +277,7 @@ else:
         listening = _signed_in_page(chromium, served, observer)
         listening.goto(f"{served}/media/sessions/{session.pk}/listen/")
         listening.get_by_role("button", name="Start listening", exact=True).click()
-        listening.wait_for_function("window.plenaryMediaState.listening")
+        listening.wait_for_function("() => window.plenaryMediaState.listening")
         assert _floor_energy(listening) < 1e-4  # sending, but not given the floor
 
         def give_floor(to: frozenset[int]) -> None:
@@ -406,7 +406,7 @@ else:
         page.add_init_script(KEEP_SOCKETS)
         page.goto(f"{served}/media/sessions/{session.pk}/listen/")
         page.get_by_role("button", name="Start listening", exact=True).click()
-        page.wait_for_function("window.plenaryMediaState.listening")
+        page.wait_for_function("() => window.plenaryMediaState.listening")
         assert _floor_energy(page) > 1e-3
 
         # A Spanish booth is added: the next Janus work rebuilds the mountpoint and
@@ -419,6 +419,6 @@ else:
         # The socket drops (the server then hangs up its legs): the page reconnects
         # it with backoff, then listens again.
         page.evaluate("window.plenarySockets[0].close()")
-        page.wait_for_function("window.plenarySockets.length === 2")
+        page.wait_for_function("() => window.plenarySockets.length === 2")
         assert _heard_again(page)
         aio(speaker.pc.close())

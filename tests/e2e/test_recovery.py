@@ -13,6 +13,7 @@ scenario.
 from __future__ import annotations
 
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -102,11 +103,19 @@ else:
             served.stop()
 
     def _heard(listening: Any, voice: probes.Signal, what: str) -> None:
-        """The observer hears the floor holder again, by itself: energy first (a
-        bounded wait), then the speech itself (cross-correlation)."""
-        until(lambda: hears_floor(listening), 45, what)
-        heard = record_floor(listening, 2 * len(voice) / probes.RATE + 0.5)
-        assert probes.correlation(voice, heard) > 0.3, what  # unrelated audio: below 0.05
+        """The observer hears the floor holder again, by itself: audio arriving (a
+        bounded wait), then the speech itself (cross-correlation). A leg may still be
+        re-made once after the audio is back (a late reset), so a recording that a
+        restart cut short is taken again, within the same bound."""
+        deadline = time.monotonic() + 90
+        best = 0.0
+        while time.monotonic() < deadline:
+            until(lambda: hears_floor(listening), max(1.0, deadline - time.monotonic()), what)
+            heard = record_floor(listening, 2 * len(voice) / probes.RATE + 0.5)
+            best = max(best, probes.correlation(voice, heard))
+            if best > 0.3:  # unrelated audio scores below 0.05
+                return
+        raise AssertionError(f"{what}: the floor holder's speech correlates {best:.3f} at best")
 
     def _session(served: Served, browser: Any) -> tuple[Any, Any]:
         staged = served.stage()

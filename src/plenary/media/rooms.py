@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,6 +88,47 @@ class RoomManager:
     def url_for(self, session_id: int) -> str:
         """Scale-out placement: a session lives on one Janus, chosen by its id."""
         return self.urls[session_id % len(self.urls)]
+
+    # --- A browser's legs (the plugin requests; services decide who may) ---------
+
+    async def join(
+        self, session_id: int, channel: str, display: str, muted: bool, offer: str
+    ) -> tuple[Handle, str | None]:
+        """A speaking leg: join ``channel``'s room with the browser's offer; the
+        handle and Janus's answer (``None`` if it gave none)."""
+        handle, reply = await self.open_handle(
+            session_id,
+            AUDIOBRIDGE,
+            {
+                "request": "join",
+                "room": room_id(session_id, channel),
+                "id": secrets.randbelow(2**52) + 1,
+                "display": display,
+                "muted": muted,
+                "prebuffer": 1,  # one packet of jitter buffer: the least delay (see benchmarks)
+            },
+            jsep={"type": "offer", "sdp": offer},
+        )
+        return handle, str(reply.jsep["sdp"]) if reply.jsep else None
+
+    async def watch(self, session_id: int) -> tuple[Handle, str | None]:
+        """A listening leg: watch the session's mountpoint; the handle and Janus's
+        offer (``None`` if it gave none)."""
+        handle, reply = await self.open_handle(
+            session_id, STREAMING, {"request": "watch", "id": mountpoint_id(session_id)}
+        )
+        return handle, str(reply.jsep["sdp"]) if reply.jsep else None
+
+    @staticmethod
+    async def start_watching(listener: Handle, answer: str) -> None:
+        await listener.send({"request": "start"}, jsep={"type": "answer", "sdp": answer})
+
+    @staticmethod
+    async def send_streams(listener: Handle, sent: dict[str, bool]) -> None:
+        """Which of the mountpoint's streams (by ``mid``) the listening leg gets."""
+        # One request per stream: Janus 1.1 applies the per-mid form reliably.
+        for mid, send in sent.items():
+            await listener.send({"request": "configure", "mid": mid, "send": send})
 
     async def client_for(self, session_id: int) -> JanusClient:
         return await self._client(self.url_for(session_id))

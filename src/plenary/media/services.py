@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -32,7 +31,7 @@ from plenary.floor.events import event, publish_to_session
 from plenary.floor.rights import Standing, standing_for
 from plenary.media import engine
 from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
-from plenary.media.rooms import AUDIOBRIDGE, FLOOR, STREAMING, SessionLayout, mountpoint_id, room_id
+from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
 from plenary.meetings.models import Participation, Session
 
 logger = logging.getLogger(__name__)
@@ -196,25 +195,14 @@ async def _speak(
     old = conn.speakers.pop(target, None)
     if old is not None:
         await old.detach()
-    handle, reply = await rooms.open_handle(
-        layout.session_id,
-        AUDIOBRIDGE,
-        {
-            "request": "join",
-            "room": room_id(layout.session_id, target),
-            "id": secrets.randbelow(2**52) + 1,
-            "display": str(user_id),
-            "muted": user_id not in heard(layout.session_id, target),
-            "prebuffer": 1,  # one packet of jitter buffer: the least delay (see benchmarks)
-        },
-        jsep={"type": "offer", "sdp": sdp},
-    )
-    if reply.jsep is None:
+    muted = user_id not in heard(layout.session_id, target)
+    handle, answer = await rooms.join(layout.session_id, target, str(user_id), muted, sdp)
+    if answer is None:
         await handle.detach()
         raise Refusal(_("The audio server did not accept the connection."), "no_answer")
     conn.speakers[target] = handle
     _watch(connection_id, handle)
-    return str(reply.jsep["sdp"])
+    return answer
 
 
 async def do_listen(
@@ -233,15 +221,13 @@ async def _listen(
     if conn.listener is not None:
         await conn.listener.detach()
         conn.listener = None
-    handle, reply = await rooms.open_handle(
-        layout.session_id, STREAMING, {"request": "watch", "id": mountpoint_id(layout.session_id)}
-    )
-    if reply.jsep is None:
+    handle, offer = await rooms.watch(layout.session_id)
+    if offer is None:
         await handle.detach()
         raise Refusal(_("The audio server did not offer a connection."), "no_offer")
     conn.listener, conn.channel, conn.underneath = handle, channel, underneath
     _watch(connection_id, handle)
-    return str(reply.jsep["sdp"])
+    return offer
 
 
 async def do_listen_answer(connection_id: str, layout: SessionLayout, sdp: str) -> None:
@@ -249,8 +235,7 @@ async def do_listen_answer(connection_id: str, layout: SessionLayout, sdp: str) 
     conn = _connections.get(connection_id)
     if conn is None or conn.listener is None:
         raise Refusal(_("Start listening before sending an answer."), "not_listening")
-    listener = conn.listener
-    await _guard(listener.send({"request": "start"}, jsep={"type": "answer", "sdp": sdp}))
+    await _guard(RoomManager.start_watching(conn.listener, sdp))
     await do_switch(connection_id, layout, conn.channel, conn.underneath)
 
 
@@ -261,10 +246,7 @@ async def do_switch(
     conn = _connections.get(connection_id)
     if conn is None or conn.listener is None:
         raise Refusal(_("Start listening before choosing a channel."), "not_listening")
-    listener = conn.listener
-    # One request per stream: Janus 1.1 applies the per-mid form reliably.
-    for mid, send in _sent_mids(layout, channel, underneath).items():
-        await _guard(listener.send({"request": "configure", "mid": mid, "send": send}))
+    await _guard(RoomManager.send_streams(conn.listener, _sent_mids(layout, channel, underneath)))
     conn.channel, conn.underneath = channel, underneath
 
 

@@ -67,8 +67,25 @@
     });
   }
 
-  // Runs ``task`` one at a time: calls made while it runs (a reset and a
-  // reconnect arriving together) are folded into one more run after it.
+  // A leg's restart: runs one at a time (calls made while it runs, a reset
+  // and a reconnect arriving together, are folded into one more run after
+  // it); a run that fails is tried again 2 s later unless another run has
+  // made a leg meanwhile (a stale retry must not replace a healthy leg).
+  function restarter(start) {
+    let made = 0;
+    const run = coalesced(async () => {
+      const seen = made;
+      try {
+        if (await start() !== false) made++;
+      } catch (e) {
+        setTimeout(() => { if (made === seen) run(); }, 2000);
+      }
+    });
+    return run;
+  }
+
+  // Runs ``task`` one at a time: calls made while it runs are folded into
+  // one more run after it.
   function coalesced(task) {
     let running = null;
     let again = false;
@@ -124,11 +141,9 @@
       this.output = output;       // {track(mid, MediaStreamTrack)}
       this.channel = "floor";
       this.underneath = false;
-      this.restart = coalesced(async () => {
-        if (!this.wanted) return;
-        try { await this.start(this.channel, this.underneath); } catch (e) {
-          setTimeout(() => this.restart(), 2000);
-        }
+      this.restart = restarter(async () => {
+        if (!this.wanted) return false;
+        await this.start(this.channel, this.underneath);
       });
       // Janus restarted, or the session's mountpoint was replaced; or the socket came back.
       link.on("media.reset", () => this.restart());
@@ -181,9 +196,9 @@
     constructor(link, target) {
       this.link = link;
       this.target = target;
-      this.restart = coalesced(async () => {
-        if (!this.stream) return;
-        await this.start(this.stream).catch(() => setTimeout(() => this.restart(), 2000));
+      this.restart = restarter(async () => {
+        if (!this.stream) return false;
+        await this.start(this.stream);
       });
       // A reset with scope "listen" concerns listeners only: the rooms are untouched.
       link.on("media.reset", (e) => { if (e.scope !== "listen") this.restart(); });
