@@ -18,6 +18,12 @@ make that cheap (``./scripts/bench floor``, docs/benchmarks.md):
   writes a text message at once, or says it could not (transport paused by a
   slow client, socket closing) and the caller falls back to the ASGI ``send``.
 
+A handshake without credentials from an address that the live sockets
+flood guards refuse now (``plenary.floor.limits.penalised``) is answered and
+closed at once with ``CLOSE_FLOODING`` (4429), without running the
+application: a flooder reconnecting in a loop costs a handshake, not a
+sign-in lookup in the thread that every socket's database work shares.
+
 On shutdown (a restart, a deploy) every open socket is closed with
 ``CLOSE_RESTART`` (1012) and the reason ``service restart``, so clients come
 back at once rather than backing off (docs/realtime.md, "Connecting").
@@ -45,6 +51,7 @@ from websockets.extensions.permessage_deflate import (
     ServerPerMessageDeflateFactory,
 )
 from websockets.frames import Frame, Opcode
+from websockets.http11 import Request
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
@@ -58,6 +65,9 @@ SendNow = Callable[[bytes], bool]
 # The server is going away and back: reconnect promptly (RFC 6455 "service restart").
 CLOSE_RESTART = 1012
 RESTART_REASON = "service restart"
+# Too many messages or connections (docs/realtime.md, "Limits").
+CLOSE_FLOODING = 4429
+FLOODING_REASON = "rate limited"
 
 
 def scope_language(scope: dict[str, Any]) -> str:
@@ -128,6 +138,29 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
     async def run_asgi(self) -> None:
         self.scope["extensions"][SEND_NOW] = self.send_now  # type: ignore[assignment]
         await super().run_asgi()
+
+    def handle_connect(self, event: Request) -> None:
+        if self.client is not None and self._refused_early(event):
+            response = self.conn.accept(event)
+            self.handshake_initiated = self.handshake_complete = self.close_sent = True
+            self.conn.send_response(response)
+            if response.status_code == 101:
+                self.conn.send_close(CLOSE_FLOODING, FLOODING_REASON)
+            self.transport.write(b"".join(self.conn.data_to_send()))
+            self.transport.close()
+            return
+        super().handle_connect(event)
+
+    def _refused_early(self, event: Request) -> bool:
+        """An anonymous handshake from an address the flood guards refuse now."""
+        from plenary.floor.limits import penalised  # the live sockets' guards, above core
+
+        if "Authorization" in event.headers:
+            return False
+        cookies = parse_cookie(";".join(event.headers.get_all("Cookie")))
+        if settings.SESSION_COOKIE_NAME in cookies:
+            return False
+        return penalised(str(self.client[0])) if self.client else False
 
     def shutdown(self) -> None:
         """As uvicorn's, with the reason of the 1012 close (clients reconnect promptly)."""

@@ -11,6 +11,9 @@ parsed; a socket that goes on sending while refused (its burst again) is
 closed with ``CLOSE_FLOODING``, and its sender's bucket is set to minus its
 burst: the sender's frames and new sockets are refused until it refills
 (5 s for an address with the defaults), so reconnecting at once gains nothing.
+While an address is so refused, the transport (``plenary.core.websocket``)
+closes its handshakes that carry no credentials (no session cookie, no
+``Authorization``) with 4429 before they reach the application.
 Opening an anonymous socket takes a token from its address's bucket too, and
 an address holds at most ``WS_ANONYMOUS_PER_ADDRESS`` anonymous sockets at
 once in one process; a socket over either is accepted and closed with
@@ -155,6 +158,16 @@ class Gate:
         # A flood: the sender's other sockets and reconnections wait too.
         _senders.penalise(self.key, now)
         return Verdict.CLOSE
+
+
+def penalised(address: str) -> bool:
+    """Whether ``address``'s anonymous sockets are refused now (it flooded, or has no
+    tokens left): the transport refuses their handshakes before the application."""
+    bucket = _senders.buckets.get(f"address:{address}")
+    if bucket is None:
+        return False
+    limit = address_limit()
+    return bucket.tokens + (time.monotonic() - bucket.stamp) * limit.rate < 1
 
 
 def open_socket(scope: dict[str, Any], consumer: object) -> str | None:

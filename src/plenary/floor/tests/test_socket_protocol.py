@@ -20,6 +20,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.conf import settings as django_settings
 from django.contrib.auth.models import AnonymousUser
+from django.test import Client
 from hypothesis import given
 from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
@@ -376,3 +377,36 @@ def test_a_server_shutting_down_closes_its_sockets_with_1012_service_restart(
                 client.recv(timeout=10)
     assert closed.value.rcvd is not None
     assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (1012, "service restart")
+
+
+def test_after_a_flood_the_transport_refuses_anonymous_handshakes_of_the_address(
+    server: tuple[uvicorn.Server, int],
+) -> None:
+    _uvicorn_server, port = server
+    c = cast()
+    url = f"ws://127.0.0.1:{port}/ws/sessions/{c.session.pk}/"
+    origin = Origin("http://127.0.0.1")
+    with ws_connect(url, origin=origin, open_timeout=10) as flooder:
+        assert json.loads(flooder.recv(timeout=10))["type"] == "snapshot"
+        with pytest.raises(ConnectionClosed) as flooded:
+            for _ in range(1000):
+                flooder.send("{}")
+            while True:
+                flooder.recv(timeout=10)
+    assert flooded.value.rcvd is not None and flooded.value.rcvd.code == 4429
+    with (
+        ws_connect(url, origin=origin, open_timeout=10) as again,
+        pytest.raises(ConnectionClosed) as refused,
+    ):
+        again.recv(timeout=10)
+    assert refused.value.rcvd is not None
+    assert (refused.value.rcvd.code, refused.value.rcvd.reason) == (4429, "rate limited")
+    # A signed-in delegate on the same address is not refused.
+    client = Client()
+    client.force_login(c.delegate)
+    name = django_settings.SESSION_COOKIE_NAME
+    cookie = f"{name}={client.cookies[name].value}"
+    with ws_connect(
+        url, origin=origin, open_timeout=10, additional_headers={"Cookie": cookie}
+    ) as delegate:
+        assert json.loads(delegate.recv(timeout=10))["type"] == "snapshot"
