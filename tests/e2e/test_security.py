@@ -125,9 +125,8 @@ def test_the_administration_raises_no_csp_violation(live_url: str, new_page: Any
         f"/admin/accounts/user/{admin.pk}/change/",
         "/admin/meetings/meeting/add/",
     ):
-        response = page.goto(live_url + path)
+        response = page.goto(live_url + path)  # waits for "load": the admin's scripts have run
         assert response.status == 200, path
-        page.wait_for_load_state("networkidle")
         assert violations(page, refused) == [], path
 
 
