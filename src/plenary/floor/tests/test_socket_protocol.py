@@ -32,6 +32,7 @@ from plenary.core.websocket import PROTOCOL, scope_language
 from plenary.floor import limits
 from plenary.floor.models import SessionEvent
 from plenary.floor.tests.factories import Cast, cast
+from plenary.media.tests.fixtures import WEBCAST_TOKEN, public_webcast_session
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -145,6 +146,27 @@ async def test_an_anonymous_socket_speaks_the_accept_language_of_its_handshake(
     ws, _ = await open_socket(AnonymousUser(), headers=[(b"accept-language", b"ru,en;q=0.5")])
     await ws.send_json_to({"v": 1, "type": "floor.dance"})
     assert (await reply(ws))["message"] == "Неизвестный тип сообщения."
+
+
+async def test_the_webcast_socket_answers_in_the_viewers_language(
+    c: Cast, open_socket: Open
+) -> None:
+    webcast = await database_sync_to_async(public_webcast_session)()
+    ws = WebsocketCommunicator(
+        URLRouter(websocket_urlpatterns),
+        f"/ws/media/webcast/{WEBCAST_TOKEN}/{webcast.pk}/",
+        headers=[(b"accept-language", b"fr-CH, fr;q=0.9")],
+    )
+    ws.scope["user"] = AnonymousUser()
+    ws.scope["client"] = ("203.0.113.9", 1)
+    assert (await ws.connect())[0]
+    try:
+        await ws.send_json_to({"v": 1, "type": "floor.request"})
+        assert (await reply(ws))["message"] == "Type de message inconnu."
+        await ws.send_to(text_data='{"v": 1, "type": "media.nonce", "type": "ping"}')
+        assert (await reply(ws))["message"] == "Le message répète le champ « type »."
+    finally:
+        await ws.disconnect()
 
 
 async def test_an_unknown_session_is_refused_in_the_users_language(
