@@ -5,33 +5,19 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import Any
 
-import docx
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from plenary.core import docx
 from plenary.core.languages import Language, is_rtl
 from plenary.proposals.changes import Change, tracked_changes
 from plenary.proposals.models import Proposal, ProposalDocument
 
 AUTHOR = "Plenary PMS"
-
-
-def _run(tag: str, text: str, rtl: bool) -> Any:
-    run = OxmlElement("w:r")
-    if rtl:
-        properties = OxmlElement("w:rPr")
-        properties.append(OxmlElement("w:rtl"))
-        run.append(properties)
-    node = OxmlElement(tag)
-    node.set(qn("xml:space"), "preserve")
-    node.text = text
-    run.append(node)
-    return run
 
 
 class _TrackedChanges:
@@ -42,17 +28,20 @@ class _TrackedChanges:
         self.date = timezone.now().replace(microsecond=0).isoformat()
 
     def paragraph(self, paragraph: object, change: Change, rtl: bool) -> None:
+        """The change's text in its own direction (``rtl``), whatever the document's."""
+        docx.set_direction(paragraph, rtl)
         element = paragraph._p  # type: ignore[attr-defined]
         for chunk in change.chunks:
             if chunk.op == "equal":
-                element.append(_run("w:t", chunk.text, rtl))
+                element.append(docx.run_element("w:t", chunk.text, rtl))
                 continue
             wrapper = OxmlElement("w:ins" if chunk.op == "insert" else "w:del")
             wrapper.set(qn("w:id"), str(self.next_id))
             wrapper.set(qn("w:author"), AUTHOR)
             wrapper.set(qn("w:date"), self.date)
             self.next_id += 1
-            wrapper.append(_run("w:t" if chunk.op == "insert" else "w:delText", chunk.text, rtl))
+            tag = "w:t" if chunk.op == "insert" else "w:delText"
+            wrapper.append(docx.run_element(tag, chunk.text, rtl))
             element.append(wrapper)
 
 
@@ -69,7 +58,7 @@ def proposals_docx(title: str, proposals: Iterable[Proposal], language: str) -> 
 
     A proposal not yet translated into ``language`` comes in its original language,
     in that language's direction, under a notice saying so."""
-    output = docx.Document()
+    output = docx.new(language, title)
     tracker = _TrackedChanges()
     # python-docx scans every style each time a style is applied by name or
     # object; set the style id directly so that 1,000 proposals take seconds.
@@ -92,9 +81,7 @@ def proposals_docx(title: str, proposals: Iterable[Proposal], language: str) -> 
                 reasons = output.add_paragraph()
                 reasons.add_run(_("Reasons:") + " ").bold = True
                 reasons.add_run(change.reasons)
-    buffer = io.BytesIO()
-    output.save(buffer)
-    return buffer.getvalue()
+    return docx.save(output, language)
 
 
 def document_proposals(document: ProposalDocument) -> list[Proposal]:

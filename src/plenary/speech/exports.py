@@ -8,12 +8,12 @@ skipped, and every export says the text is machine-generated.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Sequence
 
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from plenary.core import docx as core_docx
 from plenary.core.languages import AUTONYMS
 from plenary.meetings.models import Session
 from plenary.speech.models import CaptionSegment, CaptionStream
@@ -70,10 +70,9 @@ def srt(session: Session, segments: Sequence[CaptionSegment]) -> str:
 
 def docx(session: Session, segments: Sequence[CaptionSegment], language: str) -> bytes:
     """A verbatim-style record: heading, notice, then one paragraph per speaker turn."""
-    from docx import Document
     from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 
-    document = Document()
+    document = core_docx.new(language, session.title)
     document.add_heading(str(session.meeting.title), level=1)
     document.add_heading(session.title, level=2)
     when = formats.date_format(
@@ -102,6 +101,4 @@ def docx(session: Session, segments: Sequence[CaptionSegment], language: str) ->
         run = paragraph.add_run(segment.text + " ")
         if segment.edited_at is not None:
             run.underline = True
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return core_docx.save(document, language)

@@ -16,6 +16,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from plenary.core import docx
 from plenary.core.languages import is_rtl
 from plenary.stats import labels, queries
 from plenary.stats.charts import Chart
@@ -319,12 +320,9 @@ def render_pdf(report: Report) -> bytes:
 
 
 def render_docx(report: Report) -> bytes:
-    from docx import Document
     from docx.shared import Cm
 
-    document = Document()
-    document.core_properties.title = report.title
-    document.core_properties.language = report.language
+    document = docx.new(report.language, report.title)
     document.add_heading(report.title, level=0)
     document.add_paragraph(report.subtitle)
     for section in report.sections:
@@ -346,17 +344,4 @@ def render_docx(report: Report) -> bytes:
             for row in table.rows:
                 for cell, value in zip(grid.add_row().cells, row, strict=True):
                     cell.text = value
-    if is_rtl(report.language):
-        _make_rtl(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
-
-
-def _make_rtl(document: object) -> None:
-    """Mark every paragraph right-to-left (python-docx has no API for it)."""
-    from docx.oxml import OxmlElement
-
-    for paragraph in document.paragraphs:  # type: ignore[attr-defined]
-        properties = paragraph._p.get_or_add_pPr()
-        properties.append(OxmlElement("w:bidi"))
+    return docx.save(document, report.language)

@@ -30,8 +30,12 @@ def test_the_arabic_docx_says_the_translation_is_pending(
         .decode()
     )
     assert "الترجمة قيد الانتظار" in body
-    # The English text is not set right to left.
-    assert "<w:rtl/>" not in body
+    paragraphs = body.split("<w:p>")
+    notice = next(p for p in paragraphs if "الترجمة قيد الانتظار" in p)
+    assert '<w:bidi w:val="1"/>' in notice and "<w:rtl/>" in notice
+    # The English text keeps its own direction.
+    english = next(p for p in paragraphs if "w:ins" in p or "w:del" in p)
+    assert '<w:bidi w:val="0"/>' in english and "<w:rtl/>" not in english
 
 
 def test_the_arabic_pdf_page_says_the_translation_is_pending(
