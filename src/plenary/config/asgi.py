@@ -24,7 +24,6 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.db import database_sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.conf import settings  # noqa: E402
 from django.http import HttpRequest  # noqa: E402
 from django.http.cookie import parse_cookie  # noqa: E402
 from django.utils import translation  # noqa: E402
@@ -36,17 +35,6 @@ from plenary.core.errors import Refusal  # noqa: E402
 # Close codes of a refused token (HTTP's 401 and 403, in the 4000 range).
 CLOSE_TOKEN_INVALID = 4401
 CLOSE_TOKEN_SCOPE = 4403
-
-
-def server_proxy_options() -> dict[str, Any]:
-    """uvicorn's options for forwarded headers: believed only from ``TRUSTED_PROXIES``.
-
-    ``plenary serve`` passes them to ``uvicorn.run``. With no trusted proxy
-    (the default) uvicorn ignores ``X-Forwarded-For``/``-Proto`` altogether, so
-    the address sign-in throttling counts is the connection's own.
-    """
-    proxies = list(settings.TRUSTED_PROXIES)
-    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
 
 
 def bearer_token(scope: dict[str, Any]) -> str | None:

@@ -95,6 +95,19 @@ def scope_language(scope: dict[str, Any]) -> str:
     return translation.get_language_from_request(request)
 
 
+def server_proxy_options() -> dict[str, Any]:
+    """uvicorn's options for forwarded headers: believed only from ``TRUSTED_PROXIES``.
+
+    ``plenary serve`` passes them to ``uvicorn.run``. With no trusted proxy
+    (the default) uvicorn ignores ``X-Forwarded-For``/``-Proto`` altogether, so
+    the address sign-in throttling counts is the connection's own.
+    """
+    from django.conf import settings
+
+    proxies = list(settings.TRUSTED_PROXIES)
+    return {"proxy_headers": bool(proxies), "forwarded_allow_ips": proxies}
+
+
 def server_command(port: int, *options: str) -> list[str]:
     """The command serving the project's application with this protocol on
     127.0.0.1:``port`` as a child process (a test's second server, the bench's

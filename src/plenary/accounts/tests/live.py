@@ -2,7 +2,7 @@
 
 ``tests/conftest.py``'s ``live_url`` serves with uvicorn's defaults; these
 tests choose the server's options themselves (the forwarded-header options of
-``plenary serve``, ``plenary.config.asgi.server_proxy_options``).
+``plenary serve``, ``plenary.core.websocket.server_proxy_options``).
 """
 
 from __future__ import annotations

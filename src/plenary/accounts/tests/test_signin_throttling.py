@@ -16,7 +16,7 @@ from django.test import Client, override_settings
 
 from plenary.accounts.tests.factories import DEFAULT_PASSWORD, DelegateFactory
 from plenary.accounts.tests.live import serving
-from plenary.config.asgi import server_proxy_options
+from plenary.core.websocket import server_proxy_options
 
 LOGIN = "/accounts/login/"
 LIMIT = settings.AXES_FAILURE_LIMIT  # per account

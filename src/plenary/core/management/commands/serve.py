@@ -17,7 +17,7 @@ import uvicorn
 from django.core.management.base import BaseCommand, CommandParser
 
 from plenary.core import children
-from plenary.core.websocket import PROTOCOL
+from plenary.core.websocket import PROTOCOL, server_proxy_options
 
 
 def _exit_on_sigterm(signum: int, frame: FrameType | None) -> None:
@@ -53,9 +53,9 @@ class Command(BaseCommand):
                 host=host,
                 port=port,
                 lifespan="off",
-                proxy_headers=True,
                 log_level="info",
                 ws=PROTOCOL,
+                **server_proxy_options(),
             )
         finally:
             supervisor.stop()
