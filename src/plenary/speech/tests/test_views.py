@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from docx.oxml.ns import qn
 
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
 from plenary.meetings.models import Participation, Session
@@ -90,6 +91,18 @@ def test_docx_export_is_a_word_document(session: Session) -> None:
     )
     text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
     assert "Brazil: We support the proposal" in text and "Machine-generated" in text
+
+
+def test_an_arabic_transcript_docx_is_right_to_left(session: Session) -> None:
+    from docx import Document
+
+    response = _client(_participant(session)).get(
+        f"/captions/sessions/{session.pk}/transcript.docx?language=ar"
+    )
+    paragraphs = [p for p in Document(io.BytesIO(response.content)).paragraphs if p.text]
+    assert paragraphs
+    for paragraph in paragraphs:
+        assert paragraph._p.pPr.find(qn("w:bidi")).get(qn("w:val")) == "1"
 
 
 def test_unknown_export_format_is_not_found(session: Session) -> None:
