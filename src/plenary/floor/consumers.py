@@ -55,8 +55,9 @@ class SessionConsumer(AsyncWebsocketConsumer):
     participant: bool
     outbox: fanout.Outbox | None
     gate: limits.Gate
-    slot: str | None
-    closing: bool
+    # Defaults for ``disconnect`` however early ``connect`` stopped.
+    slot: str | None = None
+    closing = False
 
     async def connect(self) -> None:
         self.connection_id = uuid.uuid4().hex
@@ -135,14 +136,14 @@ class SessionConsumer(AsyncWebsocketConsumer):
     async def disconnect(self, code: int) -> None:
         limits.close_socket(self.slot, self)
         self.slot = None
-        for group in self.groups_joined:
+        for group in getattr(self, "groups_joined", []):
             if group == session_group(self.session_id):
                 await fanout.leave(group, self.channel_name)
             else:
                 await self.channel_layer.group_discard(group, self.channel_name)
-        if self.groups_joined:
+        if getattr(self, "groups_joined", None):
             await database_sync_to_async(protocol.disconnected)(self._context())
-        if self.participant:
+        if getattr(self, "participant", False):
             await database_sync_to_async(services.do_disconnect)(self.connection_id)
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
