@@ -90,7 +90,7 @@ def activity_section(stats: queries.YearStatistics) -> Section:
             _("The year %(year)d is still in progress: figures up to %(date)s.")
             % {"year": stats.filters.year, "date": timezone.localdate().isoformat()}
         )
-    if stats.empty:
+    if not stats.meetings:  # the count the report gives below: the two never disagree
         section.paragraphs.append(
             _("No meetings recorded in %(year)d.") % {"year": stats.filters.year}
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import shutil
 import subprocess
@@ -84,6 +85,16 @@ def test_empty_year_report_says_no_meetings() -> None:
     with translation.override("en"):
         content = report.build_report(YEAR - 3)
     assert any("No meetings recorded" in p for p in content.sections[0].paragraphs)
+
+
+@pytest.mark.django_db
+def test_a_year_whose_meetings_have_no_attendance_yet_is_not_said_to_have_none() -> None:
+    make_session("T", day=dt.date(YEAR - 1, 3, 2))
+    with translation.override("en"):
+        content = report.build_report(YEAR - 1)
+    paragraphs = content.sections[0].paragraphs
+    assert not any("No meetings recorded" in p for p in paragraphs)
+    assert any("Meetings with no attendance recorded" in p for p in paragraphs)
 
 
 @pytest.mark.django_db
