@@ -9,9 +9,9 @@ import threading
 from typing import Any
 
 import pytest
-from playwright.sync_api import expect
 from django.db import connections
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from plenary.accounts.tests.factories import StaffFactory
 from plenary.accounts.tests.helpers import verified_session_cookie
