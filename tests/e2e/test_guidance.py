@@ -27,15 +27,17 @@ def test_self_test_measures_microphone_speakers_and_network(live_url: str, page:
     page.goto(live_url + "/guidance/self-test/")
     page.get_by_role("button", name="Test the microphone").click()
     page.wait_for_function(
-        "document.getElementById('mic-result').textContent.includes('microphone works')"
+        "() => document.getElementById('mic-result').textContent.includes('microphone works')"
     )
     page.get_by_role("button", name="Play a test tone").click()
     page.get_by_role("button", name="Yes").click()
     page.get_by_role("button", name="Test the connection").click()
-    page.wait_for_function("document.getElementById('net-result').textContent.includes('kbit/s')")
+    page.wait_for_function(
+        "() => document.getElementById('net-result').textContent.includes('kbit/s')"
+    )
     page.get_by_role("button", name="Finish and save the results").click()
     page.wait_for_function(
-        "document.getElementById('self-test-summary').textContent.includes('Recorded')"
+        "() => document.getElementById('self-test-summary').textContent.includes('Recorded')"
     )
     completion = TrainingCompletion.objects.get(user=user)
     assert completion.module == TrainingModule.SELF_TEST
@@ -48,8 +50,8 @@ def test_practice_room_echoes_locally_and_records(live_url: str, page: Any) -> N
     user = _signed_in(page, live_url)
     page.goto(live_url + "/guidance/practice/")
     page.get_by_role("button", name="Start the echo").click()
-    page.wait_for_function("document.getElementById('practice').dataset.echo === 'on'")
-    page.wait_for_function("document.getElementById('mic-level').value > 0")
+    page.wait_for_function("() => document.getElementById('practice').dataset.echo === 'on'")
+    page.wait_for_function("() => document.getElementById('mic-level').value > 0")
     assert page.get_by_role("button", name="Stop").is_enabled()
     page.get_by_role("button", name="Stop").click()
     assert page.locator("#practice-status").inner_text() == "Echo stopped."

@@ -39,7 +39,9 @@ def test_common_proposal_from_draft_to_compilation(
     drafter.get_by_label("Provision:", exact=True).press("Tab")
     text = drafter.get_by_label("New text")
     # The base text is filled in, so the drafter edits only what changes.
-    drafter.wait_for_function("document.querySelector('[name=text]').value.includes('WRC-23')")
+    drafter.wait_for_function(
+        "() => document.querySelector('[name=text]').value.includes('WRC-23')"
+    )
     text.fill(text.input_value().replace("WRC-23", "WRC-27"))
     drafter.get_by_label("Reasons").fill("Align with the revised Resolution 750.")
     drafter.get_by_role("button", name="Save").click()

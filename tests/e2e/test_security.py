@@ -138,7 +138,7 @@ def test_htmx_still_swaps_under_the_policy(live_url: str, new_page: Any) -> None
     )
     page, refused = watched(new_page, live_url, focal_point)
     page.goto(live_url + "/approvals/")
-    page.wait_for_function("window.htmx !== undefined")
+    page.wait_for_function("() => window.htmx !== undefined")
     assert page.evaluate("htmx.config.includeIndicatorStyles") is False
     with page.expect_request(lambda request: request.headers.get("hx-request") == "true"):
         page.get_by_role("button", name="Approve").click()

@@ -85,7 +85,7 @@ def test_janus_down_is_a_clear_error_not_a_crash(session: Session) -> None:
     reply = _send(delegate, session, type="media.listen", nonce=nonce, channel="fr")
     assert reply["type"] == "error"
     assert reply["code"] == "media_unavailable"
-    assert "unavailable" in reply["message"]
+    assert reply["message"]  # translated into the delegate's language
 
 
 def test_the_floor_decides_who_is_heard_even_while_janus_is_down(session: Session) -> None:
