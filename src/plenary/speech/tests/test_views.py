@@ -102,7 +102,9 @@ def test_an_arabic_transcript_docx_is_right_to_left(session: Session) -> None:
     paragraphs = [p for p in Document(io.BytesIO(response.content)).paragraphs if p.text]
     assert paragraphs
     for paragraph in paragraphs:
-        assert paragraph._p.pPr.find(qn("w:bidi")).get(qn("w:val")) == "1"
+        properties = paragraph._p.pPr
+        assert properties is not None
+        assert properties.find(qn("w:bidi")).get(qn("w:val")) == "1"
 
 
 def test_unknown_export_format_is_not_found(session: Session) -> None:
