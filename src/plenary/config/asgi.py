@@ -24,13 +24,12 @@ from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.db import database_sync_to_async  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
-from django.http import HttpRequest  # noqa: E402
-from django.http.cookie import parse_cookie  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from plenary.accounts import tokens  # noqa: E402
 from plenary.config.routing import websocket_urlpatterns  # noqa: E402
 from plenary.core.errors import Refusal  # noqa: E402
+from plenary.core.websocket import scope_language  # noqa: E402
 
 # Close codes of a refused token (HTTP's 401 and 403, in the 4000 range).
 CLOSE_TOKEN_INVALID = 4401
@@ -45,16 +44,6 @@ def bearer_token(scope: dict[str, Any]) -> str | None:
             if kind.lower() == "bearer":
                 return token.strip()
     return None
-
-
-def handshake_language(scope: dict[str, Any]) -> str:
-    """The language Django would choose for the handshake (language cookie, Accept-Language)."""
-    request = HttpRequest()
-    for name, value in scope.get("headers", []):
-        key = name.decode("latin-1").upper().replace("-", "_")
-        request.META[f"HTTP_{key}"] = value.decode("latin-1")
-    request.COOKIES = parse_cookie(request.META.get("HTTP_COOKIE", ""))
-    return translation.get_language_from_request(request)
 
 
 class TokenAuthMiddleware:
@@ -76,7 +65,7 @@ class TokenAuthMiddleware:
             return await self.cookie_app(scope, receive, send)
         try:
             # The refusal's message is translated where it is made, in the worker thread.
-            with translation.override(handshake_language(scope)):
+            with translation.override(scope_language(scope)):
                 user = await database_sync_to_async(tokens.check_token)(raw, tokens.Scope.LIVE)
         except Refusal as refusal:
             return await self._refuse(scope, receive, send, refusal)
