@@ -138,7 +138,10 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # A consumer waits on BZPOPMIN for 5 s at a time; redis-py >= 8 gives up
+            # reading after 5 s by default, so an idle consumer's receive raised
+            # TimeoutError and its socket died. The read timeout must outlast the wait.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
         }
     }
     CACHES = {

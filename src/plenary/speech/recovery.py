@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 import numpy as np
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from plenary.speech import services
@@ -110,10 +110,15 @@ class Forwarder(threading.Thread):
         self.join(timeout=10)
 
     def _follow(self) -> None:
-        while not self._stopping.wait(0.25):
-            close_old_connections()
-            stream = listening(self.stream_id)
-            self._destination = (stream.rtp_host, int(stream.rtp_port or 0)) if stream else None
+        try:
+            while not self._stopping.wait(0.25):
+                close_old_connections()
+                stream = listening(self.stream_id)
+                self._destination = (
+                    (stream.rtp_host, int(stream.rtp_port or 0)) if stream else None
+                )
+        finally:
+            connection.close()  # this thread's, or PostgreSQL keeps the test database open
 
     def run(self) -> None:
         follower = threading.Thread(target=self._follow, daemon=True)

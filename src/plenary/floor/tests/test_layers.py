@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import asyncio
 from unittest import mock
 
 import pytest
@@ -47,3 +48,19 @@ async def test_expired_messages_are_swept_at_most_once_a_second() -> None:
         for channel in channels:
             await layer.receive(channel)
     assert sweep.call_count == 1
+
+
+async def test_a_consumer_of_the_configured_layer_waits_idle_longer_than_a_blocking_pop() -> None:
+    """A session socket can stay quiet for minutes: its receive must neither fail nor
+    end while no message comes. Redis's blocking pop waits 5 s at a time, and redis-py
+    >= 8 stopped reading after 5 s by default, which killed idle sockets (CI, PostgreSQL
+    and Redis leg); on the embedded default the in-memory layer is checked the same way."""
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    assert layer is not None
+    channel = await layer.new_channel()
+    with pytest.raises(TimeoutError):  # asyncio's: nothing came, and nothing failed
+        await asyncio.wait_for(layer.receive(channel), timeout=7)
+    await layer.send(channel, {"type": "live.event", "event": {"v": 1}})
+    assert await layer.receive(channel) == {"type": "live.event", "event": {"v": 1}}
