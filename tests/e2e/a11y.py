@@ -69,6 +69,32 @@ def horizontal_overflow(page: Any) -> list[str]:
     return list(page.evaluate(_OVERFLOWING)) or [f"the page scrolls {scroll}px sideways"]
 
 
+_DETACHED_LABELS = """() => {
+  const rtl = getComputedStyle(document.documentElement).direction === "rtl";
+  const shown = (box) => box.width > 0 && box.height > 0;
+  return [...document.querySelectorAll("label[for]")].flatMap((label) => {
+    const field = document.getElementById(label.htmlFor);
+    if (!field || field.type === "checkbox" || field.type === "radio") return [];
+    if (label.classList.contains("visually-hidden")) return [];  // read, not seen
+    const l = label.getBoundingClientRect(), f = field.getBoundingClientRect();
+    if (!shown(l) || !shown(f)) return [];
+    const sameRow = l.top < f.bottom && f.top < l.bottom;
+    const gap = rtl ? l.left - f.right : f.left - l.right;  // label first, then field
+    const beside = sameRow && gap >= -1 && gap < 32;
+    const start = rtl ? Math.abs(l.right - f.right) : Math.abs(l.left - f.left);
+    const above = l.bottom <= f.top + 1 && f.top - l.bottom < 24 && start < 8;
+    return beside || above ? [] : ["#" + label.htmlFor];
+  });
+}"""
+
+
+def detached_labels(page: Any) -> list[str]:
+    """The fields whose label is neither just before them on their row nor just above
+    them at their start edge (as when a wrapping row leaves a label at one line's end
+    and its field at the next line's start)."""
+    return list(page.evaluate(_DETACHED_LABELS))
+
+
 def screenshot(page: Any, name: str) -> Path:
     """A full-page screenshot under ``SHOTS`` (for people to look at; nothing compares it)."""
     SHOTS.mkdir(parents=True, exist_ok=True)

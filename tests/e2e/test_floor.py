@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import time
@@ -54,8 +55,11 @@ def test_the_chair_gives_the_floor_to_a_remote_delegate(
     expect(chair.locator("[data-connection]")).to_have_text("Connected")
     expect(delegate.locator("[data-connection]")).to_have_text("Connected")
 
-    chair.get_by_role("button", name="Open the session").click()
+    opener = chair.get_by_role("button", name="Open the session")
+    expect(opener).not_to_have_class(re.compile(r"\bsecondary\b"))
+    opener.click()
     expect(delegate.locator("[data-status]")).to_have_text("In session")
+    expect(opener).to_have_class(re.compile(r"\bsecondary\b"))  # no longer the primary action
     delegate.get_by_role("button", name="Request the floor").click()
     expect(delegate.locator("[data-my-position]")).to_have_text("You are number 1 on the list.")
     chair.get_by_role("button", name=f"Give the floor: {name}").click()
@@ -65,6 +69,12 @@ def test_the_chair_gives_the_floor_to_a_remote_delegate(
     expect(chair.locator("[data-speaker]")).to_contain_text(name)
     expect(chair.locator("[data-announce]")).to_have_text(f"{name} has the floor.")
     expect(chair.locator("[data-queue] li")).to_have_count(0)
+
+    chair.get_by_role("button", name="Close the session").click()
+    expect(delegate.locator("[data-status]")).to_have_text("Closed")
+    expect(delegate.get_by_role("button", name="Request the floor")).to_be_disabled()
+    expect(delegate.get_by_role("button", name="Point of order")).to_be_disabled()
+    expect(delegate.locator("[data-closed-note]")).to_be_visible()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ from tests.e2e.a11y import (
     PHONE,
     axe_violations,
     describe,
+    detached_labels,
     horizontal_overflow,
     screenshot,
 )
@@ -44,12 +45,6 @@ pytestmark = pytest.mark.e2e
 
 LANGUAGES = ["fr", "ar"]
 STAFF = {"secretariat", "organiser"}  # staff sign in with a second factor
-# Pages known to scroll sideways on a phone, in apps this walk does not own; each
-# entry is checked to still overflow, so that the fix shows (then remove it here).
-KNOWN_OVERFLOW = {
-    "approvals": "meetings: the approvals table (caption, headers, names) is wider than 390px",
-    "manage": "meetings: the manage page's registrations and roles tables are wider than 390px",
-}
 
 
 @dataclass(frozen=True)
@@ -140,11 +135,10 @@ class Walk:
         try:
             wide = horizontal_overflow(page)
             path = screenshot(page, f"{shot}-phone")
-            if name in KNOWN_OVERFLOW:
-                if not wide:
-                    self.problems.append(f"{name} fits a phone now: drop it from KNOWN_OVERFLOW")
-            elif wide:
+            if wide:
                 self.problems.append(f"{name} ({self.language}, phone) overflows: {wide} [{path}]")
+            if detached := detached_labels(page):
+                self.problems.append(f"{name} ({self.language}, phone): labels apart {detached}")
         finally:
             page.set_viewport_size(LAPTOP)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -134,14 +135,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
+# A consumer waits on Redis's blocking pop (BZPOPMIN) 5 s at a time, and Redis answers
+# when the wait ends: the pop itself bounds every read. redis-py >= 8 adds a 5 s read
+# timeout of its own, which raced the pop (idle sockets died with TimeoutError); with
+# a longer read timeout, a cancelled relay was seen reading on for ever (3 test runs in
+# 7 never ended; none in 10 without one). So reads have no client timeout, and a peer
+# that vanished without closing is found by TCP keepalive within about 25 s instead.
+REDIS_LAYER_CONNECTION = {
+    "socket_timeout": None,
+    "socket_keepalive": True,
+    "socket_keepalive_options": {
+        socket.TCP_KEEPIDLE: 10,
+        socket.TCP_KEEPINTVL: 5,
+        socket.TCP_KEEPCNT: 3,
+    },
+}
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # A consumer waits on BZPOPMIN for 5 s at a time; redis-py >= 8 gives up
-            # reading after 5 s by default, so an idle consumer's receive raised
-            # TimeoutError and its socket died. The read timeout must outlast the wait.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 15}]},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_LAYER_CONNECTION}]},
         }
     }
     CACHES = {

@@ -82,7 +82,8 @@ class AssignChair(VersionedCommand):
 
 @command("ping", Ping)
 def ping(ctx: Context, cmd: Ping) -> None:
-    services.do_ping(ctx.connection_id)
+    if ctx.user.is_authenticated:  # only participants are present; a viewer costs no write
+        services.do_ping(ctx.connection_id)
     ctx.reply(event("pong", server_time=iso(), ref=cmd.id))
 
 

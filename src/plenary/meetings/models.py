@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from plenary.core.languages import Language
@@ -244,6 +245,17 @@ class Meeting(models.Model):
     @property
     def tzinfo(self) -> zoneinfo.ZoneInfo:
         return self.site.tzinfo if self.site else zoneinfo.ZoneInfo(self.time_zone)
+
+    @property
+    def time_zone_label(self) -> str:
+        """The meeting's clock for a reader, in words and an offset ("local time,
+        UTC+01:00"), not a database identifier ("Europe/Zurich"); the offset is the one
+        in force on the first day, summer time included."""
+        offset = dt.datetime.combine(self.start_date, dt.time(12), self.tzinfo).strftime("%z")
+        offset = f"{offset[:3]}:{offset[3:]}"
+        if self.is_virtual:  # the organiser's chosen clock, not a place's
+            return gettext("meeting time, UTC%(offset)s") % {"offset": offset}
+        return gettext("local time, UTC%(offset)s") % {"offset": offset}
 
 
 class Session(models.Model):

@@ -134,10 +134,20 @@ class MyMeeting:
     ways_in: list[WayIn] = field(default_factory=list)
 
 
-def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]:
+@dataclass(frozen=True)
+class MyMeetings:
+    """A person's meetings: those not over yet, soonest first, then the past ones, most
+    recent first (what one looks for first is what comes next)."""
+
+    current: list[MyMeeting]
+    past: list[MyMeeting]
+
+
+def meetings_of(user: Any, *, now: dt.datetime | None = None) -> MyMeetings:
     """Meetings ``user`` registered for, holds a role in or organises (cancelled ones
     included, drafts only for roles and organisers), with the sessions still to come
-    and the ways into them, soonest meeting first."""
+    and the ways into them. A meeting is over once its last day has ended where it
+    takes place."""
     now = now or timezone.now()
     rows: dict[int, MyMeeting] = {}
     for registration in Registration.objects.filter(user=user).select_related(
@@ -159,7 +169,12 @@ def meetings_of(user: Any, *, now: dt.datetime | None = None) -> list[MyMeeting]
         rows[session.meeting_id].upcoming_sessions.append(session)
     for row in rows.values():
         row.ways_in = ways_in(user, row.meeting, now=now, limit=3)
-    return sorted(rows.values(), key=lambda row: (row.meeting.start_date, row.meeting.code))
+    mine = MyMeetings(current=[], past=[])
+    for row in sorted(rows.values(), key=lambda row: (row.meeting.start_date, row.meeting.code)):
+        over = row.meeting.end_date < now.astimezone(row.meeting.tzinfo).date()
+        (mine.past if over else mine.current).append(row)
+    mine.past.reverse()
+    return mine
 
 
 def roles_of(user: Any, meeting: Meeting) -> list[Participation]:

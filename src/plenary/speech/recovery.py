@@ -114,9 +114,7 @@ class Forwarder(threading.Thread):
             while not self._stopping.wait(0.25):
                 close_old_connections()
                 stream = listening(self.stream_id)
-                self._destination = (
-                    (stream.rtp_host, int(stream.rtp_port or 0)) if stream else None
-                )
+                self._destination = (stream.rtp_host, int(stream.rtp_port or 0)) if stream else None
         finally:
             connection.close()  # this thread's, or PostgreSQL keeps the test database open
 

@@ -501,3 +501,19 @@ def test_a_delegate_confirms_required_guidelines_before_requesting_the_floor(c: 
     do_acknowledge(c.delegate, guideline, c.session.meeting)
     request(c, c.delegate)
     assert queue_users(c) == [c.delegate.pk]
+
+
+def test_an_anonymous_viewers_ping_is_answered_without_touching_the_database(
+    django_assert_num_queries: Any,
+) -> None:
+    """Pings keep a participant's presence fresh; a webcast or room-screen viewer has
+    none, so ten thousand viewers' keep-alives cost the database nothing."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from plenary.floor.commands import Ping, ping
+    from plenary.floor.protocol import Context
+
+    ctx = Context(user=AnonymousUser(), session_id=1, channel_name="c", connection_id="x")
+    with django_assert_num_queries(0):
+        ping(ctx, Ping(v=1, type="ping", id="p"))
+    assert [reply["type"] for reply in ctx.replies] == ["pong"]

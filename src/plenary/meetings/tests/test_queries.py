@@ -64,11 +64,34 @@ def test_my_meetings_lists_registrations_roles_and_coming_sessions() -> None:
         ends_at=past.ends_at + dt.timedelta(days=1),
     )
     RegistrationFactory.create()  # someone else's
-    rows = {row.meeting: row for row in meetings_of(delegate, now=past.ends_at)}
+    mine = meetings_of(delegate, now=past.ends_at)
+    rows = {row.meeting: row for row in mine.current + mine.past}
     assert set(rows) == {registered.meeting, chaired.meeting}
     assert rows[registered.meeting].registration == registered
     assert rows[chaired.meeting].roles == [chaired]
     assert rows[chaired.meeting].upcoming_sessions == [coming]
+
+
+def test_my_meetings_put_what_comes_next_first_and_the_past_most_recent_first() -> None:
+    delegate = DelegateFactory.create()
+
+    def registered(start: dt.date, days: int = 3) -> Meeting:
+        end = start + dt.timedelta(days=days)
+        return RegistrationFactory.create(
+            user=delegate, meeting__start_date=start, meeting__end_date=end
+        ).meeting
+
+    long_ago, last_month = registered(dt.date(2026, 3, 2)), registered(dt.date(2026, 12, 1))
+    running, later, soon = (
+        registered(dt.date(2027, 1, 8)),
+        registered(dt.date(2027, 6, 1)),
+        registered(dt.date(2027, 2, 1)),
+    )
+    ended_yesterday = registered(dt.date(2027, 1, 5), days=4)
+    now = dt.datetime(2027, 1, 10, 9, tzinfo=dt.UTC)
+    mine = meetings_of(delegate, now=now)
+    assert [row.meeting for row in mine.current] == [running, soon, later]
+    assert [row.meeting for row in mine.past] == [ended_yesterday, last_month, long_ago]
 
 
 def test_participation_for_returns_the_most_significant_role() -> None:

@@ -3,6 +3,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from plenary.accounts.tests.factories import (
     DelegateFactory,
@@ -63,7 +64,8 @@ def test_home_lists_upcoming_published_meetings_with_filters(client: Client) -> 
 def test_the_meeting_page_shows_sessions_in_the_site_time_with_the_zone(client: Client) -> None:
     session = SessionFactory.create(title="Opening", remote_right="speak")
     page = client.get(reverse("meetings:detail", args=[session.meeting.code])).content.decode()
-    assert "09:30" in page and "Europe/Zurich" in page
+    assert "09:30" in page and session.meeting.time_zone_label in page
+    assert "Europe/Zurich" not in page  # a database identifier, not words for a reader
     assert "May take the floor" in page
     assert "Sign in to register." in page
 
@@ -268,3 +270,22 @@ def test_regional_office_staff_are_offered_their_own_office_only(client: Client)
     sign_in_verified(client, staff)
     form = client.get(reverse("meetings:wizard")).context["form"]
     assert list(form.fields["site"].queryset) == [office]
+
+
+@pytest.mark.parametrize(
+    ("site", "time_zone", "start", "label"),
+    [
+        (True, "", dt.date(2027, 3, 1), "local time, UTC+01:00"),
+        (True, "", dt.date(2027, 7, 5), "local time, UTC+02:00"),  # summer time
+        (False, "Asia/Kolkata", dt.date(2027, 7, 5), "meeting time, UTC+05:30"),
+        (False, "America/New_York", dt.date(2027, 1, 4), "meeting time, UTC-05:00"),
+    ],
+)
+def test_a_meetings_clock_is_told_in_words_and_an_offset(
+    site: bool, time_zone: str, start: dt.date, label: str
+) -> None:
+    extra = {} if site else {"site": None, "time_zone": time_zone}
+    meeting = MeetingFactory.create(start_date=start, end_date=start, **extra)
+    assert meeting.time_zone_label == label
+    with translation.override("fr"):
+        assert meeting.time_zone_label.startswith("heure ")

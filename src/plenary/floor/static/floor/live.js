@@ -225,9 +225,20 @@
     $("[data-yield]").hidden = !(speaker && mine(speaker.request));
   }
 
+  // What the page rendered for the status at load follows it live: requests are
+  // refused once the session is closed, and "Open" stops being the primary action.
+  function renderStatusControls(status) {
+    document.querySelectorAll("[data-request]").forEach(function (b) { b.disabled = status === "closed"; });
+    var note = $("[data-closed-note]");
+    if (note) note.hidden = status !== "closed";
+    var open = $('[data-cmd="session.open"]');
+    if (open) open.classList.toggle("secondary", status === "open");
+  }
+
   function render(change) {
     var state = client.state;
     $("[data-status]").textContent = T[state.status];
+    renderStatusControls(state.status);
     renderSpeaker();
     renderQueue();
     renderMine();
