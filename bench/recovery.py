@@ -64,6 +64,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.config.settings")
 import numpy as np  # noqa: E402
 from tests.e2e.served import Served, chromium, hears_floor, listen, open_page, speak  # noqa: E402
 
+from plenary.core.children import STABLE_AFTER_SECONDS  # noqa: E402
 from plenary.media import probes  # noqa: E402
 
 # When each floor message (snapshot) reached the page, in the machine's wall-clock seconds.
@@ -80,6 +81,12 @@ SOCKET_TIMES = """
     };
 """
 STEP_S = 0.1
+PAGE_STATE = """async () => ({
+    state: window.plenaryMediaState,
+    stats: await window.plenaryFloorStats(),
+    peers: window.plenaryPeers.map((p) => [p.connectionState, p.iceConnectionState]),
+    status: [...document.querySelectorAll("[role=status]")].map((e) => e.textContent.trim()),
+})"""
 
 
 def emit(metric: str, value: float, unit: str, baseline: float | None) -> None:
@@ -131,14 +138,38 @@ def until_silent(page: Any, limit: float = 10.0) -> None:
             raise RuntimeError("the listener kept hearing the floor: nothing broke")
 
 
-def measure(runs: int, action: Callable[[], float], page: Any) -> list[float]:
-    """``action()`` breaks something and returns the moment to measure from."""
+def what_pages_show(served: Served, pages: dict[str, Any]) -> str:
+    """For a run that failed: each tab's media state and status line, and the server's log."""
+    shown = {}
+    for name, page in pages.items():
+        try:
+            shown[name] = page.evaluate(PAGE_STATE)
+        except Exception as error:  # a report, whatever the page's state
+            shown[name] = repr(error)
+    kept = Path(tempfile.gettempdir()) / "recovery-serve.log"
+    shutil.copy(served.folder / "serve.log", kept)
+    return json.dumps(shown, indent=1, default=str) + f"\nthe server's log: {kept}"
+
+
+def measure(
+    runs: int, action: Callable[[], float], page: Any, report: Callable[[], str]
+) -> list[float]:
+    """``action()`` breaks something and returns the moment to measure from.
+
+    Each crash is a separate incident: the next comes once the restarted child has
+    stayed up long enough to count as recovered (``STABLE_AFTER_SECONDS``); five
+    deaths in a row without that are a crash loop, which the supervisor reports as
+    down and retries every minute (``plenary.core.children``; tested there)."""
     values = []
-    for _ in range(runs):
+    for run in range(runs):
         since = action()
         until_silent(page)
-        values.append(until_heard(page) - since)
-        time.sleep(1.0)  # let the stack settle before the next run
+        try:
+            values.append(until_heard(page) - since)
+        except RuntimeError:
+            print(f"run {run + 1} of {runs} failed:\n{report()}", file=sys.stderr, flush=True)
+            raise
+        time.sleep(max(0.0, STABLE_AFTER_SECONDS + 1 - (time.monotonic() - since)))
     return values
 
 
@@ -172,7 +203,12 @@ def media_part(runs: int, folder: Path) -> None:
                 served.kill_child("janus")
                 return time.monotonic()
 
-            emit_spread("janus_kill_to_audio", measure(runs, kill_janus, listening), baseline)
+            def report() -> str:
+                return what_pages_show(served, {"listener": listening, "speaker": speaking})
+
+            emit_spread(
+                "janus_kill_to_audio", measure(runs, kill_janus, listening, report), baseline
+            )
 
             audio, events = [], []
             for _ in range(runs):

@@ -9,17 +9,16 @@ e.g. a chair and a delegate side by side.
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from plenary.core.tests.live import serving
 
 CHROMIUM = os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,40 +34,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def live_url(transactional_db: None) -> Iterator[str]:
     """Base URL of the project served by uvicorn (ASGI, WebSockets included)."""
-    import uvicorn
-
-    from plenary.config.asgi import application
-    from plenary.core.websocket import PROTOCOL
-
-    port = _free_port()
-    config = uvicorn.Config(
-        application,
-        host="127.0.0.1",
-        port=port,
-        lifespan="off",
-        log_level="warning",
-        ws=PROTOCOL,
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -107,33 +77,6 @@ def new_page(browser: object) -> Iterator[Callable[..., object]]:
 @pytest.fixture
 def page(new_page: Callable[..., object]) -> object:
     return new_page()
-
-
-@contextlib.contextmanager
-def _served() -> Iterator[str]:
-    """Serve the ASGI application in a thread, as ``live_url`` does, until the block ends."""
-    import uvicorn
-
-    from plenary.config.asgi import application
-    from plenary.core.websocket import PROTOCOL
-
-    port = _free_port()
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws=PROTOCOL
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def _load_in_a_thread(load: Callable[[], object]) -> None:
@@ -190,7 +133,7 @@ def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
             Sector.objects.get_or_create(code=code)
         _load_in_a_thread(load_demo)
     try:
-        with _served() as url:
+        with serving() as url:
             yield url
     finally:
         with django_db_blocker.unblock():

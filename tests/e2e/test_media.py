@@ -22,7 +22,7 @@ import pytest
 from aiortc import RTCPeerConnection, RTCSessionDescription
 from asgiref.sync import sync_to_async
 
-from tests.e2e.netns import IN_NAMESPACE, results_in_namespace
+from tests.e2e.netns import IN_NAMESPACE, reporting
 
 pytestmark = pytest.mark.e2e
 
@@ -38,16 +38,7 @@ SCENARIOS = [
 
 
 if not IN_NAMESPACE:
-
-    @pytest.fixture(scope="module")
-    def namespace_results() -> Iterator[dict[str, str]]:
-        """Run this module inside a fresh network namespace; outcome per scenario."""
-        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=400) as results:
-            yield results
-
-    @pytest.mark.parametrize("scenario", SCENARIOS)
-    def test_in_private_network(scenario: str, namespace_results: dict[str, str]) -> None:
-        assert namespace_results[scenario] == "passed", namespace_results[scenario]
+    namespace_results, test_in_private_network = reporting(__file__, SCENARIOS)
 
 else:
     from plenary.media import engine, probes, services

@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.netns import IN_NAMESPACE, results_in_namespace
+from tests.e2e.netns import IN_NAMESPACE, reporting
 
 pytestmark = pytest.mark.e2e
 
@@ -32,15 +32,7 @@ VOICE = "Thank you, Chair. Ghana supports the proposal on the agenda."
 
 
 if not IN_NAMESPACE:
-
-    @pytest.fixture(scope="module")
-    def namespace_results() -> Iterator[dict[str, str]]:
-        with results_in_namespace(str(Path(__file__)), SCENARIOS, timeout=400) as results:
-            yield results
-
-    @pytest.mark.parametrize("scenario", SCENARIOS)
-    def test_in_private_network(scenario: str, namespace_results: dict[str, str]) -> None:
-        assert namespace_results[scenario] == "passed", namespace_results[scenario]
+    namespace_results, test_in_private_network = reporting(__file__, SCENARIOS)
 
     def test_a_killed_speech_worker_is_restarted_by_serve_and_sigterm_stops_all(
         tmp_path: Path,

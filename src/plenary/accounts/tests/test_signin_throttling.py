@@ -15,7 +15,7 @@ from django.contrib.auth import SESSION_KEY
 from django.test import Client, override_settings
 
 from plenary.accounts.tests.factories import DEFAULT_PASSWORD, DelegateFactory
-from plenary.accounts.tests.live import serving
+from plenary.core.tests.live import serving
 from plenary.core.websocket import server_proxy_options
 
 LOGIN = "/accounts/login/"

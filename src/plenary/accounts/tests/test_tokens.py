@@ -18,7 +18,7 @@ from plenary.accounts import tokens
 from plenary.accounts.models import AccessToken, User
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
 from plenary.accounts.tests.helpers import sign_in_verified
-from plenary.accounts.tests.live import serving
+from plenary.core.tests.live import serving
 
 TOKENS = "/accounts/profile/tokens/"
 ME = "/api/v1/accounts/me"

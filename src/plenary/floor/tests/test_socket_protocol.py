@@ -7,14 +7,10 @@ project), except the shutdown, which needs a real uvicorn server.
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
-import uvicorn
 from channels.db import database_sync_to_async
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
@@ -28,7 +24,8 @@ from websockets.sync.client import connect as ws_connect
 from websockets.typing import Origin
 
 from plenary.config.routing import websocket_urlpatterns
-from plenary.core.websocket import PROTOCOL, scope_language
+from plenary.core.tests.live import ThreadedServer
+from plenary.core.websocket import scope_language
 from plenary.floor import limits
 from plenary.floor.models import SessionEvent
 from plenary.floor.tests.factories import Cast, cast
@@ -361,39 +358,25 @@ async def test_an_address_that_is_no_session_closes_with_4404(
 
 
 @pytest.fixture
-def server() -> Iterator[tuple[uvicorn.Server, int]]:
-    from plenary.config.asgi import application
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws=PROTOCOL
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    yield server, port
-    server.should_exit = True
-    thread.join(timeout=10)
+def server() -> Iterator[ThreadedServer]:
+    served = ThreadedServer()
+    served.start()
+    yield served
+    served.stop()
 
 
 def test_a_server_shutting_down_closes_its_sockets_with_1012_service_restart(
-    server: tuple[uvicorn.Server, int],
+    server: ThreadedServer,
 ) -> None:
-    uvicorn_server, port = server
     c = cast()
     with ws_connect(
-        f"ws://127.0.0.1:{port}/ws/sessions/{c.session.pk}/",
+        f"ws://127.0.0.1:{server.port}/ws/sessions/{c.session.pk}/",
         origin=Origin("http://127.0.0.1"),
         open_timeout=10,
     ) as client:
         assert json.loads(client.recv(timeout=10))["type"] == "snapshot"
-        uvicorn_server.should_exit = True
+        assert server.server is not None
+        server.server.should_exit = True
         with pytest.raises(ConnectionClosed) as closed:
             while True:
                 client.recv(timeout=10)
@@ -402,11 +385,10 @@ def test_a_server_shutting_down_closes_its_sockets_with_1012_service_restart(
 
 
 def test_after_a_flood_the_transport_refuses_anonymous_handshakes_of_the_address(
-    server: tuple[uvicorn.Server, int],
+    server: ThreadedServer,
 ) -> None:
-    _uvicorn_server, port = server
     c = cast()
-    url = f"ws://127.0.0.1:{port}/ws/sessions/{c.session.pk}/"
+    url = f"ws://127.0.0.1:{server.port}/ws/sessions/{c.session.pk}/"
     origin = Origin("http://127.0.0.1")
     with ws_connect(url, origin=origin, open_timeout=10) as flooder:
         assert json.loads(flooder.recv(timeout=10))["type"] == "snapshot"

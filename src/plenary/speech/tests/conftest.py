@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
-import threading
-import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from plenary.core.tests.live import serving
 from plenary.speech.engines import catalog, loader
 from plenary.speech.engines.base import Recognizer
 from plenary.speech.tests.speechdata import ENGLISH, Utterance, speak
@@ -59,25 +57,5 @@ def live_server_url(transactional_db: None) -> Iterator[str]:
     """The project served by uvicorn (HTTP and WebSockets, Plenary's protocol) in a
     thread of this process, against the test database, as ``tests/conftest.py``'s
     ``live_url`` for the browser tests; real worker processes connect to it."""
-    import uvicorn
-
-    from plenary.config.asgi import application
-    from plenary.core.websocket import PROTOCOL
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = int(probe.getsockname()[1])
-    config = uvicorn.Config(
-        application, host="127.0.0.1", port=port, lifespan="off", log_level="warning", ws=PROTOCOL
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving() as url:
+        yield url

@@ -105,15 +105,22 @@
   // for a while, or, for a receiving leg, no packet arriving for a while (an
   // AudioBridge mix is sent every 20 ms, silence included). Calls
   // ``restart`` once, then stops watching (the restart makes a new leg).
+  // A leg that never connects (an answer lost with the media server that was to take
+  // it) is broken too, once it has had far longer than ICE takes here.
   const STALL_MS = 4000;
+  const CONNECT_MS = 15000;
   function watchLeg(pc, receiving, restart) {
     let lastPackets = -1;
     let quietSince = null;
     let brokenSince = null;
+    let connected = false;
+    const born = Date.now();
     const timer = setInterval(async () => {
       if (pc.connectionState === "closed") { clearInterval(timer); return; }
       const now = Date.now();
-      const broken = pc.connectionState === "failed" || pc.connectionState === "disconnected";
+      connected = connected || pc.connectionState === "connected";
+      const broken = pc.connectionState === "failed" || pc.connectionState === "disconnected" ||
+        (!connected && now - born >= CONNECT_MS);
       brokenSince = broken ? (brokenSince || now) : null;
       if (receiving && pc.connectionState === "connected") {
         let packets = 0;
