@@ -18,8 +18,6 @@ from plenary.accounts.api import router as accounts_router
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.floor.api import router as floor_router
 from plenary.guidance.api import router as guidance_router
-from plenary.interpretation.api import router as interpretation_router
-from plenary.media.api import router as media_router
 from plenary.meetings.api import router as meetings_router
 from plenary.proposals.api import router as proposals_router
 from plenary.provisioning.api import router as provisioning_router
@@ -55,8 +53,6 @@ api.add_router("/accounts/", accounts_router)
 api.add_router("/meetings/", meetings_router)
 api.add_router("/provisioning/", provisioning_router)
 api.add_router("/floor/", floor_router)
-api.add_router("/media/", media_router)
-api.add_router("/interpretation/", interpretation_router)
 api.add_router("/speech/", speech_router)
 api.add_router("/pms/", proposals_router)
 api.add_router("/stats/", stats_router)

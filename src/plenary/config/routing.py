@@ -3,13 +3,11 @@
 from django.urls import URLPattern, URLResolver
 
 from plenary.floor.routing import websocket_urlpatterns as floor_routes
-from plenary.interpretation.routing import websocket_urlpatterns as interpretation_routes
 from plenary.media.routing import websocket_urlpatterns as media_routes
 from plenary.speech.routing import websocket_urlpatterns as speech_routes
 
 websocket_urlpatterns: list[URLPattern | URLResolver] = [
     *floor_routes,
     *media_routes,
-    *interpretation_routes,
     *speech_routes,
 ]

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from plenary.accounts.models import Entity, User
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
-from plenary.core.events import publish
 from plenary.core.languages import UN_LANGUAGES
 from plenary.proposals import mt
 from plenary.proposals.models import (
@@ -47,11 +46,6 @@ CO_SIGNATORY_CATEGORIES = {Entity.Category.MEMBER_STATE}
 CHANGING_ACTIONS = {Action.MOD, Action.EDITORIAL}
 TEXT_ACTIONS = {Action.MOD, Action.EDITORIAL, Action.ADD}
 MAX_TEXT = 20_000
-
-
-def group_for(conference: Conference) -> str:
-    """Channel-layer group of a conference's live PMS events."""
-    return f"pms.conference.{conference.pk}"
 
 
 class EditConflict(Refusal):
@@ -603,7 +597,6 @@ def do_submit(user: User, document: ProposalDocument) -> ProposalDocument:
         for code in conference.languages or UN_LANGUAGES
     )
     audit.record(user, "pms.document.submitted", document, number=document.reference)
-    publish(group_for(conference), {"type": "pms.submitted", "document": document.pk})
     return document
 
 
@@ -685,7 +678,6 @@ def do_publish(user: User, document: ProposalDocument) -> ProposalDocument:
         status=Translation.Status.PUBLISHED
     )
     audit.record(user, "pms.document.published", document)
-    publish(group_for(document.conference), {"type": "pms.published", "document": document.pk})
     return document
 
 

