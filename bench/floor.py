@@ -24,7 +24,7 @@ Options: --sizes 100,500,2000 --rounds 5 --client-processes 2; --no-deflate serv
 per-message deflate (``plenary serve`` keeps uvicorn's default, on), to
 measure what compressing every frame for every socket costs.
 
-``--flood`` measures the flood guards instead (``plenary.floor.limits``): the
+``--flood`` measures the flood guards instead (``plenary.live.limits``): the
 chair's three tabs ping 4 times a second each (under the per-socket and
 per-account limits) while ``--flood-sockets``
 anonymous sockets (10) from one address each send ``--flood-rate`` frames a

@@ -38,7 +38,7 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from plenary.accounts.models import DevelopmentStatus, Entity, Region, User  # noqa: E402
-from plenary.floor.models import AttendanceRecord  # noqa: E402
+from plenary.live.models import AttendanceRecord  # noqa: E402
 from plenary.meetings.models import Meeting, Sector, Session, Site  # noqa: E402
 from plenary.stats import queries, report  # noqa: E402
 

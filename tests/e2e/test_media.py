@@ -249,7 +249,7 @@ else:
     def test_a_browser_delegate_is_heard_only_once_given_the_floor(
         served: str, chromium: Any
     ) -> None:
-        from plenary.floor.signals import floor_changed
+        from plenary.live.signals import floor_changed
         from plenary.meetings.models import Participation, Sector, Session
         from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 

@@ -2,7 +2,7 @@
 
 No Janus runs here (``janus_down``), so listening fails with the clear error
 the server sends back; that reply travelling to the page proves the page's
-request/reply path over the shared socket (``floor/socket.js``). Real audio
+request/reply path over the shared socket (``live/socket.js``). Real audio
 is covered by ``test_media.py`` inside a network namespace.
 """
 

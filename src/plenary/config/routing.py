@@ -2,12 +2,12 @@
 
 from django.urls import URLPattern, URLResolver
 
-from plenary.floor.routing import websocket_urlpatterns as floor_routes
+from plenary.live.routing import websocket_urlpatterns as live_routes
 from plenary.media.routing import websocket_urlpatterns as media_routes
 from plenary.speech.routing import websocket_urlpatterns as speech_routes
 
 websocket_urlpatterns: list[URLPattern | URLResolver] = [
-    *floor_routes,
+    *live_routes,
     *media_routes,
     *speech_routes,
 ]

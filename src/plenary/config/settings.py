@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "plenary.accounts",
     "plenary.meetings",
     "plenary.provisioning",
+    "plenary.live",
     "plenary.floor",
     "plenary.media",
     "plenary.interpretation",
@@ -162,7 +163,7 @@ if REDIS_URL:
     }
 else:
     # Channels' own in-memory layer sweeps all channels on every receive (O(N²) fan-out).
-    CHANNEL_LAYERS = {"default": {"BACKEND": "plenary.floor.layers.SweepingInMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "plenary.live.layers.SweepingInMemoryChannelLayer"}}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 MEDIA_ROOT = DATA_DIR / "media"
@@ -348,7 +349,7 @@ TURN_URLS: list[str] = env("PLENARY_TURN_URLS", to_list, default=[])
 TURN_SECRET = env("PLENARY_TURN_SECRET", default="")
 TURN_TTL_SECONDS = env("PLENARY_TURN_TTL_SECONDS", int, default=6 * 3600)
 
-# --- Live sockets (plenary.floor.limits) ----------------------------------
+# --- Live sockets (plenary.live.limits) ----------------------------------
 
 # Token buckets (burst frames, refilled per second): each socket, each signed-in
 # account's sockets together, each address's anonymous sockets together.

@@ -7,6 +7,11 @@ inside ``transaction.atomic()`` so that nothing already stored changes.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.utils.functional import Promise
 
 
@@ -35,3 +40,18 @@ class NotFoundRefusal(Refusal):
 
     def __init__(self, message: str | Promise, code: str = "not_found"):
         super().__init__(message, code)
+
+
+@contextmanager
+def refusals_as_http() -> Iterator[None]:
+    """In a view: a permission refusal becomes Django's 403, a visibility refusal its 404.
+
+    The one mapping for pages (the API's is its exception handler in
+    ``config.api``); other refusals pass through for the view to show.
+    """
+    try:
+        yield
+    except PermissionRefusal as refusal:
+        raise PermissionDenied(str(refusal)) from refusal
+    except NotFoundRefusal as refusal:
+        raise Http404(str(refusal)) from refusal

@@ -18,8 +18,9 @@ make that cheap (``./scripts/bench floor``, docs/benchmarks.md):
   writes a text message at once, or says it could not (transport paused by a
   slow client, socket closing) and the caller falls back to the ASGI ``send``.
 
-A handshake without credentials from an address that the live sockets
-flood guards refuse now (``plenary.floor.limits.penalised``) is answered and
+A handshake without credentials from an address that the live sockets'
+flood guards refuse now (the app registers that test with
+``refuse_anonymous_from``; the kernel's is ``plenary.live.limits.penalised``) is answered and
 closed at once with ``CLOSE_FLOODING`` (4429), without running the
 application: a flooder reconnecting in a loop costs a handshake, not a
 sign-in lookup in the thread that every socket's database work shares.
@@ -68,6 +69,15 @@ RESTART_REASON = "service restart"
 # Too many messages or connections (docs/realtime.md, "Limits").
 CLOSE_FLOODING = 4429
 FLOODING_REASON = "rate limited"
+
+
+_penalised: list[Callable[[str], bool]] = []
+
+
+def refuse_anonymous_from(test: Callable[[str], bool]) -> None:
+    """Register ``test(address)``: whether an anonymous handshake from it is refused now."""
+    if test not in _penalised:
+        _penalised.append(test)
 
 
 def scope_language(scope: dict[str, Any]) -> str:
@@ -166,14 +176,15 @@ class WebSocketProtocol(WebSocketsSansIOProtocol):
 
     def _refused_early(self, event: Request) -> bool:
         """An anonymous handshake from an address the flood guards refuse now."""
-        from plenary.floor.limits import penalised  # the live sockets' guards, above core
-
+        if not self.client or not _penalised:
+            return False
         if "Authorization" in event.headers:
             return False
         cookies = parse_cookie(";".join(event.headers.get_all("Cookie")))
         if settings.SESSION_COOKIE_NAME in cookies:
             return False
-        return penalised(str(self.client[0])) if self.client else False
+        address = str(self.client[0])
+        return any(test(address) for test in _penalised)
 
     def shutdown(self) -> None:
         """As uvicorn's, with the reason of the 1012 close (clients reconnect promptly)."""

@@ -3,11 +3,11 @@
 Six meetings of the previous calendar year, across the Sectors, sites and
 meeting types, are set up through the meeting, registration and provisioning
 services. Their attendance is then written as the live services write it,
-through ``plenary.floor.attendance.record_attendance`` (joins and leaves,
+through ``plenary.live.attendance.record_attendance`` (joins and leaves,
 interpretation channels listened to, captions, floors granted) and
 ``plenary.stats.services.record_webcast_view``; only the time of each fact is
 moved back to when it happened, as the floor does for the leave of a socket
-whose server died (``plenary.floor.services._leave``).
+whose server died (``plenary.live.services._leave``).
 
 Choices (who came, onsite or remote, on which device) come from a random
 generator seeded with the meeting's reference, so every load is the same.
@@ -24,8 +24,8 @@ from django.utils import timezone
 
 from plenary.accounts.models import User
 from plenary.demo.common import session_data
-from plenary.floor.attendance import record_attendance
-from plenary.floor.models import AttendanceRecord, DeviceClass
+from plenary.live.attendance import record_attendance
+from plenary.live.models import AttendanceRecord, DeviceClass
 from plenary.meetings.models import (
     AttendanceMode,
     Meeting,
@@ -229,7 +229,7 @@ def _create(spec: PastMeeting, year: int, people: dict[str, User]) -> Meeting:
     organiser = people[spec.organiser]
     start = _first_tuesday(year, spec.month)
     last_day = max(day for day, *_rest in spec.sessions)
-    meeting = meeting_services.check_create_meeting(
+    meeting = meeting_services.do_create_meeting(
         organiser,
         meeting_services.MeetingData(
             code=spec.code,
@@ -245,12 +245,12 @@ def _create(spec: PastMeeting, year: int, people: dict[str, User]) -> Meeting:
         ),
     )
     for day, begins, ends, title, room in spec.sessions:
-        meeting_services.check_add_session(
+        meeting_services.do_add_session(
             organiser, meeting, session_data(meeting, day, begins, ends, title, room=room)
         )
-    meeting_services.check_publish_meeting(organiser, meeting)
+    meeting_services.do_publish_meeting(organiser, meeting)
     for username, role in (("chair", Participation.Role.CHAIR),):
-        participation_services.check_assign_role(organiser, meeting, people[username], role)
+        participation_services.do_assign_role(organiser, meeting, people[username], role)
     requests = provisioning_services.check_request_services(organiser, meeting, spec.services)
     for request in requests:
         if request.status == request.Status.PENDING:
@@ -266,9 +266,8 @@ def _register_crowd(
 ) -> list[Participation]:
     """Register part of the crowd; their focal points (or the organiser) approve.
 
-    Registration for a meeting that is over is closed, so this writes through
-    ``do_register`` (the writer that ``check_register`` calls); deciding goes
-    through ``check_decide``.
+    Registration for a meeting that is over is closed, so this records them with
+    ``import_registration``; deciding goes through ``do_decide``.
     """
     rng = random.Random(f"register:{spec.code}")  # noqa: S311 - repeatable demo choices
     for person in crowd:
@@ -277,11 +276,11 @@ def _register_crowd(
         remote = meeting.is_virtual or rng.random() >= spec.share_onsite
         attendance = AttendanceMode.REMOTE if remote else AttendanceMode.ONSITE
         kind = Registration.Kind.DELEGATE if person.entity_id else Registration.Kind.OBSERVER
-        registration = registration_services.do_register(person, meeting, kind, attendance, None)
+        registration = registration_services.import_registration(person, meeting, kind, attendance)
         decider = (
             person.entity.focal_points.order_by("pk").first() if person.entity else None
         ) or people[spec.organiser]
-        registration_services.check_decide(decider, registration, True)
+        registration_services.do_decide(decider, registration, True)
     return list(
         meeting.participations.select_related("user", "entity").order_by("user__username", "role")
     )

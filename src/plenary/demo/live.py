@@ -74,7 +74,7 @@ def _meeting_data(meeting: Meeting, end_date: dt.date) -> meeting_services.Meeti
 
 def _create_meeting(people: dict[str, User], starts: dt.datetime, ends: dt.datetime) -> Meeting:
     organiser = people["organiser"]
-    meeting = meeting_services.check_create_meeting(
+    meeting = meeting_services.do_create_meeting(
         organiser,
         meeting_services.MeetingData(
             code=f"{CODE_PREFIX}{starts:%Y-%m}",
@@ -100,7 +100,7 @@ def _create_meeting(people: dict[str, User], starts: dt.datetime, ends: dt.datet
         ),
     )
     _add_session(organiser, meeting, starts, ends)
-    meeting_services.check_publish_meeting(organiser, meeting)
+    meeting_services.do_publish_meeting(organiser, meeting)
     roles = [
         ("chair", Participation.Role.CHAIR, ""),
         ("secretariat", Participation.Role.SECRETARIAT, ""),
@@ -108,7 +108,7 @@ def _create_meeting(people: dict[str, User], starts: dt.datetime, ends: dt.datet
         ("room.operator", Participation.Role.ROOM_OPERATOR, ""),
     ]
     for username, role, language in roles:
-        participation_services.check_assign_role(
+        participation_services.do_assign_role(
             organiser, meeting, people[username], role, language=language
         )
     requests = provisioning_services.check_request_services(
@@ -129,9 +129,9 @@ def _create_meeting(people: dict[str, User], starts: dt.datetime, ends: dt.datet
             )
     for username, attendance, kind in REGISTRATIONS:
         person = people[username]
-        registration = registration_services.check_register(person, meeting, kind, attendance)
+        registration = registration_services.do_register(person, meeting, kind, attendance)
         decider = person.entity.focal_points.order_by("pk").first() if person.entity else None
-        registration_services.check_decide(decider or organiser, registration, True)
+        registration_services.do_decide(decider or organiser, registration, True)
     return meeting
 
 
@@ -139,7 +139,7 @@ def _add_session(
     actor: User, meeting: Meeting, starts: dt.datetime, ends: dt.datetime
 ) -> MeetingSession:
     title = "Opening plenary" if not meeting.sessions.exists() else "Plenary session (continued)"
-    return meeting_services.check_add_session(
+    return meeting_services.do_add_session(
         actor,
         meeting,
         meeting_services.SessionData(
@@ -185,7 +185,7 @@ def ensure_live_session(people: dict[str, User]) -> MeetingSession:
     _close_earlier(people["chair"], meeting)
     starts, ends = _span(site)
     if ends.date() > meeting.end_date:
-        meeting_services.check_update_meeting(
+        meeting_services.do_update_meeting(
             people["organiser"], meeting, _meeting_data(meeting, ends.date())
         )
     session = _add_session(people["organiser"], meeting, starts, ends)

@@ -136,13 +136,13 @@ def _load_crowd(data: dict[str, Any]) -> list[User]:
 def _register(
     person: User, meeting: Meeting, attendance: str, kind: str = Registration.Kind.DELEGATE
 ) -> Registration:
-    return registration_services.check_register(person, meeting, kind, attendance)
+    return registration_services.do_register(person, meeting, kind, attendance)
 
 
 def _study_group(people: dict[str, User]) -> None:
     organiser = people["organiser"]
     start = _next_monday(14)
-    meeting = meeting_services.check_create_meeting(
+    meeting = meeting_services.do_create_meeting(
         organiser,
         meeting_services.MeetingData(
             code=f"T-SG17-{start:%Y-%m}",
@@ -174,8 +174,8 @@ def _study_group(people: dict[str, User]) -> None:
         session_data(meeting, 1, "14:30", "17:30", "Working Party 1/17", room="Room K"),
         session_data(meeting, 4, "09:30", "12:30", "Closing plenary", room="Popov Room"),
     ]:
-        meeting_services.check_add_session(organiser, meeting, data)
-    meeting_services.check_publish_meeting(organiser, meeting)
+        meeting_services.do_add_session(organiser, meeting, data)
+    meeting_services.do_publish_meeting(organiser, meeting)
     roles = [
         ("chair", Participation.Role.CHAIR, ""),
         ("secretariat", Participation.Role.SECRETARIAT, ""),
@@ -183,7 +183,7 @@ def _study_group(people: dict[str, User]) -> None:
         ("room.operator", Participation.Role.ROOM_OPERATOR, ""),
     ]
     for username, role, language in roles:
-        participation_services.check_assign_role(
+        participation_services.do_assign_role(
             organiser, meeting, people[username], role, language=language
         )
     provisioning_services.check_request_services(
@@ -203,9 +203,9 @@ def _study_group(people: dict[str, User]) -> None:
         note="Booths confirmed for the plenaries.",
     )
     france = _register(people["delegate.france"], meeting, AttendanceMode.REMOTE)
-    registration_services.check_decide(people["fp.france"], france, True)
+    registration_services.do_decide(people["fp.france"], france, True)
     china = _register(people["delegate.china"], meeting, AttendanceMode.ONSITE)
-    registration_services.check_decide(people["fp.china"], china, True)
+    registration_services.do_decide(people["fp.china"], china, True)
     _register(people["delegate.kenya"], meeting, AttendanceMode.REMOTE)
     _register(people["observer"], meeting, AttendanceMode.REMOTE, Registration.Kind.OBSERVER)
 
@@ -213,7 +213,7 @@ def _study_group(people: dict[str, User]) -> None:
 def _regional_forum(people: dict[str, User]) -> None:
     organiser = people["ro.africa"]
     start = _next_monday(28) + dt.timedelta(days=1)
-    meeting = meeting_services.check_create_meeting(
+    meeting = meeting_services.do_create_meeting(
         organiser,
         meeting_services.MeetingData(
             code=f"D-RDF-AFR-{start:%Y-%m}",
@@ -235,14 +235,14 @@ def _regional_forum(people: dict[str, User]) -> None:
             site=Site.objects.get(code="addis-ababa-ro"),
         ),
     )
-    meeting_services.check_add_session(
+    meeting_services.do_add_session(
         organiser, meeting, session_data(meeting, 0, "10:00", "13:00", "Affordable broadband")
     )
-    meeting_services.check_add_session(
+    meeting_services.do_add_session(
         organiser, meeting, session_data(meeting, 1, "10:00", "13:00", "Digital skills")
     )
-    meeting_services.check_publish_meeting(organiser, meeting)
-    participation_services.check_assign_role(
+    meeting_services.do_publish_meeting(organiser, meeting)
+    participation_services.do_assign_role(
         organiser,
         meeting,
         people["chair"],
@@ -258,14 +258,14 @@ def _regional_forum(people: dict[str, User]) -> None:
         ],
     )
     kenya = _register(people["fp.kenya"], meeting, AttendanceMode.REMOTE)
-    registration_services.check_decide(people["fp.kenya"], kenya, True)
+    registration_services.do_decide(people["fp.kenya"], kenya, True)
 
 
 def _council(people: dict[str, User]) -> None:
     secretariat = people["secretariat"]
     start = _next_monday(56)
     six = ["ar", "zh-hans", "en", "fr", "ru", "es"]
-    meeting = meeting_services.check_create_meeting(
+    meeting = meeting_services.do_create_meeting(
         secretariat,
         meeting_services.MeetingData(
             code=f"C-{start:%Y}",
@@ -286,12 +286,12 @@ def _council(people: dict[str, User]) -> None:
             site=Site.objects.get(code="geneva-hq"),
         ),
     )
-    meeting_services.check_add_session(
+    meeting_services.do_add_session(
         secretariat,
         meeting,
         session_data(meeting, 0, "09:30", "12:30", "Opening of the session", room="Popov Room"),
     )
-    meeting_services.check_add_session(
+    meeting_services.do_add_session(
         secretariat,
         meeting,
         session_data(
@@ -303,7 +303,7 @@ def _council(people: dict[str, User]) -> None:
             room="Popov Room",
         ),
     )
-    meeting_services.check_publish_meeting(secretariat, meeting)
+    meeting_services.do_publish_meeting(secretariat, meeting)
     provisioning_services.check_request_services(
         secretariat,
         meeting,

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router
 
-from plenary.floor import services
+from plenary.live import services
 
 router = Router(tags=["floor"])
 

@@ -7,19 +7,10 @@ from typing import Literal
 from pydantic import Field
 
 from plenary.floor import services
-from plenary.floor.events import event, iso
-from plenary.floor.protocol import Command, Context, command
+from plenary.live.protocol import Command, Context, command
 
 RequestKind = Literal["speak", "contribution", "point_of_order", "right_of_reply"]
 Version = Field(ge=0)
-
-
-class Ping(Command):
-    type: Literal["ping"]
-
-
-class Resync(Command):
-    type: Literal["resync"]
 
 
 class RequestFloor(Command):
@@ -78,18 +69,6 @@ class SetStatus(VersionedCommand):
 class AssignChair(VersionedCommand):
     type: Literal["chair.assign"]
     user_id: int | None
-
-
-@command("ping", Ping)
-def ping(ctx: Context, cmd: Ping) -> None:
-    if ctx.user.is_authenticated:  # only participants are present; a viewer costs no write
-        services.do_ping(ctx.connection_id)
-    ctx.reply(event("pong", server_time=iso(), ref=cmd.id))
-
-
-@command("resync", Resync)
-def resync(ctx: Context, cmd: Resync) -> None:
-    ctx.reply(services.resync(ctx.user, ctx.session_id))
 
 
 @command("floor.request", RequestFloor)

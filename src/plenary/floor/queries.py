@@ -17,12 +17,3 @@ def listable_participants(session: Session) -> QuerySet[Participation]:
         .select_related("user", "entity")
         .order_by("attendance", "entity__name", "user__last_name")  # "onsite" < "remote"
     )
-
-
-def open_session_ids() -> list[int]:
-    """The sessions whose floor is open now (from their materialised state)."""
-    from plenary.floor.models import LiveSession
-
-    return list(
-        LiveSession.objects.filter(state__status="open").values_list("session_id", flat=True)
-    )

@@ -1,4 +1,4 @@
-"""Business operations of the live session: the speakers' list, the floor, presence.
+"""Business operations of the floor: the speakers' list, the floor, the session status.
 
 Every change of the live state follows one path: ``_change`` opens a
 transaction, locks the session's ``LiveSession`` row, refuses a stale
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -22,28 +21,19 @@ from django.utils.translation import gettext as _
 from plenary.accounts.models import User
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.floor import state as live
-from plenary.floor.attendance import device_class_for, record_attendance
-from plenary.floor.events import (
-    event,
-    iso,
-    publish_to_session,
-    publish_to_staff,
-    session_group,
-    staff_group,
-    user_group,
-)
-from plenary.floor.models import AttendanceRecord, LiveSession, Presence, SessionEvent
-from plenary.floor.rights import Standing, display_name, standing_for
-from plenary.floor.signals import floor_changed
+from plenary.floor.models import LiveSession, SessionEvent
 from plenary.guidance.services import pending_guideline
-from plenary.meetings.models import Meeting, Participation, Session
+from plenary.live.attendance import record_attendance
+from plenary.live.events import event, iso, publish_to_session
+from plenary.live.services import get_session, snapshot_part
+from plenary.live.signals import floor_changed
+from plenary.live.standing import Standing, standing_for
+from plenary.meetings.models import Participation, Session
 
 REQUEST_KINDS = ("speak", "contribution", "point_of_order", "right_of_reply")
 # A person may ask for the floor this many times per window (withdrawals do not refund).
 REQUEST_LIMIT = 5
 REQUEST_WINDOW = dt.timedelta(seconds=60)
-# A socket that has not pinged for this long belongs to a server that died.
-PRESENCE_TIMEOUT = dt.timedelta(seconds=120)
 MAX_LIMIT_S = 3600
 # Events after which who may be heard has changed.
 _AUDIO_KINDS = frozenset(
@@ -63,13 +53,6 @@ Change = tuple[str, dict[str, Any]]
 
 
 # --- Reading -----------------------------------------------------------------
-
-
-def get_session(session_id: int) -> Session:
-    try:
-        return Session.objects.select_related("meeting").get(pk=session_id)
-    except Session.DoesNotExist:
-        raise NotFoundRefusal(_("This session does not exist.")) from None
 
 
 def rebuild_state(session_id: int) -> tuple[int, live.State]:
@@ -134,39 +117,11 @@ def unmuted_user_ids(session: Session, state: live.State) -> frozenset[int]:
     return frozenset(ids)
 
 
-def _presence_json(presence: Presence, name: str) -> dict[str, Any]:
-    return {
-        "connection": presence.connection,
-        "user_id": presence.user_id,
-        "name": name,
-        "attendance": presence.attendance,
-        "device_class": presence.device_class,
-    }
-
-
-def snapshot(session: Session, standing: Standing) -> dict[str, Any]:
-    """Everything a client needs to draw the session, as ``standing`` may see it."""
+@snapshot_part
+def _floor_snapshot(session: Session, standing: Standing) -> dict[str, Any]:
+    """The floor's part of every snapshot: its state and the version it is at."""
     version, state = current_state(session.pk)
-    presence = None
-    if standing.is_staff:
-        presence = [
-            _presence_json(row, display_name(row.user))
-            for row in Presence.objects.filter(session=session).select_related("user")
-        ]
-    return event(
-        "snapshot",
-        version=version,
-        server_time=iso(),
-        session={
-            "id": session.pk,
-            "title": session.title,
-            "meeting": session.meeting.title,
-            "remote_right": session.remote_right,
-        },
-        you=standing.as_json(),
-        state=state,
-        presence=presence,
-    )
+    return {"version": version, "state": state}
 
 
 # --- Changing the state ------------------------------------------------------
@@ -525,114 +480,3 @@ def do_assign_chair(user: Any, session_id: int, presiding_id: int | None, versio
         return [("chair.assigned", {"user_id": presiding_id})]
 
     return _change(user, session_id, version, check)
-
-
-# --- Presence ------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Connection:
-    """What the consumer needs after connecting: groups to join and the first message."""
-
-    groups: list[str]
-    snapshot: dict[str, Any]
-    participant: bool
-
-
-def _visible(session: Session, standing: Standing) -> bool:
-    return standing.is_participant or session.meeting.status == Meeting.Status.PUBLISHED
-
-
-def _leave(presence: Presence, at: dt.datetime | None = None) -> None:
-    """Delete one presence, record the leave and tell the staff. Inside a transaction."""
-    presence.delete()
-    fact = record_attendance(
-        user=presence.user,
-        session=presence.session,
-        kind=AttendanceRecord.Kind.LEAVE,
-        attendance=presence.attendance,
-        device_class=presence.device_class,
-        connection=presence.connection,
-    )
-    if at is not None:
-        AttendanceRecord.objects.filter(pk=fact.pk).update(at=at)
-    publish_to_staff(presence.session_id, event("presence.left", connection=presence.connection))
-
-
-def prune_stale_presence(session: Session) -> int:
-    """Close the presences of sockets whose server died (no ping for ``PRESENCE_TIMEOUT``)."""
-    stale = Presence.objects.filter(
-        session=session, seen_at__lt=timezone.now() - PRESENCE_TIMEOUT
-    ).select_related("user__entity", "session")
-    count = 0
-    for presence in stale:
-        _leave(presence, at=presence.seen_at)
-        count += 1
-    return count
-
-
-def do_connect(
-    user: Any, session_id: int, connection: str, device_hello: str | None, user_agent: str
-) -> Connection:
-    """A socket opens: join the groups, mark presence, record the join, build the snapshot.
-
-    Anyone may watch a published meeting's session (the public room screen);
-    only participants are counted present.
-    """
-    with transaction.atomic():
-        session = get_session(session_id)
-        standing = standing_for(user, session)
-        if not _visible(session, standing):
-            raise NotFoundRefusal(_("This session does not exist."))
-        groups = [session_group(session.pk)]
-        if standing.user_id is not None:
-            groups.append(user_group(session.pk, standing.user_id))
-        if standing.is_staff:
-            groups.append(staff_group(session.pk))
-        if standing.is_participant:
-            prune_stale_presence(session)
-            presence = Presence.objects.create(
-                session=session,
-                user=user,
-                connection=connection,
-                attendance=standing.attendance,
-                device_class=device_class_for(device_hello, user_agent),
-            )
-            record_attendance(
-                user=user,
-                session=session,
-                kind=AttendanceRecord.Kind.JOIN,
-                attendance=presence.attendance,
-                device_class=presence.device_class,
-                entity=standing.entity,
-                connection=connection,
-            )
-            publish_to_staff(
-                session.pk, event("presence.joined", **_presence_json(presence, standing.name))
-            )
-        return Connection(groups, snapshot(session, standing), standing.is_participant)
-
-
-def do_disconnect(connection: str) -> None:
-    """A socket closed: end its presence (idempotent)."""
-    with transaction.atomic():
-        presence = (
-            Presence.objects.select_related("user__entity", "session")
-            .filter(connection=connection)
-            .first()
-        )
-        if presence is not None:
-            _leave(presence)
-
-
-def do_ping(connection: str) -> None:
-    Presence.objects.filter(connection=connection).update(seen_at=timezone.now())
-
-
-def resync(user: Any, session_id: int) -> dict[str, Any]:
-    """A fresh snapshot, as ``user`` may see it (sockets that missed events, the API)."""
-    session = get_session(session_id)
-    standing = standing_for(user, session)
-    if not _visible(session, standing):
-        raise NotFoundRefusal(_("This session does not exist."))
-    return snapshot(session, standing)

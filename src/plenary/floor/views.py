@@ -12,10 +12,11 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from plenary.core.errors import NotFoundRefusal
-from plenary.floor import queries, services
-from plenary.floor.rights import standing_for
+from plenary.core.errors import refusals_as_http
+from plenary.floor import queries
 from plenary.guidance.services import pending_guideline
+from plenary.live.services import get_session
+from plenary.live.standing import standing_for
 from plenary.meetings.models import Meeting, Session
 
 
@@ -61,10 +62,8 @@ def _texts() -> dict[str, str]:
 
 
 def _session_or_404(session_id: int) -> Session:
-    try:
-        return services.get_session(session_id)
-    except NotFoundRefusal:
-        raise Http404 from None
+    with refusals_as_http():
+        return get_session(session_id)
 
 
 @login_required

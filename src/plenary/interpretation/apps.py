@@ -10,4 +10,4 @@ class InterpretationConfig(AppConfig):
     def ready(self) -> None:
         # Registers the booth.* commands on the session socket, and the
         # re-moderation of the booths after a restart.
-        from plenary.interpretation import commands, receivers  # noqa: F401
+        from plenary.interpretation import commands, event_types, receivers  # noqa: F401

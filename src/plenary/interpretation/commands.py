@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
-from django.utils.translation import gettext as _
 from pydantic import StringConstraints
 
-from plenary.core.errors import NotFoundRefusal
-from plenary.floor.events import event
-from plenary.floor.protocol import Command, Context, command
 from plenary.interpretation import services
+from plenary.live.events import event
+from plenary.live.protocol import Command, Context, command
 from plenary.meetings.models import Session
 
 Language = Annotated[str, StringConstraints(max_length=8)]
@@ -41,13 +39,6 @@ class ChatCommand(Command):
     text: Annotated[str, StringConstraints(max_length=services.MAX_CHAT_CHARS * 2)]
 
 
-def _session(ctx: Context) -> Session:
-    session = Session.objects.select_related("meeting").filter(pk=ctx.session_id).first()
-    if session is None:
-        raise NotFoundRefusal(_("This session does not exist."))
-    return session
-
-
 _ACTIONS: dict[str, Callable[[Any, Session, str], services.BoothState]] = {
     "booth.take": services.do_take_air,
     "booth.leave": services.do_leave_air,
@@ -61,7 +52,7 @@ _ACTIONS: dict[str, Callable[[Any, Session, str], services.BoothState]] = {
 
 
 def handle_booth(ctx: Context, cmd: BoothCommand) -> None:
-    state = _ACTIONS[cmd.type](ctx.user, _session(ctx), cmd.language)
+    state = _ACTIONS[cmd.type](ctx.user, ctx.session, cmd.language)
     ctx.reply(event("booth.state", language=cmd.language, ref=cmd.id, **state))
 
 
@@ -71,7 +62,7 @@ for _type in _ACTIONS:
 
 @command("booth.cough", CoughCommand)
 def handle_cough(ctx: Context, cmd: CoughCommand) -> None:
-    state = services.do_cough(ctx.user, _session(ctx), cmd.language, cmd.down)
+    state = services.do_cough(ctx.user, ctx.session, cmd.language, cmd.down)
     ctx.reply(event("booth.state", language=cmd.language, ref=cmd.id, **state))
 
 
@@ -82,12 +73,12 @@ class FloorLanguageCommand(Command):
 
 @command("booth.floor_language", FloorLanguageCommand)
 def handle_floor_language(ctx: Context, cmd: FloorLanguageCommand) -> None:
-    language = services.do_set_floor_language(ctx.user, _session(ctx), cmd.language)
+    language = services.do_set_floor_language(ctx.user, ctx.session, cmd.language)
     ctx.reply(event("booth.floor_language", language=language, ref=cmd.id))
 
 
 @command("booth.chat", ChatCommand)
 def handle_chat(ctx: Context, cmd: ChatCommand) -> None:
-    services.do_chat(ctx.user, _session(ctx), cmd.language, cmd.text)
+    services.do_chat(ctx.user, ctx.session, cmd.language, cmd.text)
     # The partners get the message as ``booth.chat``; the sender's page clears its input on this.
     ctx.reply(event("booth.chat_sent", language=cmd.language, ref=cmd.id))

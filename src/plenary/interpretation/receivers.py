@@ -5,8 +5,8 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 
 from plenary.core import children
-from plenary.floor.queries import open_session_ids
 from plenary.interpretation import services
+from plenary.live.floor import floor
 from plenary.media import engine
 
 
@@ -19,4 +19,4 @@ async def remoderate_booths(session_ids: list[int]) -> None:
 @children.before_serving
 def restore_booths() -> None:
     """Start-up step of ``plenary serve``: every open session's booths, before serving."""
-    services.remoderate(open_session_ids())
+    services.remoderate(floor().open_session_ids())

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.floor.events import event, publish_to_session, publish_to_user
 from plenary.interpretation.models import Booth
+from plenary.live.events import event, publish_to_session, publish_to_user
 from plenary.media import services as media
 from plenary.meetings.models import Participation, Session
 

@@ -12,7 +12,13 @@ class MediaConfig(AppConfig):
         from django.conf import settings
 
         from plenary.core import children
-        from plenary.media import commands, embedded, receivers  # noqa: F401 - registers commands
+        from plenary.media import (  # noqa: F401 - registers commands and events
+            commands,
+            embedded,
+            event_types,
+            receivers,
+            webcast,
+        )
         from plenary.media.health import register_janus_check
 
         children.register_process(embedded.plan)

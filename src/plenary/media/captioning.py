@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from asgiref.sync import async_to_sync
+from asgiref.sync import sync_to_async
 from django.core.cache import cache
 
 from plenary.core.errors import Refusal
@@ -57,25 +57,31 @@ def wanted(stream: CaptionStream, layout: SessionLayout) -> Wanted:
     return Wanted(forward, voices, {str(k): str(v) for k, v in stream.voices.items()})
 
 
-def sync_stream(stream_id: int, *, restarted: bool = False) -> None:
-    """Make Janus match the caption stream (called after each commit that changes it).
+def _load(stream_id: int) -> tuple[CaptionStream, SessionLayout] | None:
+    stream = CaptionStream.objects.select_related("session__meeting").filter(pk=stream_id).first()
+    return (stream, services.layout_for(stream.session)) if stream is not None else None
+
+
+async def apply_stream(stream_id: int, *, restarted: bool = False) -> None:
+    """Make Janus match the caption stream (after each commit that changes it).
 
     ``restarted``: Janus lost its forwards and inputs, make them again. Janus
     being unreachable is logged, never raised: the restart resync repairs it.
+    The database is read and written in short steps; the Janus round trips
+    hold no thread.
     """
-    stream = CaptionStream.objects.select_related("session__meeting").filter(pk=stream_id).first()
-    if stream is None:
+    loaded = await sync_to_async(_load)(stream_id)
+    if loaded is None:
         return
-    layout = services.layout_for(stream.session)
-    want = wanted(stream, layout)
+    stream, layout = loaded
     try:
-        routes = async_to_sync(_apply)(stream, layout, want, restarted)
+        routes = await _apply(stream, layout, wanted(stream, layout), restarted)
     except JanusError as exc:
         logger.warning("Could not connect caption stream %s to Janus: %s", stream_id, exc)
         return
     for language, (host, port) in routes.items():
         try:
-            speech.do_route_voice(stream_id, language, host, port)
+            await sync_to_async(speech.do_route_voice)(stream_id, language, host, port)
         except Refusal as refusal:  # the voice was withdrawn meanwhile
             logger.info("AI voice %s of stream %s not routed: %s", language, stream_id, refusal)
 
@@ -119,8 +125,9 @@ async def _apply_forward(
             cache.set(key, {"to": list(forward), "id": forward_id}, FORWARD_TTL_SECONDS)
 
 
-def resync_sessions(session_ids: list[int]) -> None:
+async def resync_sessions(session_ids: list[int]) -> None:
     """Janus restarted: make the forwards and AI voice inputs of these sessions again."""
     active = CaptionStream.objects.filter(session_id__in=session_ids, stopped_at__isnull=True)
-    for stream_id in active.values_list("pk", flat=True):
-        sync_stream(stream_id, restarted=True)
+    ids: list[int] = [pk async for pk in active.values_list("pk", flat=True)]
+    for stream_id in ids:
+        await apply_stream(stream_id, restarted=True)

@@ -16,18 +16,14 @@ from asgiref.sync import async_to_sync
 from django.utils.translation import gettext as _
 from pydantic import Field, StringConstraints
 
-from plenary.core.errors import NotFoundRefusal, Refusal
-from plenary.floor.attendance import record_attendance
-from plenary.floor.events import event
-from plenary.floor.models import AttendanceRecord
-from plenary.floor.protocol import Command, Context, command, on_disconnect
-from plenary.floor.rights import Standing
+from plenary.core.errors import Refusal
+from plenary.live.events import event
+from plenary.live.protocol import Command, Context, command, on_disconnect
 from plenary.media import services
 from plenary.media.janus.client import JanusError, JanusUnavailableError
 from plenary.media.rooms import FLOOR
 from plenary.media.signalling import MAX_SDP_BYTES, consume_nonce, issue_nonce, validate_sdp
 from plenary.media.turn import ice_servers
-from plenary.meetings.models import Session
 
 T = TypeVar("T")
 Sdp = Annotated[str, StringConstraints(max_length=MAX_SDP_BYTES)]
@@ -70,13 +66,6 @@ class HangupCommand(Command):
     target: Channel | None = Field(default=None)
 
 
-def _session(ctx: Context) -> Session:
-    session = Session.objects.select_related("meeting").filter(pk=ctx.session_id).first()
-    if session is None:
-        raise NotFoundRefusal(_("This session does not exist."))
-    return session
-
-
 def run(call: Callable[..., Awaitable[T]], *args: Any) -> T:
     """Run a media coroutine on the server's event loop; Janus errors become refusals."""
     try:
@@ -87,19 +76,9 @@ def run(call: Callable[..., Awaitable[T]], *args: Any) -> T:
         raise Refusal(_("The audio server refused the connection."), "media_refused") from None
 
 
-def _record_channel(ctx: Context, session: Session, standing: Standing, channel: str) -> None:
+def _record_channel(ctx: Context, channel: str) -> None:
     """An attendance fact: this socket now hears ``channel`` (empty: stopped listening)."""
-    if standing.user_id is None:
-        return
-    record_attendance(
-        user=ctx.user,
-        session=session,
-        kind=AttendanceRecord.Kind.CHANNEL,
-        attendance=standing.attendance,
-        channel=channel,
-        language="" if channel in (FLOOR, "") else channel,
-        connection=ctx.connection_id,
-    )
+    ctx.record_channel(channel, "" if channel in (FLOOR, "") else channel)
 
 
 @command("media.nonce", NonceCommand)
@@ -111,7 +90,7 @@ def handle_nonce(ctx: Context, cmd: NonceCommand) -> None:
 
 @command("media.speak", SpeakCommand)
 def handle_speak(ctx: Context, cmd: SpeakCommand) -> None:
-    session = _session(ctx)
+    session = ctx.session
     services.check_speak(ctx.user, session, cmd.target)
     consume_nonce(cmd.nonce, ctx.user.pk, ctx.session_id, ctx.connection_id)
     sdp = validate_sdp(cmd.sdp)
@@ -126,7 +105,7 @@ def handle_speak(ctx: Context, cmd: SpeakCommand) -> None:
 
 @command("media.listen", ListenCommand)
 def handle_listen(ctx: Context, cmd: ListenCommand) -> None:
-    session = _session(ctx)
+    session = ctx.session
     standing = services.check_listen(ctx.user, session)
     layout = services.layout_for(session)
     services.check_channel(layout, cmd.channel)
@@ -139,7 +118,7 @@ def handle_listen(ctx: Context, cmd: ListenCommand) -> None:
 
 @command("media.answer", AnswerCommand)
 def handle_answer(ctx: Context, cmd: AnswerCommand) -> None:
-    session = _session(ctx)
+    session = ctx.session
     standing = services.check_listen(ctx.user, session)
     consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
     sdp = validate_sdp(cmd.sdp)
@@ -147,30 +126,30 @@ def handle_answer(ctx: Context, cmd: AnswerCommand) -> None:
     run(services.do_listen_answer, ctx.connection_id, layout, sdp)
     conn = services.connection(ctx.connection_id)
     channel = conn.channel if conn else FLOOR
-    _record_channel(ctx, session, standing, channel)
+    _record_channel(ctx, channel)
     ctx.reply(event("media.listening", channel=channel, ref=cmd.id))
 
 
 @command("media.channel", ChannelCommand)
 def handle_channel(ctx: Context, cmd: ChannelCommand) -> None:
-    session = _session(ctx)
-    standing = services.check_listen(ctx.user, session)
+    session = ctx.session
+    services.check_listen(ctx.user, session)
     layout = services.layout_for(session)
     services.check_channel(layout, cmd.channel)
     run(services.do_switch, ctx.connection_id, layout, cmd.channel, cmd.underneath)
-    _record_channel(ctx, session, standing, cmd.channel)
+    _record_channel(ctx, cmd.channel)
     ctx.reply(event("media.channel", channel=cmd.channel, underneath=cmd.underneath, ref=cmd.id))
 
 
 @command("media.hangup", HangupCommand)
 def handle_hangup(ctx: Context, cmd: HangupCommand) -> None:
-    session = _session(ctx)
-    standing = services.check_listen(ctx.user, session)
+    session = ctx.session
+    services.check_listen(ctx.user, session)
     conn = services.connection(ctx.connection_id)
     was_listening = conn is not None and conn.listener is not None
     run(services.do_hangup, ctx.connection_id, cmd.target)
     if cmd.target in (None, services.LISTENING) and was_listening:
-        _record_channel(ctx, session, standing, "")
+        _record_channel(ctx, "")
     ctx.reply(event("media.closed", target=cmd.target, ref=cmd.id))
 
 

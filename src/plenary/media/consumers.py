@@ -1,7 +1,7 @@
 """The public webcast socket: thin, listening commands only (see ``webcast``).
 
-It shares the session socket's guards (``plenary.floor.limits``: every viewer
-is anonymous, so by address), its parsing (``plenary.floor.protocol``) and
+It shares the session socket's guards (``plenary.live.limits``: every viewer
+is anonymous, so by address), its parsing (``plenary.live.protocol``) and
 its close codes: 4404 for no such webcast (accepted, then closed, so that the
 page stops retrying), 4429 for a flood.
 """
@@ -15,12 +15,13 @@ from typing import Any
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.contrib.auth.models import AnonymousUser
 from django.utils import translation
 
 from plenary.core.errors import Refusal
 from plenary.core.websocket import scope_language
-from plenary.floor import limits, protocol
-from plenary.floor.consumers import (
+from plenary.live import limits, protocol
+from plenary.live.consumers import (
     CLOSE_FLOODING,
     CLOSE_INTERNAL,
     CLOSE_NOT_FOUND,
@@ -28,7 +29,7 @@ from plenary.floor.consumers import (
     TOO_MANY_MESSAGES,
     session_id_from,
 )
-from plenary.floor.events import error_event, session_group
+from plenary.live.events import error_event, session_group
 from plenary.media import commands, webcast
 from plenary.meetings.models import Session
 
@@ -112,12 +113,17 @@ class WebcastConsumer(AsyncWebsocketConsumer):
         except Refusal as refusal:
             await self._send(error_event(refusal.code, str(refusal.message)))
             return
-        handle = database_sync_to_async(webcast.handle)
+        ctx = protocol.Context(
+            user=AnonymousUser(),
+            session_id=self.session.pk,
+            channel_name=self.channel_name,
+            connection_id=self.connection_id,
+            language=self.language,
+            viewer=self.viewer,
+        )
         try:
-            replies = await handle(
-                self.session, self.connection_id, self.viewer, message, self.language
-            )
-        except Exception:  # webcast.handle answers every failure; this is the last guard
+            replies = await database_sync_to_async(webcast.webcast_commands.dispatch)(ctx, message)
+        except Exception:  # dispatch answers every failure; this is the last guard
             logger.exception("webcast socket %s failed on a message", self.connection_id)
             with translation.override(self.language):
                 replies = [protocol.internal_error(protocol.reference(message))]

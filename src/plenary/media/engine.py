@@ -12,8 +12,10 @@ import contextlib
 import contextvars
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from concurrent.futures import Future
 
+from asgiref.sync import async_to_sync
 from django.conf import settings
 
 from plenary.media.janus.client import JanusClient
@@ -121,6 +123,38 @@ async def rooms_now() -> AsyncIterator[RoomManager]:
         yield rooms
     finally:
         await rooms.close()
+
+
+def _serving_loop() -> asyncio.AbstractEventLoop | None:
+    """The loop of this process's server, if it runs a room manager (else ``None``)."""
+    return next((loop for loop in list(_managers) if loop.is_running()), None)
+
+
+def submit(job: Callable[[], Awaitable[None]], what: str) -> None:
+    """Run a Janus job from synchronous code without waiting for it.
+
+    In the server the job runs on its event loop, beside the sockets, so the
+    thread that calls (a command's, or an after-commit callback's: the one
+    thread every socket's database work shares) is not held for Janus round
+    trips. Without a server loop (management commands, tests without one) it
+    runs now. Either way a failure is logged, never raised to the caller.
+    """
+    loop = _serving_loop()
+    if loop is None:
+        try:
+            async_to_sync(job)()
+        except Exception:
+            logger.exception("Janus job failed: %s", what)
+        return
+
+    async def run() -> None:
+        await job()
+
+    def report(future: Future[None]) -> None:
+        if not future.cancelled() and future.exception() is not None:
+            logger.error("Janus job failed: %s", what, exc_info=future.exception())
+
+    asyncio.run_coroutine_threadsafe(run(), loop).add_done_callback(report)
 
 
 async def shutdown() -> None:

@@ -15,21 +15,15 @@ from functools import partial
 from typing import Any
 
 from asgiref.sync import sync_to_async
-from django.db import transaction
-from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from plenary.floor import queries as floor_queries
-from plenary.floor import services as floor_services
-from plenary.floor.events import event, publish_to_session
-from plenary.floor.signals import floor_changed
+from plenary.live.events import event, publish_to_session
+from plenary.live.floor import floor
+from plenary.live.signals import floor_changed
 from plenary.media import captioning, engine, services
 from plenary.media.rooms import FLOOR
 from plenary.meetings.models import Session
-from plenary.speech.models import CaptionStream
-
-# Saves of these fields may change what Janus sends to a worker or takes from it.
-_STREAM_AUDIO_FIELDS = frozenset({"status", "rtp_port", "rtp_host", "voices", "stopped_at"})
+from plenary.speech.signals import stream_audio_changed
 
 
 @receiver(floor_changed, dispatch_uid="media.moderate_floor")
@@ -46,14 +40,13 @@ def moderate_floor(
 
 def remoderate_floor(session_ids: list[int]) -> None:
     """Who may be heard on these sessions' floor, re-derived from the floor's state."""
-    for session in Session.objects.filter(pk__in=session_ids).select_related("meeting"):
-        _version, state = floor_services.current_state(session.pk)
-        services.set_heard(session.pk, FLOOR, floor_services.unmuted_user_ids(session, state))
+    for session_id in Session.objects.filter(pk__in=session_ids).values_list("pk", flat=True):
+        services.set_heard(session_id, FLOOR, floor().heard(session_id))
 
 
 def restore_sessions() -> None:
     """Start-up step of ``plenary serve``: moderation of every open session, before serving."""
-    remoderate_floor(floor_queries.open_session_ids())
+    remoderate_floor(floor().open_session_ids())
 
 
 @engine.on_restart
@@ -79,17 +72,14 @@ async def reconnect_listeners(session_id: int) -> None:
     await sync_to_async(publish_to_session)(session_id, event("media.reset", scope="listen"))
 
 
-@receiver(post_save, sender=CaptionStream, dispatch_uid="media.connect_caption_stream")
-def connect_caption_stream(
-    sender: Any, instance: CaptionStream, update_fields: frozenset[str] | None, **kwargs: Any
-) -> None:
-    """Forward the channel to its worker, and take AI voices in, once the change is committed."""
-    if update_fields is None or update_fields & _STREAM_AUDIO_FIELDS:
-        # robust: a failure here is logged, never raised into the committing request.
-        transaction.on_commit(partial(captioning.sync_stream, instance.pk), robust=True)
+@receiver(stream_audio_changed, dispatch_uid="media.connect_caption_stream")
+def connect_caption_stream(sender: Any, stream_id: int, **kwargs: Any) -> None:
+    """Forward the channel to its worker and take AI voices in (after the commit, on the
+    server's event loop: the committing thread does not wait for Janus)."""
+    engine.submit(partial(captioning.apply_stream, stream_id), f"caption stream {stream_id}")
 
 
 @engine.on_restart
 async def reconnect_caption_streams(session_ids: list[int]) -> None:
     """Janus restarted: forwards to the workers and AI voice inputs went with the rooms."""
-    await sync_to_async(captioning.resync_sessions)(session_ids)
+    await captioning.resync_sessions(session_ids)

@@ -19,16 +19,16 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
-from asgiref.sync import async_to_sync
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.floor.events import event, publish_to_session
-from plenary.floor.rights import Standing, standing_for
+from plenary.live.events import event, publish_to_session
+from plenary.live.standing import Standing, standing_for
 from plenary.media import engine
 from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
 from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
@@ -101,17 +101,23 @@ def heard(session_id: int, channel: str) -> frozenset[int]:
 
 
 def set_heard(session_id: int, channel: str, user_ids: frozenset[int]) -> None:
-    """Decide who is heard on ``channel`` and enforce it in Janus now.
+    """Decide who is heard on ``channel`` and have Janus enforce it (``engine.submit``:
+    the caller does not wait for Janus).
 
     Called from synchronous code (signal receivers, command handlers). If
     Janus is unreachable the decision is still stored and applies to every
     (re)join; the failure is logged, never raised into the caller's commit.
+    Enforcement reads the decision when it runs, so the latest one wins.
     """
     cache.set(_heard_key(session_id, channel), sorted(user_ids), HEARD_TTL_SECONDS)
     # Clients show their on-air state from this; enforcement does not depend on them.
     publish_to_session(session_id, event("media.heard", channel=channel, user_ids=sorted(user_ids)))
+    engine.submit(partial(_enforce_heard, session_id, channel), f"moderate {session_id}/{channel}")
+
+
+async def _enforce_heard(session_id: int, channel: str) -> None:
     try:
-        async_to_sync(apply_heard)(session_id, channel)
+        await apply_heard(session_id, channel)
     except JanusError as exc:
         logger.warning("Could not moderate %s/%s in Janus: %s", session_id, channel, exc)
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.errors import Refusal
 from plenary.core.languages import Language
-from plenary.floor.rights import Standing
+from plenary.live.standing import Standing
 from plenary.media import services
 from plenary.media.rooms import FLOOR
 from plenary.meetings.models import Participation, Session

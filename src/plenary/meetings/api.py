@@ -188,7 +188,7 @@ def decide(request: HttpRequest, registration_id: int, body: DecisionIn) -> Regi
     registration = get_object_or_404(
         Registration.objects.select_related("meeting", "user", "entity"), pk=registration_id
     )
-    registration_services.check_decide(
+    registration_services.do_decide(
         request.user, registration, approve=body.approve, note=body.note
     )
     return RegistrationOut.from_registration(registration)
@@ -211,7 +211,7 @@ def meeting_sessions(request: HttpRequest, code: str) -> list[SessionOut]:
 
 @router.post("/{code}/registration", response={201: RegistrationOut})
 def register(request: HttpRequest, code: str, body: RegistrationIn) -> Status[RegistrationOut]:
-    registration = registration_services.check_register(
+    registration = registration_services.do_register(
         request.user, _meeting(request, code), body.kind, body.attendance
     )
     return Status(201, RegistrationOut.from_registration(registration))
@@ -224,5 +224,5 @@ def withdraw(request: HttpRequest, code: str) -> RegistrationOut:
     if registration is None:
         raise NotFoundRefusal(_("You are not registered for this meeting."))
     return RegistrationOut.from_registration(
-        registration_services.check_withdraw(request.user, registration)
+        registration_services.do_withdraw(request.user, registration)
     )

@@ -78,7 +78,7 @@ def has_way_in(user: Any, meeting: Meeting) -> bool:
     Anyone holding a role in it (chair, vice-chair, secretariat, delegate,
     observer, interpreter, room operator), secretariat staff, and those who
     manage it (its organiser, regional-office staff at its site). This is the
-    rule the session page applies (``plenary.floor.rights.Standing.is_participant``);
+    rule the session page applies (``plenary.live.standing.Standing.is_participant``);
     remote participation being provisioned or not changes nothing.
     """
     if not getattr(user, "is_authenticated", False):

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.permissions import needs_verification, verified_staff_required, verify_url
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import PermissionRefusal, Refusal, refusals_as_http
 from plenary.core.redirects import safe_next
 from plenary.meetings import queries
 from plenary.meetings.forms import (
@@ -55,12 +54,8 @@ def _managed_meeting(request: HttpRequest, code: str) -> Meeting:
 
 def _authorise(check: Callable[[], Any]) -> Any:
     """Run a service call; map permission and visibility refusals to 403 and 404."""
-    try:
+    with refusals_as_http():
         return check()
-    except PermissionRefusal as refusal:
-        raise PermissionDenied(str(refusal)) from refusal
-    except NotFoundRefusal as refusal:
-        raise Http404(str(refusal)) from refusal
 
 
 def _act(request: HttpRequest, action: Callable[[], Any], done: str) -> bool:
@@ -125,7 +120,7 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _authorise(
-                lambda: registration_services.check_register(
+                lambda: registration_services.do_register(
                     request.user,
                     meeting,
                     form.cleaned_data["kind"],
@@ -157,7 +152,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     registration = get_object_or_404(Registration, meeting=meeting, user_id=request.user.pk)
     _act(
         request,
-        lambda: registration_services.check_withdraw(request.user, registration),
+        lambda: registration_services.do_withdraw(request.user, registration),
         _("Your registration is withdrawn."),
     )
     return redirect("meetings:detail", code=code)
@@ -192,7 +187,7 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
     forbidden = False
     if form.is_valid():
         try:
-            registration_services.check_decide(
+            registration_services.do_decide(
                 request.user,
                 registration,
                 approve=form.cleaned_data["decision"] == "approve",
@@ -238,7 +233,7 @@ def wizard(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             meeting = _authorise(
-                lambda: meeting_services.check_create_meeting(request.user, form.to_data())
+                lambda: meeting_services.do_create_meeting(request.user, form.to_data())
             )
         except Refusal as refusal:
             form.add_refusal(refusal)
@@ -254,7 +249,7 @@ def edit(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _authorise(
-                lambda: meeting_services.check_update_meeting(request.user, meeting, form.to_data())
+                lambda: meeting_services.do_update_meeting(request.user, meeting, form.to_data())
             )
         except Refusal as refusal:
             form.add_refusal(refusal)
@@ -276,7 +271,7 @@ def sessions(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _authorise(
-                lambda: meeting_services.check_add_session(request.user, meeting, form.to_data())
+                lambda: meeting_services.do_add_session(request.user, meeting, form.to_data())
             )
         except Refusal as refusal:
             form.add_refusal(refusal)
@@ -303,7 +298,7 @@ def session_edit(request: HttpRequest, session_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             _authorise(
-                lambda: meeting_services.check_update_session(request.user, session, form.to_data())
+                lambda: meeting_services.do_update_session(request.user, session, form.to_data())
             )
         except Refusal as refusal:
             form.add_refusal(refusal)
@@ -323,7 +318,7 @@ def session_delete(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("meeting"), pk=session_id)
     _act(
         request,
-        lambda: meeting_services.check_delete_session(request.user, session),
+        lambda: meeting_services.do_delete_session(request.user, session),
         _("The session is deleted."),
     )
     return redirect("meetings:sessions", code=session.meeting.code)
@@ -347,7 +342,7 @@ def publish(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _managed_meeting(request, code)
     if _act(
         request,
-        lambda: meeting_services.check_publish_meeting(request.user, meeting),
+        lambda: meeting_services.do_publish_meeting(request.user, meeting),
         _("The meeting is published. Now request the services it needs."),
     ):
         return redirect("provisioning:request", code=meeting.code)
@@ -390,7 +385,7 @@ def cancel(request: HttpRequest, code: str) -> HttpResponse:
     meeting = _managed_meeting(request, code)
     _act(
         request,
-        lambda: meeting_services.check_cancel_meeting(request.user, meeting),
+        lambda: meeting_services.do_cancel_meeting(request.user, meeting),
         _("The meeting is cancelled."),
     )
     return redirect("meetings:manage", code=code)
@@ -403,7 +398,7 @@ def registration_open(request: HttpRequest, code: str) -> HttpResponse:
     is_open = request.POST.get("open") == "1"
     _act(
         request,
-        lambda: meeting_services.check_set_registration_open(request.user, meeting, is_open),
+        lambda: meeting_services.do_set_registration_open(request.user, meeting, is_open),
         _("Registration is open.") if is_open else _("Registration is closed."),
     )
     return redirect("meetings:manage", code=code)
@@ -418,7 +413,7 @@ def role_add(request: HttpRequest, code: str) -> HttpResponse:
         data = form.cleaned_data
         try:
             _authorise(
-                lambda: participation_services.check_assign_role(
+                lambda: participation_services.do_assign_role(
                     request.user,
                     meeting,
                     data["person"],
@@ -443,7 +438,7 @@ def role_remove(request: HttpRequest, participation_id: int) -> HttpResponse:
     )
     _act(
         request,
-        lambda: participation_services.check_remove_role(request.user, participation),
+        lambda: participation_services.do_remove_role(request.user, participation),
         _("The role is removed."),
     )
     return redirect("meetings:manage", code=participation.meeting.code)

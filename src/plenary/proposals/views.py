@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plenary.accounts.models import Entity
-from plenary.core.errors import NotFoundRefusal, Refusal
+from plenary.core.errors import Refusal, refusals_as_http
 from plenary.core.languages import UN_LANGUAGES
 from plenary.proposals import akn, consolidation, exports, queries, services
 from plenary.proposals.changes import tracked_changes
@@ -54,17 +54,13 @@ def _conference(code: str) -> Conference:
 
 
 def _document(request: HttpRequest, pk: int) -> ProposalDocument:
-    try:
+    with refusals_as_http():
         return services.get_document(request.user, pk)
-    except NotFoundRefusal:
-        raise Http404 from None
 
 
 def _proposal(request: HttpRequest, pk: int) -> Proposal:
-    try:
+    with refusals_as_http():
         return services.get_proposal(request.user, pk)
-    except NotFoundRefusal:
-        raise Http404 from None
 
 
 def _perform(request: HttpRequest, action: Callable[[], Any], success: str) -> bool:

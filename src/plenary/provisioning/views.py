@@ -15,7 +15,6 @@ from plenary.accounts.permissions import needs_verification, verified_staff_requ
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.redirects import safe_next
 from plenary.guidance.services import pending_guideline
-from plenary.media.views import channels_on_air
 from plenary.meetings.models import Meeting
 from plenary.meetings.queries import open_session_ids
 from plenary.provisioning import ics, policy, queries, services
@@ -204,7 +203,6 @@ def webcast(request: HttpRequest, token: str) -> HttpResponse:
             "meeting": meeting,
             "sessions": sessions,
             "live": live,
-            "on_air": channels_on_air(live[0]) if live else [],
         },
     )
 

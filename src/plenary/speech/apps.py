@@ -11,6 +11,12 @@ class SpeechConfig(AppConfig):
         # Registers captions.* on the session socket, the /healthz check and
         # the receiver that starts and stops captions with the session.
         from plenary.core import children
-        from plenary.speech import commands, embedded, health, receivers  # noqa: F401
+        from plenary.speech import (  # noqa: F401
+            commands,
+            embedded,
+            event_types,
+            health,
+            receivers,
+        )
 
         children.register_process(embedded.plan)

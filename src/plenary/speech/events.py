@@ -13,7 +13,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from plenary.core.events import publish
-from plenary.floor.events import event, session_group
+from plenary.live.events import event, session_group
 from plenary.speech.models import CaptionSegment, CaptionStream
 
 

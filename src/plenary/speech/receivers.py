@@ -8,7 +8,7 @@ from typing import Any
 from django.dispatch import receiver
 
 from plenary.core import children
-from plenary.floor.signals import floor_changed
+from plenary.live.signals import floor_changed
 from plenary.speech import services
 
 

@@ -23,10 +23,11 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.floor.models import SessionEvent
-from plenary.floor.rights import Standing, standing_for
-from plenary.meetings.models import Meeting, Participation, Session
-from plenary.speech import events, mt
+from plenary.live.floor import floor
+from plenary.live.services import get_session
+from plenary.live.standing import Standing, standing_for
+from plenary.meetings.models import Meeting, Session
+from plenary.speech import events, mt, signals
 from plenary.speech.models import (
     FLOOR,
     CaptionSegment,
@@ -64,17 +65,6 @@ def check_worker_token(token: str) -> None:
         raise PermissionRefusal(_("This speech worker is not authorised."))
 
 
-def get_session(session_id: int) -> Session:
-    try:
-        return Session.objects.select_related("meeting").get(pk=session_id)
-    except Session.DoesNotExist:
-        raise NotFoundRefusal(_("This session does not exist.")) from None
-
-
-def is_secretariat(standing: Standing) -> bool:
-    return standing.is_secretariat_staff or Participation.Role.SECRETARIAT in standing.roles
-
-
 def check_manage_captions(user: Any, session: Session) -> Standing:
     """Chair, secretariat and room operators start and stop captions and AI voices."""
     standing = standing_for(user, session)
@@ -95,7 +85,7 @@ def check_view_transcript(user: Any, session: Session) -> Standing:
 
 def check_correct_segment(user: Any, segment: CaptionSegment, text: str) -> str:
     standing = standing_for(user, segment.session)
-    if not is_secretariat(standing):
+    if not standing.is_secretariat:
         raise PermissionRefusal(_("Only the secretariat corrects the transcript."))
     if segment.kind == CaptionSegment.Kind.GAP:
         raise Refusal(_("A gap in the captions has no text to correct."), "invalid", "text")
@@ -166,8 +156,16 @@ def caption_coverage(session: Session) -> dict[str, dict[str, str]]:
     return coverage
 
 
-def _publish_stream(stream: CaptionStream) -> None:
+def _publish_stream(stream: CaptionStream, *, audio: bool = True) -> None:
+    """Tell the session's clients the stream's state after commit and, if ``audio``, the
+    media plane (``signals.stream_audio_changed``)."""
     events.publish_stream(stream, caption_coverage(stream.session))
+    if audio:
+        stream_id = stream.pk
+        transaction.on_commit(
+            lambda: signals.stream_audio_changed.send(sender=CaptionStream, stream_id=stream_id),
+            robust=True,
+        )
 
 
 def glossary_for(meeting: Meeting) -> list[dict[str, str]]:
@@ -281,13 +279,10 @@ def _start_stream(
 def do_follow_session(session_id: int) -> None:
     """Captions follow the session: the floor is captioned while it is open, in the
     meeting's working language, where the site offers captions; closing stops all."""
-    from plenary.floor.models import LiveSession
-
-    live = LiveSession.objects.filter(session_id=session_id).first()
-    if live is None:
+    status = floor().status(session_id)
+    if status == "scheduled":
         return
     session = get_session(session_id)
-    status = live.state.get("status")
     active = CaptionStream.objects.select_for_update().filter(
         session=session, stopped_at__isnull=True
     )
@@ -312,7 +307,7 @@ def do_route_voice(stream_id: int, language: str, host: str, port: int) -> Capti
     stream.save(update_fields=["voices"])
     if stream.worker_id is not None:
         events.send_to_worker(stream.worker_id, assignment(stream))
-    _publish_stream(stream)
+    _publish_stream(stream, audio=False)  # the media plane's own answer: nothing to sync
     return stream
 
 
@@ -558,23 +553,6 @@ def do_partial(worker_id: int, stream_id: int, text: str) -> None:
         events.publish_partial(stream, text[:MAX_TEXT])
 
 
-def speaker_at(session_id: int, moment: dt.datetime) -> tuple[int | None, str]:
-    """Who held the floor at ``moment``, from the session's floor event log."""
-    last = (
-        SessionEvent.objects.filter(
-            session_id=session_id,
-            at__lte=moment,
-            kind__in=["floor.given", "floor.ended", "session.suspended", "session.closed"],
-        )
-        .order_by("-seq")
-        .first()
-    )
-    if last is None or last.kind != "floor.given":
-        return None, ""
-    request = last.data.get("request", {})
-    return request.get("user_id"), str(request.get("name", ""))
-
-
 @transaction.atomic
 def do_final(
     worker_id: int,
@@ -591,7 +569,7 @@ def do_final(
     # Times come from the worker's clock: keep them sane and ordered.
     ends_at = min(max(ends_at, starts_at), now + dt.timedelta(seconds=5))
     starts_at = min(starts_at, ends_at)
-    speaker_id, speaker_name = speaker_at(stream.session_id, starts_at)
+    speaker_id, speaker_name = floor().speaker_at(stream.session_id, starts_at)
     common = {
         "session_id": stream.session_id,
         "stream": stream,

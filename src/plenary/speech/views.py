@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.views.decorators.http import require_POST
 
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import Refusal, refusals_as_http
 from plenary.core.languages import UN_LANGUAGES
+from plenary.live.services import get_session
 from plenary.meetings.models import Meeting, Session
 from plenary.speech import exports, services
 from plenary.speech.models import CaptionSegment, GlossaryTerm
@@ -19,14 +19,10 @@ EXPORT_FORMATS = frozenset({"vtt", "srt", "docx"})
 
 
 def _session(request: HttpRequest, session_id: int) -> tuple[Session, bool]:
-    try:
-        session = services.get_session(session_id)
+    with refusals_as_http():
+        session = get_session(session_id)
         standing = services.check_view_transcript(request.user, session)
-    except NotFoundRefusal as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionRefusal as exc:
-        raise PermissionDenied(str(exc)) from exc
-    return session, services.is_secretariat(standing)
+    return session, standing.is_secretariat
 
 
 def _language(request: HttpRequest, session: Session) -> str:
@@ -91,20 +87,19 @@ def export(request: HttpRequest, session_id: int, fmt: str) -> HttpResponse:
 def glossary(request: HttpRequest, meeting_id: int) -> HttpResponse:
     """The meeting's glossary: terms per language, used by recognition and translation."""
     meeting = get_object_or_404(Meeting, pk=meeting_id)
+    error = ""
     try:
-        services.check_manage_glossary(request.user, meeting)
-        error = ""
-        if request.method == "POST" and "delete" in request.POST:
-            services.do_delete_glossary_term(request.user, int(request.POST["delete"]))
-            return redirect("speech:glossary", meeting_id=meeting.pk)
-        if request.method == "POST":
-            terms = {code: request.POST.get(code, "") for code in UN_LANGUAGES}
-            services.do_add_glossary_term(request.user, meeting.pk, terms)
-            return redirect("speech:glossary", meeting_id=meeting.pk)
-    except (NotFoundRefusal, ValueError) as exc:
+        with refusals_as_http():
+            services.check_manage_glossary(request.user, meeting)
+            if request.method == "POST" and "delete" in request.POST:
+                services.do_delete_glossary_term(request.user, int(request.POST["delete"]))
+                return redirect("speech:glossary", meeting_id=meeting.pk)
+            if request.method == "POST":
+                terms = {code: request.POST.get(code, "") for code in UN_LANGUAGES}
+                services.do_add_glossary_term(request.user, meeting.pk, terms)
+                return redirect("speech:glossary", meeting_id=meeting.pk)
+    except ValueError as exc:
         raise Http404(str(exc)) from exc
-    except PermissionRefusal as exc:
-        raise PermissionDenied(str(exc)) from exc
     except Refusal as refusal:
         error = str(refusal.message)
     return render(
@@ -130,13 +125,10 @@ def correct(request: HttpRequest, segment_id: int) -> HttpResponse:
     """
     error = ""
     try:
-        segment = services.do_correct_segment(
-            request.user, segment_id, request.POST.get("text", "")
-        )
-    except NotFoundRefusal as exc:
-        raise Http404(str(exc)) from exc
-    except PermissionRefusal as exc:
-        raise PermissionDenied(str(exc)) from exc
+        with refusals_as_http():
+            segment = services.do_correct_segment(
+                request.user, segment_id, request.POST.get("text", "")
+            )
     except Refusal as refusal:
         error = str(refusal.message)
         segment = CaptionSegment.objects.get(pk=segment_id)

@@ -1,4 +1,4 @@
-"""What the statistics need beyond the attendance facts of ``plenary.floor``.
+"""What the statistics need beyond the attendance facts of ``plenary.live``.
 
 - ``WebcastView``: a new kind of fact (webcast viewers are counted without
   signing in, so they cannot be ``AttendanceRecord`` rows, which name a person).

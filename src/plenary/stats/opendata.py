@@ -15,7 +15,7 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import Max, Min
 
-from plenary.floor.models import AttendanceRecord
+from plenary.live.models import AttendanceRecord
 from plenary.stats import queries
 
 DATASET = "plenary.stats.open"

@@ -1,4 +1,4 @@
-"""Statistics as queries over the append-only facts (``plenary.floor.AttendanceRecord``).
+"""Statistics as queries over the append-only facts (``plenary.live.AttendanceRecord``).
 
 Counting rules (also in ``docs/guide-statistics.md``):
 
@@ -47,8 +47,8 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, Concat, ExtractMonth, ExtractYear
 from django.utils import timezone
 
-from plenary.floor.models import AttendanceRecord
 from plenary.guidance.models import TrainingCompletion
+from plenary.live.models import AttendanceRecord
 from plenary.meetings.models import AttendanceMode, Meeting, Registration, Session
 from plenary.stats.models import HealthSample, Incident, ReportInputs, ServiceCost, WebcastView
 

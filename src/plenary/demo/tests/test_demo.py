@@ -8,7 +8,8 @@ from django.utils import timezone
 from plenary.accounts.models import User
 from plenary.demo.loader import load_demo
 from plenary.floor import services as floor
-from plenary.floor.models import AttendanceRecord, SessionEvent
+from plenary.floor.models import SessionEvent
+from plenary.live.models import AttendanceRecord
 from plenary.meetings.models import Meeting, Participation, Registration, Session
 from plenary.proposals.models import ProposalDocument
 from plenary.provisioning.models import Service, ServiceRequest

@@ -13,11 +13,14 @@ from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from plenary.floor import protocol, services
-from plenary.floor.models import AttendanceRecord, LiveSession, Presence
-from plenary.floor.protocol import MAX_MESSAGE_BYTES
-from plenary.floor.routing import websocket_urlpatterns
+from plenary.floor import services
+from plenary.floor.models import LiveSession
 from plenary.floor.tests.factories import Cast, cast
+from plenary.live import protocol
+from plenary.live import services as live_services
+from plenary.live.models import AttendanceRecord, Presence
+from plenary.live.protocol import MAX_MESSAGE_BYTES
+from plenary.live.routing import websocket_urlpatterns
 from plenary.media import services as media
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -225,7 +228,7 @@ async def test_after_a_server_restart_a_reconnecting_client_finds_the_session_as
             connection="dead-server-socket",
             attendance="remote",
             device_class="desktop",
-            seen_at=timezone.now() - services.PRESENCE_TIMEOUT * 2,
+            seen_at=timezone.now() - live_services.PRESENCE_TIMEOUT * 2,
         )
         LiveSession.objects.filter(session=c.session).delete()
         return expected

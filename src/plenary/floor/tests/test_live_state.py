@@ -24,9 +24,10 @@ from hypothesis import strategies as st
 from plenary.core.errors import Refusal
 from plenary.floor import services
 from plenary.floor import state as live
-from plenary.floor.events import session_group
-from plenary.floor.rights import standing_for
 from plenary.floor.tests.factories import Cast, another_delegate, cast
+from plenary.live import services as live_services
+from plenary.live.events import session_group
+from plenary.live.standing import standing_for
 
 pytestmark = pytest.mark.django_db
 
@@ -118,13 +119,13 @@ def test_snapshot_plus_events_equals_a_fresh_snapshot(
     assert layer is not None
     channel = async_to_sync(layer.new_channel)()
     async_to_sync(layer.group_add)(session_group(c.session.pk), channel)
-    client = Client(services.snapshot(c.session, standing_for(c.chair, c.session)))
+    client = Client(live_services.snapshot(c.session, standing_for(c.chair, c.session)))
     for _ in range(steps):
         with django_capture_on_commit_callbacks(execute=True):
             step(c, extras, rnd)
         while client.version < services.current_state(c.session.pk)[0]:
             client.receive(async_to_sync(receive)(layer, channel)["event"])
     async_to_sync(layer.group_discard)(session_group(c.session.pk), channel)
-    fresh = services.snapshot(c.session, standing_for(c.chair, c.session))
+    fresh = live_services.snapshot(c.session, standing_for(c.chair, c.session))
     assert (client.version, client.state) == (fresh["version"], fresh["state"])
     assert services.rebuild_state(c.session.pk) == (fresh["version"], fresh["state"])

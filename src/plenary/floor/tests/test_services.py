@@ -8,12 +8,13 @@ import pytest
 
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.floor import services
-from plenary.floor.models import AttendanceRecord, LiveSession, SessionEvent
-from plenary.floor.signals import floor_changed
+from plenary.floor.models import LiveSession, SessionEvent
 from plenary.floor.tests.factories import Cast, another_delegate, cast
 from plenary.guidance.models import MeetingGuidance
 from plenary.guidance.services import do_acknowledge
 from plenary.guidance.tests.factories import GuidelineFactory
+from plenary.live.models import AttendanceRecord
+from plenary.live.signals import floor_changed
 from plenary.meetings.models import RemoteRight
 
 pytestmark = pytest.mark.django_db
@@ -464,7 +465,7 @@ def test_a_lost_live_state_comes_back_from_the_log(c: Cast) -> None:
 
 
 def test_record_attendance_copies_the_entity_as_it_was(c: Cast) -> None:
-    from plenary.floor.attendance import record_attendance
+    from plenary.live.attendance import record_attendance
 
     fact = record_attendance(
         user=c.delegate,
@@ -510,8 +511,8 @@ def test_an_anonymous_viewers_ping_is_answered_without_touching_the_database(
     none, so ten thousand viewers' keep-alives cost the database nothing."""
     from django.contrib.auth.models import AnonymousUser
 
-    from plenary.floor.commands import Ping, ping
-    from plenary.floor.protocol import Context
+    from plenary.live.commands import Ping, ping
+    from plenary.live.protocol import Context
 
     ctx = Context(user=AnonymousUser(), session_id=1, channel_name="c", connection_id="x")
     with django_assert_num_queries(0):

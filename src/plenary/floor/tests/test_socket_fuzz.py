@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plenary.config.routing import websocket_urlpatterns
-from plenary.floor import limits, protocol
 from plenary.floor.tests.factories import Cast, cast, participant
+from plenary.live import limits, protocol
 from plenary.media.tests.fixtures import WEBCAST_TOKEN, janus_down, public_webcast_session
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory
@@ -34,7 +34,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ROLES = ("anonymous", "delegate", "chair", "interpreter", "secretariat")
 SOCKETS = ("session", "webcast")
-SOME_TYPES = sorted(protocol.registered_types() | {"ping", "media.listen", "media.speak"})
+SOME_TYPES = sorted(protocol.session_commands.types() | {"ping", "media.listen", "media.speak"})
 
 scalars = (
     st.none()
@@ -76,7 +76,7 @@ commands = st.fixed_dictionaries(
 
 
 def fields_of(type_: str) -> list[str]:
-    schema = protocol.schema_of(type_)
+    schema = protocol.session_commands.schema_of(type_)
     return [name for name in (schema.model_fields if schema else {}) if name not in ("v", "type")]
 
 

@@ -26,9 +26,9 @@ from websockets.typing import Origin
 from plenary.config.routing import websocket_urlpatterns
 from plenary.core.tests.live import ThreadedServer
 from plenary.core.websocket import scope_language
-from plenary.floor import limits
 from plenary.floor.models import SessionEvent
 from plenary.floor.tests.factories import Cast, cast
+from plenary.live import limits
 from plenary.media.tests.fixtures import WEBCAST_TOKEN, public_webcast_session
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 
 from plenary.core.errors import PermissionRefusal, Refusal
-from plenary.floor.protocol import Context, dispatch
 from plenary.interpretation import services
+from plenary.live.protocol import Context, dispatch
 from plenary.media.services import heard
 from plenary.media.tests import fixtures
 from plenary.meetings.models import Participation, Session

@@ -3,8 +3,8 @@ from typing import Any
 
 from django import template
 
-from plenary.floor.rights import standing_for
-from plenary.media.views import channel_choices
+from plenary.live.standing import standing_for
+from plenary.media.views import channel_choices, channels_on_air
 from plenary.meetings.models import Participation, Session
 
 register = template.Library()
@@ -14,6 +14,12 @@ register = template.Library()
 def media_channels(session: Session) -> list[tuple[str, str]]:
     """The channels a listener may choose in ``session`` (the floor and each language)."""
     return channel_choices(session)
+
+
+@register.filter
+def media_on_air(session: Session) -> list[str]:
+    """The language channels of ``session`` someone is heard on now (an interpreter on air)."""
+    return channels_on_air(session)
 
 
 @dataclass(frozen=True)

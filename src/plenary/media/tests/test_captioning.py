@@ -24,6 +24,7 @@ from plenary.media.services import apply_heard, layout_for
 from plenary.media.tests import real_janus
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.speech.models import CaptionStream
+from plenary.speech.signals import stream_audio_changed
 from plenary.speech.tests.factories import CaptionStreamFactory
 
 Status = CaptionStream.Status
@@ -58,6 +59,11 @@ def _manager(janus: JanusConfig) -> RoomManager:
     )
 
 
+def changed(stream: CaptionStream) -> None:
+    """What the speech services send after committing a change of the stream."""
+    stream_audio_changed.send(sender=CaptionStream, stream_id=stream.pk)
+
+
 def _forwarded_ports(janus: JanusConfig, session_id: int, channel: str) -> set[int]:
     async def query() -> set[int]:
         rooms = _manager(janus)
@@ -80,32 +86,31 @@ def _forwarded_ports(janus: JanusConfig, session_id: int, channel: str) -> set[i
 
 @pytest.mark.django_db
 def test_a_live_stream_gets_its_channel_until_it_is_released(
-    janus: JanusConfig, worker_socket: socket.socket, django_capture_on_commit_callbacks: Any
+    janus: JanusConfig, worker_socket: socket.socket
 ) -> None:
     port = worker_socket.getsockname()[1]
     session = SessionFactory.create(meeting__languages=LANGUAGES)
-    with django_capture_on_commit_callbacks(execute=True):
-        stream = CaptionStreamFactory.create(
-            session=session, channel="fr", language="fr", status=Status.LIVE, rtp_port=port
-        )
+    stream = CaptionStreamFactory.create(
+        session=session, channel="fr", language="fr", status=Status.LIVE, rtp_port=port
+    )
+    changed(stream)
     assert port in _forwarded_ports(janus, session.pk, "fr")
     # The room's mix arrives as Opus RTP (silence while nobody speaks: always on).
     assert RtpPacket.parse(worker_socket.recv(2048)).payload_type == OPUS_PT
 
-    with django_capture_on_commit_callbacks(execute=True):
-        stream.status, stream.rtp_port = Status.WAITING, None
-        stream.save(update_fields=["status", "rtp_port"])
+    stream.status, stream.rtp_port = Status.WAITING, None
+    stream.save(update_fields=["status", "rtp_port"])
+    changed(stream)
     assert port not in _forwarded_ports(janus, session.pk, "fr")
 
 
 @pytest.mark.django_db
 def test_forwards_come_back_when_janus_lost_the_rooms(
-    janus: JanusConfig, worker_socket: socket.socket, django_capture_on_commit_callbacks: Any
+    janus: JanusConfig, worker_socket: socket.socket
 ) -> None:
     port = worker_socket.getsockname()[1]
     session = SessionFactory.create(meeting__languages=LANGUAGES)
-    with django_capture_on_commit_callbacks(execute=True):
-        CaptionStreamFactory.create(session=session, status=Status.LIVE, rtp_port=port)
+    changed(CaptionStreamFactory.create(session=session, status=Status.LIVE, rtp_port=port))
 
     async def lose_rooms() -> None:  # what a Janus restart does to them
         rooms = _manager(janus)
@@ -116,7 +121,7 @@ def test_forwards_come_back_when_janus_lost_the_rooms(
             await rooms.close()
 
     async_to_sync(lose_rooms)()
-    captioning.resync_sessions([session.pk])
+    async_to_sync(captioning.resync_sessions)([session.pk])
     assert port in _forwarded_ports(janus, session.pk, "floor")
 
 
@@ -131,6 +136,7 @@ async def server_rooms() -> AsyncIterator[None]:
 async def test_an_ai_voice_gets_an_rtp_input_in_its_language_room(server_rooms: None) -> None:
     session = await sync_to_async(SessionFactory.create)(meeting__languages=LANGUAGES)
     stream = await sync_to_async(CaptionStreamFactory.create)(session=session, voices={"fr": ""})
+    await captioning.apply_stream(stream.pk)  # as after the services' commit, on this loop
 
     await stream.arefresh_from_db()
     host, _sep, port = stream.voices["fr"].rpartition(":")
@@ -144,5 +150,6 @@ async def test_an_ai_voice_gets_an_rtp_input_in_its_language_room(server_rooms: 
 
     stream.stopped_at, stream.status = timezone.now(), Status.STOPPED
     await sync_to_async(stream.save)(update_fields=["stopped_at", "status"])
+    await captioning.apply_stream(stream.pk)
     displays = {p["display"] for p in await engine.manager().participants(session.pk, "fr")}
     assert "ai-voice-fr" not in displays

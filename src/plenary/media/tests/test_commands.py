@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from plenary.floor.protocol import Context, dispatch
-from plenary.floor.signals import floor_changed
+from plenary.live.protocol import Context, dispatch
+from plenary.live.signals import floor_changed
 from plenary.media import services
 from plenary.media.rooms import FLOOR
 from plenary.media.signalling import issue_nonce

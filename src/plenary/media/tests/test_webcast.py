@@ -102,7 +102,7 @@ def test_webcast_viewers_are_counted_by_their_browser_key(
 
 
 def _webcast_socket(session: Session) -> WebsocketCommunicator:
-    # As floor/socket.js opens it: the viewer key, then the device class.
+    # As live/socket.js opens it: the viewer key, then the device class.
     path = f"/ws/media/webcast/public-token/{session.pk}/?viewer=browser-key-2&device=phone"
     return WebsocketCommunicator(application, path, ORIGIN)
 

@@ -18,6 +18,7 @@ from plenary.accounts.models import User
 from plenary.core import audit
 from plenary.core.errors import Refusal
 from plenary.core.languages import UN_LANGUAGES, validate_languages
+from plenary.core.locking import lock
 from plenary.meetings import rules
 from plenary.meetings.models import (
     Meeting,
@@ -149,26 +150,28 @@ def _validated(data: MeetingData, meeting: Meeting | None) -> dict[str, Any]:
     }
 
 
-def check_create_meeting(actor: Any, data: MeetingData) -> Meeting:
-    """Create a draft meeting organised by ``actor``."""
+def check_create_meeting(actor: Any, data: MeetingData) -> dict[str, Any]:
+    """May ``actor`` organise this meeting? Its fields, validated."""
     check_can_organise_at(actor, data.site)
-    return do_create_meeting(actor, _validated(data, None))
+    return _validated(data, None)
 
 
-def do_create_meeting(actor: Any, values: dict[str, Any]) -> Meeting:
-    """Store a draft from values checked by :func:`_validated`."""
+def do_create_meeting(actor: Any, data: MeetingData) -> Meeting:
+    """Create a draft meeting organised by ``actor``."""
     try:
         with transaction.atomic():
+            values = check_create_meeting(actor, data)
             meeting = Meeting.objects.create(organiser=actor, status=Meeting.Status.DRAFT, **values)
             audit.record(actor, "meeting.created", meeting, code=meeting.code)
     except IntegrityError:
         # A concurrent request took the same reference first.
-        raise _code_taken(values["code"]) from None
+        raise _code_taken(data.code) from None
     return meeting
 
 
-def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Meeting:
-    """Change a meeting; its existing sessions must still fit the new dates, site and rules."""
+def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> dict[str, Any]:
+    """May ``actor`` change the meeting so? Its existing sessions must still fit the new
+    dates, site and rules. The new fields, validated."""
     check_can_manage(actor, meeting)
     if data.site != meeting.site:
         check_can_organise_at(actor, data.site)
@@ -197,12 +200,13 @@ def check_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Mee
                 % {"title": session.title, "reason": refusal.message},
                 code="sessions_conflict",
             ) from None
-    return do_update_meeting(actor, meeting, values)
+    return values
 
 
-def do_update_meeting(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Meeting:
-    """Store checked values and audit the fields that changed."""
+def do_update_meeting(actor: Any, meeting: Meeting, data: MeetingData) -> Meeting:
+    """Change a meeting and audit the fields that changed."""
     with transaction.atomic():
+        values = check_update_meeting(actor, lock(meeting), data)
         changed = sorted(name for name, value in values.items() if getattr(meeting, name) != value)
         for name, value in values.items():
             setattr(meeting, name, value)
@@ -211,8 +215,8 @@ def do_update_meeting(actor: Any, meeting: Meeting, values: dict[str, Any]) -> M
     return meeting
 
 
-def check_publish_meeting(actor: Any, meeting: Meeting) -> Meeting:
-    """Make a draft meeting public; it needs at least one session."""
+def check_publish_meeting(actor: Any, meeting: Meeting) -> None:
+    """May the meeting be made public? A draft with at least one session."""
     check_can_manage(actor, meeting)
     if meeting.status != Meeting.Status.DRAFT:
         raise Refusal(_("Only a draft meeting can be published."), code="not_draft")
@@ -220,16 +224,28 @@ def check_publish_meeting(actor: Any, meeting: Meeting) -> Meeting:
         raise Refusal(
             _("Add at least one session before publishing the meeting."), code="no_sessions"
         )
-    return do_set_status(actor, meeting, Meeting.Status.PUBLISHED, "meeting.published")
 
 
-def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
-    """Cancel a meeting and tell those registered; registrations stay on record,
-    new ones are refused."""
+def do_publish_meeting(actor: Any, meeting: Meeting) -> Meeting:
+    """Make a draft meeting public."""
+    with transaction.atomic():
+        check_publish_meeting(actor, lock(meeting))
+        _set_status(actor, meeting, Meeting.Status.PUBLISHED, "meeting.published")
+    return meeting
+
+
+def check_cancel_meeting(actor: Any, meeting: Meeting) -> None:
     check_can_manage(actor, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Refusal(_("This meeting is already cancelled."), code="cancelled")
-    do_set_status(actor, meeting, Meeting.Status.CANCELLED, "meeting.cancelled")
+
+
+def do_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
+    """Cancel a meeting and tell those registered; registrations stay on record,
+    new ones are refused."""
+    with transaction.atomic():
+        check_cancel_meeting(actor, lock(meeting))
+        _set_status(actor, meeting, Meeting.Status.CANCELLED, "meeting.cancelled")
     registered = User.objects.filter(
         registrations__meeting=meeting,
         registrations__status__in=[Registration.Status.PENDING, Registration.Status.APPROVED],
@@ -238,15 +254,10 @@ def check_cancel_meeting(actor: Any, meeting: Meeting) -> Meeting:
     return meeting
 
 
-def check_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
-    """Open or close registration for the meeting."""
-    check_can_manage(actor, meeting)
-    return do_set_registration_open(actor, meeting, is_open)
-
-
 def do_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Meeting:
-    """Store and audit the organiser's open/closed switch."""
+    """Open or close registration for the meeting (the organiser's switch), audited."""
     with transaction.atomic():
+        check_can_manage(actor, lock(meeting))
         meeting.registration_open = is_open
         meeting.save(update_fields=["registration_open"])
         audit.record(
@@ -257,14 +268,12 @@ def do_set_registration_open(actor: Any, meeting: Meeting, is_open: bool) -> Mee
     return meeting
 
 
-def do_set_status(actor: Any, meeting: Meeting, status: str, action: str) -> Meeting:
+def _set_status(actor: Any, meeting: Meeting, status: str, action: str) -> None:
     """Move the meeting to ``status`` and audit it as ``action``; callers check the
-    transition."""
-    with transaction.atomic():
-        meeting.status = status
-        meeting.save(update_fields=["status"])
-        audit.record(actor, action, meeting)
-    return meeting
+    transition, inside their transaction."""
+    meeting.status = status
+    meeting.save(update_fields=["status"])
+    audit.record(actor, action, meeting)
 
 
 # --- sessions ---------------------------------------------------------------
@@ -354,31 +363,34 @@ def _session_values(meeting: Meeting, data: SessionData) -> dict[str, Any]:
     }
 
 
-def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Session:
-    """Add a session to a meeting that is not cancelled."""
+def check_add_session(actor: Any, meeting: Meeting, data: SessionData) -> dict[str, Any]:
+    """May a session be added to the meeting (not cancelled)? Its fields, validated."""
     check_can_manage(actor, meeting)
     if meeting.status == Meeting.Status.CANCELLED:
         raise Refusal(_("This meeting is cancelled."), code="cancelled")
-    return do_add_session(actor, meeting, _session_values(meeting, data))
+    return _session_values(meeting, data)
 
 
-def do_add_session(actor: Any, meeting: Meeting, values: dict[str, Any]) -> Session:
-    """Store a session from values checked by :func:`_session_values`."""
+def do_add_session(actor: Any, meeting: Meeting, data: SessionData) -> Session:
+    """Add a session to the meeting."""
     with transaction.atomic():
+        values = check_add_session(actor, lock(meeting), data)
         session = Session.objects.create(meeting=meeting, **values)
         audit.record(actor, "session.added", session, starts_at=session.starts_at.isoformat())
     return session
 
 
-def check_update_session(actor: Any, session: Session, data: SessionData) -> Session:
-    """Change a session; it must still fit the meeting's dates, site and rules."""
+def check_update_session(actor: Any, session: Session, data: SessionData) -> dict[str, Any]:
+    """May the session be changed so? It must still fit the meeting's dates, site and rules."""
     check_can_manage(actor, session.meeting)
-    return do_update_session(actor, session, _session_values(session.meeting, data))
+    return _session_values(session.meeting, data)
 
 
-def do_update_session(actor: Any, session: Session, values: dict[str, Any]) -> Session:
-    """Store checked values on the session and audit the change."""
+def do_update_session(actor: Any, session: Session, data: SessionData) -> Session:
+    """Change a session and audit the change."""
     with transaction.atomic():
+        lock(session.meeting)
+        values = check_update_session(actor, lock(session), data)
         for name, value in values.items():
             setattr(session, name, value)
         session.save()
@@ -386,14 +398,9 @@ def do_update_session(actor: Any, session: Session, values: dict[str, Any]) -> S
     return session
 
 
-def check_delete_session(actor: Any, session: Session) -> None:
-    """Delete a session of a meeting the actor manages."""
-    check_can_manage(actor, session.meeting)
-    do_delete_session(actor, session)
-
-
 def do_delete_session(actor: Any, session: Session) -> None:
-    """Audit, then delete the session."""
+    """Delete a session of a meeting the actor manages (audited first)."""
     with transaction.atomic():
+        check_can_manage(actor, lock(session.meeting))
         audit.record(actor, "session.deleted", session, title=session.title)
         session.delete()

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from plenary.accounts.models import User
 from plenary.core import audit
 from plenary.core.errors import Refusal
+from plenary.core.locking import lock
 from plenary.meetings.models import AttendanceMode, Meeting, Participation
 from plenary.meetings.services.access import check_can_manage
 
@@ -31,9 +32,9 @@ def check_assign_role(
     *,
     language: str = "",
     attendance: str = AttendanceMode.ONSITE,
-) -> Participation:
-    """Give ``person`` a role in ``meeting``; interpreters need a booth language the
-    meeting offers."""
+) -> tuple[str, str]:
+    """May ``person`` be given ``role``? Interpreters need a booth language the meeting
+    offers. The booth language and the attendance to store."""
     check_can_manage(actor, meeting)
     if role not in ASSIGNABLE_ROLES:
         raise Refusal(_("Choose a role that the organiser assigns."), code="invalid", field="role")
@@ -52,7 +53,7 @@ def check_assign_role(
         attendance = AttendanceMode.REMOTE
     if Participation.objects.filter(meeting=meeting, user=person, role=role).exists():
         raise _already_holds(person)
-    return do_assign_role(actor, meeting, person, role, language=language, attendance=attendance)
+    return language, attendance
 
 
 def _already_holds(person: User) -> Refusal:
@@ -65,11 +66,20 @@ def _already_holds(person: User) -> Refusal:
 
 
 def do_assign_role(
-    actor: Any, meeting: Meeting, person: User, role: str, *, language: str, attendance: str
+    actor: Any,
+    meeting: Meeting,
+    person: User,
+    role: str,
+    *,
+    language: str = "",
+    attendance: str = AttendanceMode.ONSITE,
 ) -> Participation:
-    """Store a checked role; a concurrent duplicate becomes a refusal."""
+    """Give ``person`` a role in ``meeting``; a concurrent duplicate becomes a refusal."""
     try:
         with transaction.atomic():
+            language, attendance = check_assign_role(
+                actor, lock(meeting), person, role, language=language, attendance=attendance
+            )
             participation = Participation.objects.create(
                 meeting=meeting,
                 user=person,
@@ -88,19 +98,19 @@ def do_assign_role(
 
 
 def check_remove_role(actor: Any, participation: Participation) -> None:
-    """Remove an assigned role (delegates and observers withdraw their registration)."""
+    """May the role be removed? Delegates and observers withdraw their registration."""
     check_can_manage(actor, participation.meeting)
     if participation.role not in ASSIGNABLE_ROLES:
         raise Refusal(
             _("Delegates and observers leave a meeting by withdrawing their registration."),
             code="invalid",
         )
-    do_remove_role(actor, participation)
 
 
 def do_remove_role(actor: Any, participation: Participation) -> None:
-    """Audit, then delete an assigned role."""
+    """Remove an assigned role (audited first)."""
     with transaction.atomic():
+        check_remove_role(actor, lock(participation))
         audit.record(
             actor,
             "participation.removed",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from plenary.accounts.models import User
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.locking import lock
 from plenary.meetings.models import AttendanceMode, Meeting, Participation, Registration
 from plenary.meetings.services.access import can_decide
 from plenary.meetings.services.notifications import notify_decision, notify_new_registration
@@ -27,8 +28,8 @@ def _already_registered() -> Refusal:
     return Refusal(_("You are already registered for this meeting."), code="already_registered")
 
 
-def check_register(actor: Any, meeting: Meeting, kind: str, attendance: str) -> Registration:
-    """Register ``actor`` as a delegate of their entity or as an observer."""
+def check_register(actor: Any, meeting: Meeting, kind: str, attendance: str) -> Registration | None:
+    """May ``actor`` register so? Their withdrawn registration to reuse, if any."""
     if not isinstance(actor, User) or not actor.is_authenticated:
         raise PermissionRefusal(_("Sign in to register."))
     if meeting.status == Meeting.Status.DRAFT:
@@ -61,52 +62,61 @@ def check_register(actor: Any, meeting: Meeting, kind: str, attendance: str) -> 
                 code="already_registered",
             )
         raise _already_registered()
-    return do_register(actor, meeting, kind, attendance, existing)
+    return existing
 
 
-def do_register(
-    actor: User,
-    meeting: Meeting,
-    kind: str,
-    attendance: str,
-    withdrawn: Registration | None,
+def _save(
+    actor: User, meeting: Meeting, kind: str, attendance: str, withdrawn: Registration | None
 ) -> Registration:
-    """Store a pending registration (reusing a withdrawn one) and tell the deciders."""
-    entity = actor.entity if kind == Registration.Kind.DELEGATE else None
+    """Store a pending registration (reusing a withdrawn one), audited. Inside a transaction."""
+    registration = withdrawn or Registration(meeting=meeting, user=actor)
+    registration.entity = actor.entity if kind == Registration.Kind.DELEGATE else None
+    registration.kind = kind
+    registration.attendance = attendance
+    registration.status = Registration.Status.PENDING
+    registration.decided_by = None
+    registration.decided_at = None
+    registration.decision_note = ""
+    registration.save()
+    audit.record(actor, "registration.created", registration, kind=kind, attendance=attendance)
+    return registration
+
+
+def do_register(actor: Any, meeting: Meeting, kind: str, attendance: str) -> Registration:
+    """Register ``actor`` as a delegate of their entity or as an observer (pending; a
+    withdrawn registration is reused) and tell the deciders."""
     try:
         with transaction.atomic():
-            registration = withdrawn or Registration(meeting=meeting, user=actor)
-            registration.entity = entity
-            registration.kind = kind
-            registration.attendance = attendance
-            registration.status = Registration.Status.PENDING
-            registration.decided_by = None
-            registration.decided_at = None
-            registration.decision_note = ""
-            registration.save()
-            audit.record(
-                actor, "registration.created", registration, kind=kind, attendance=attendance
-            )
+            withdrawn = check_register(actor, lock(meeting), kind, attendance)
+            registration = _save(actor, meeting, kind, attendance, withdrawn)
     except IntegrityError:
-        # Two requests raced past the check above; the first one won.
+        # The last guard: a registration stored outside the meeting's lock won.
         raise _already_registered() from None
+    entity = registration.entity
     deciders = list(entity.focal_points.all()) if entity is not None else [meeting.organiser]
     notify_new_registration(registration, deciders)
     return registration
 
 
-def check_withdraw(actor: Any, registration: Registration) -> Registration:
-    """The registrant withdraws; an approved registration also loses its participation."""
+def import_registration(actor: User, meeting: Meeting, kind: str, attendance: str) -> Registration:
+    """A registration recorded as it was made, for a meeting whose registration is over
+    (imported history, the demo's past meetings): no window check, nobody is told."""
+    with transaction.atomic():
+        return _save(actor, meeting, kind, attendance, None)
+
+
+def check_withdraw(actor: Any, registration: Registration) -> None:
+    """May ``actor`` withdraw it? Only the registrant, while it is active."""
     if not isinstance(actor, User) or registration.user_id != actor.pk:
         raise PermissionRefusal(_("Only the person registered may withdraw."))
     if registration.status not in ACTIVE:
         raise Refusal(_("This registration is no longer active."), code="not_active")
-    return do_withdraw(actor, registration)
 
 
-def do_withdraw(actor: User, registration: Registration) -> Registration:
-    """Mark a checked registration withdrawn and drop the participation it created."""
+def do_withdraw(actor: Any, registration: Registration) -> Registration:
+    """The registrant withdraws; an approved registration also loses its participation."""
     with transaction.atomic():
+        check_withdraw(actor, lock(registration))
         registration.status = Registration.Status.WITHDRAWN
         registration.save(update_fields=["status"])
         registration.participations.all().delete()
@@ -114,10 +124,8 @@ def do_withdraw(actor: User, registration: Registration) -> Registration:
     return registration
 
 
-def check_decide(
-    actor: Any, registration: Registration, approve: bool, note: str = ""
-) -> Registration:
-    """Approve or reject a pending registration (see ``access.can_decide`` for who)."""
+def check_decide(actor: Any, registration: Registration, note: str) -> None:
+    """May ``actor`` decide it now (see ``access.can_decide`` for who)?"""
     if not can_decide(actor, registration):
         if registration.entity_id is not None:
             raise PermissionRefusal(
@@ -131,13 +139,16 @@ def check_decide(
         raise Refusal(_("This registration has already been decided."), code="not_pending")
     if len(note) > 500:
         raise Refusal(_("Keep the note under 500 characters."), field="note")
-    return do_decide(actor, registration, approve, note.strip())
 
 
-def do_decide(actor: User, registration: Registration, approve: bool, note: str) -> Registration:
-    """Store a checked decision; approval creates the participation. Mails the registrant
-    after commit."""
+def do_decide(
+    actor: Any, registration: Registration, approve: bool, note: str = ""
+) -> Registration:
+    """Approve or reject a pending registration; approval creates the participation.
+    Mails the registrant after commit."""
     with transaction.atomic():
+        check_decide(actor, lock(registration), note)
+        note = note.strip()
         registration.status = (
             Registration.Status.APPROVED if approve else Registration.Status.REJECTED
         )

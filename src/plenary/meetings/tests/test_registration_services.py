@@ -10,7 +10,7 @@ from plenary.accounts.tests.factories import (
 from plenary.core.audit import entries_for
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.meetings.models import AttendanceMode, Meeting, Participation, Registration
-from plenary.meetings.services.registration import check_decide, check_register, check_withdraw
+from plenary.meetings.services.registration import do_decide, do_register, do_withdraw
 from plenary.meetings.tests.factories import (
     MeetingFactory,
     ParticipationFactory,
@@ -32,7 +32,7 @@ def test_a_delegate_registers_for_their_entity_and_its_focal_points_are_told(
     delegate = DelegateFactory.create()
     focal_point = FocalPointFactory.create(entity=delegate.entity, preferred_language="fr")
     with django_capture_on_commit_callbacks(execute=True):
-        registration = check_register(delegate, meeting, DELEGATE, ONSITE)
+        registration = do_register(delegate, meeting, DELEGATE, ONSITE)
     assert registration.status == Registration.Status.PENDING
     assert registration.entity == delegate.entity
     assert [m.to for m in mail.outbox] == [[focal_point.email]]
@@ -45,7 +45,7 @@ def test_an_observer_registers_without_entity_and_the_organiser_is_told(
 ) -> None:
     meeting = MeetingFactory.create()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = check_register(DelegateFactory.create(), meeting, OBSERVER, REMOTE)
+        registration = do_register(DelegateFactory.create(), meeting, OBSERVER, REMOTE)
     assert registration.entity is None
     assert [m.to for m in mail.outbox] == [[meeting.organiser.email]]
 
@@ -53,17 +53,17 @@ def test_an_observer_registers_without_entity_and_the_organiser_is_told(
 def test_registering_twice_is_refused_with_a_clear_message(db_state) -> None:
     meeting = MeetingFactory.create()
     delegate = DelegateFactory.create()
-    check_register(delegate, meeting, DELEGATE, REMOTE)
+    do_register(delegate, meeting, DELEGATE, REMOTE)
     before = db_state()
     with pytest.raises(Refusal, match="already registered") as refused:
-        check_register(delegate, meeting, OBSERVER, ONSITE)
+        do_register(delegate, meeting, OBSERVER, ONSITE)
     assert refused.value.code == "already_registered"
     assert db_state() == before
 
 
 def test_someone_without_entity_registers_only_as_observer() -> None:
     with pytest.raises(Refusal, match="observer"):
-        check_register(UserFactory.create(), MeetingFactory.create(), DELEGATE, REMOTE)
+        do_register(UserFactory.create(), MeetingFactory.create(), DELEGATE, REMOTE)
 
 
 def test_a_fully_virtual_meeting_refuses_onsite_attendance(db_state) -> None:
@@ -71,7 +71,7 @@ def test_a_fully_virtual_meeting_refuses_onsite_attendance(db_state) -> None:
     delegate = DelegateFactory.create()
     before = db_state()
     with pytest.raises(Refusal, match="fully virtual") as refused:
-        check_register(delegate, meeting, DELEGATE, ONSITE)
+        do_register(delegate, meeting, DELEGATE, ONSITE)
     assert refused.value.field == "attendance"
     assert db_state() == before
 
@@ -90,14 +90,14 @@ def test_closed_or_cancelled_meetings_refuse_registration(
     delegate = DelegateFactory.create()
     before = db_state()
     with pytest.raises(Refusal, match=error):
-        check_register(delegate, meeting, DELEGATE, REMOTE)
+        do_register(delegate, meeting, DELEGATE, REMOTE)
     assert db_state() == before
 
 
 def test_a_draft_meeting_is_not_found() -> None:
     meeting = MeetingFactory.create(status=Meeting.Status.DRAFT)
     with pytest.raises(NotFoundRefusal):
-        check_register(DelegateFactory.create(), meeting, DELEGATE, REMOTE)
+        do_register(DelegateFactory.create(), meeting, DELEGATE, REMOTE)
 
 
 def test_the_focal_point_approves_and_a_participation_is_created(
@@ -108,7 +108,7 @@ def test_the_focal_point_approves_and_a_participation_is_created(
     registration.user.save()
     focal_point = FocalPointFactory.create(entity=registration.entity)
     with django_capture_on_commit_callbacks(execute=True):
-        check_decide(focal_point, registration, approve=True, note="Welcome")
+        do_decide(focal_point, registration, approve=True, note="Welcome")
     registration.refresh_from_db()
     assert registration.status == Registration.Status.APPROVED
     assert registration.decided_by == focal_point
@@ -131,7 +131,7 @@ def test_approval_by_someone_who_is_not_the_focal_point_is_refused(db_state) -> 
     before = db_state()
     for outsider in (other_focal_point, registration.meeting.organiser, registration.user):
         with pytest.raises(PermissionRefusal, match="Only a focal point of"):
-            check_decide(outsider, registration, approve=True)
+            do_decide(outsider, registration, approve=True)
     assert db_state() == before
 
 
@@ -140,10 +140,10 @@ def test_observers_are_decided_by_the_organiser_or_the_meeting_secretariat() -> 
     first = RegistrationFactory.create(meeting=meeting, kind=OBSERVER, entity=None)
     second = RegistrationFactory.create(meeting=meeting, kind=OBSERVER, entity=None)
     with pytest.raises(PermissionRefusal):
-        check_decide(FocalPointFactory.create(), first, approve=True)
-    check_decide(meeting.organiser, first, approve=True)
+        do_decide(FocalPointFactory.create(), first, approve=True)
+    do_decide(meeting.organiser, first, approve=True)
     secretary = ParticipationFactory.create(meeting=meeting, role="secretariat").user
-    check_decide(secretary, second, approve=False, note="Full")
+    do_decide(secretary, second, approve=False, note="Full")
     assert set(Registration.objects.values_list("status", flat=True)) == {
         Registration.Status.APPROVED,
         Registration.Status.REJECTED,
@@ -154,19 +154,19 @@ def test_observers_are_decided_by_the_organiser_or_the_meeting_secretariat() -> 
 def test_a_rejection_creates_no_participation() -> None:
     registration = RegistrationFactory.create()
     focal_point = FocalPointFactory.create(entity=registration.entity)
-    check_decide(focal_point, registration, approve=False)
+    do_decide(focal_point, registration, approve=False)
     assert not Participation.objects.exists()
     with pytest.raises(Refusal, match="already been decided"):
-        check_decide(focal_point, registration, approve=True)
+        do_decide(focal_point, registration, approve=True)
 
 
 def test_withdrawing_removes_the_participation_and_allows_registering_again() -> None:
     registration = RegistrationFactory.create()
-    check_decide(FocalPointFactory.create(entity=registration.entity), registration, approve=True)
-    check_withdraw(registration.user, registration)
+    do_decide(FocalPointFactory.create(entity=registration.entity), registration, approve=True)
+    do_withdraw(registration.user, registration)
     assert Registration.objects.get().status == Registration.Status.WITHDRAWN
     assert not Participation.objects.exists()
-    again = check_register(registration.user, registration.meeting, DELEGATE, REMOTE)
+    again = do_register(registration.user, registration.meeting, DELEGATE, REMOTE)
     assert again.pk == registration.pk
     assert again.status == Registration.Status.PENDING
 
@@ -174,4 +174,4 @@ def test_withdrawing_removes_the_participation_and_allows_registering_again() ->
 def test_only_the_registrant_withdraws() -> None:
     registration = RegistrationFactory.create()
     with pytest.raises(PermissionRefusal):
-        check_withdraw(OrganiserFactory.create(), registration)
+        do_withdraw(OrganiserFactory.create(), registration)

@@ -9,8 +9,8 @@ from django.utils import translation
 
 from plenary.accounts.tests.factories import DelegateFactory, FocalPointFactory
 from plenary.core.errors import Refusal
-from plenary.meetings.services.meetings import SessionData, check_add_session
-from plenary.meetings.services.registration import check_decide, check_register
+from plenary.meetings.services.meetings import SessionData, do_add_session
+from plenary.meetings.services.registration import do_decide, do_register
 from plenary.meetings.tests.factories import MeetingFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_a_session_ending_before_it_starts_is_refused_in_french() -> None:
     meeting = MeetingFactory.create()
     message = refusal_in(
         "fr",
-        lambda: check_add_session(
+        lambda: do_add_session(
             meeting.organiser, meeting, SessionData("P", local(2, 12), local(2, 9))
         ),
     )
@@ -41,7 +41,7 @@ def test_a_session_outside_the_meeting_is_refused_in_russian() -> None:
     meeting = MeetingFactory.create()
     message = refusal_in(
         "ru",
-        lambda: check_add_session(
+        lambda: do_add_session(
             meeting.organiser, meeting, SessionData("P", local(6, 9), local(6, 10))
         ),
     )
@@ -53,7 +53,7 @@ def test_double_registration_is_refused_in_arabic() -> None:
     registration = RegistrationFactory.create()
     message = refusal_in(
         "ar",
-        lambda: check_register(registration.user, registration.meeting, "delegate", "remote"),
+        lambda: do_register(registration.user, registration.meeting, "delegate", "remote"),
     )
     assert message == "أنت مسجّل في هذا الاجتماع بالفعل."
 
@@ -61,7 +61,7 @@ def test_double_registration_is_refused_in_arabic() -> None:
 def test_approval_by_another_focal_point_is_refused_in_chinese() -> None:
     registration = RegistrationFactory.create()
     outsider = FocalPointFactory.create()
-    message = refusal_in("zh-hans", lambda: check_decide(outsider, registration, approve=True))
+    message = refusal_in("zh-hans", lambda: do_decide(outsider, registration, approve=True))
     assert message == f"只有 {registration.entity} 的联络人可以决定此注册。"
 
 

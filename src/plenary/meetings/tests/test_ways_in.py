@@ -13,7 +13,7 @@ from plenary.accounts.models import User
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
 from plenary.accounts.tests.helpers import sign_in_verified
 from plenary.floor import services as floor
-from plenary.floor.rights import standing_for
+from plenary.live.standing import standing_for
 from plenary.meetings import queries
 from plenary.meetings.models import Participation, Session
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory

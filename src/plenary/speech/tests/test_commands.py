@@ -10,8 +10,9 @@ import pytest
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
-from plenary.floor.models import AttendanceRecord
-from plenary.floor.protocol import Context, disconnected, dispatch
+from plenary.live import groups
+from plenary.live.models import AttendanceRecord
+from plenary.live.protocol import Context, disconnected, dispatch
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 from plenary.speech import commands, events, services
@@ -88,7 +89,7 @@ def test_a_socket_is_in_one_caption_group_and_leaves_it_when_it_closes() -> None
     switching, command = socket()
     command(type="captions.subscribe", language="fr")
     command(type="captions.subscribe", language="es")
-    assert commands.caption_group_of(switching) == events.caption_group(session.pk, "es")
+    assert groups.joined(switching, commands.CAPTIONS) == events.caption_group(session.pk, "es")
 
     unsubscribed, command = socket()
     command(type="captions.subscribe", language="en")
@@ -97,7 +98,7 @@ def test_a_socket_is_in_one_caption_group_and_leaves_it_when_it_closes() -> None
     closed, command = socket()
     command(type="captions.subscribe", language="en")
     disconnected(Context(delegate, session.pk, closed, "s"))  # what the consumer runs on close
-    assert commands.caption_group_of(closed) is None
+    assert groups.joined(closed, commands.CAPTIONS) is None
 
     _send_to_languages(session.pk, "en", "fr", "es")
     assert _received(switching) == ["to-es"]

@@ -88,6 +88,30 @@ def test_chair_starts_a_stream_and_a_connected_worker_gets_it(
     assert set(assign["targets"]) == {"fr", "es"}
 
 
+def test_the_media_plane_hears_of_a_stream_change_after_commit_and_not_of_its_own_answer(
+    session: Session, chair: Any, committed: Any
+) -> None:
+    """Saving a stream once made Janus sync, which saved it again and synced again."""
+    from plenary.speech.signals import stream_audio_changed
+
+    heard: list[int] = []
+
+    def receiver(sender: Any, stream_id: int, **kwargs: Any) -> None:
+        heard.append(stream_id)
+
+    stream_audio_changed.connect(receiver, dispatch_uid="test.heard")
+    try:
+        with committed():
+            stream = services.do_start_stream(chair, session.pk, "floor", "en", voices=["fr"])
+            assert heard == []  # nothing before the commit
+        assert heard == [stream.pk]
+        with committed():
+            services.do_route_voice(stream.pk, "fr", "127.0.0.1", 5004)
+        assert heard == [stream.pk]
+    finally:
+        stream_audio_changed.disconnect(dispatch_uid="test.heard")
+
+
 def test_a_delegate_may_not_start_captions(session: Session) -> None:
     delegate = ParticipationFactory.create(
         meeting=session.meeting, role=Participation.Role.DELEGATE
@@ -447,7 +471,7 @@ def _live(session: Session, status: str) -> None:
 
 
 def test_opening_the_session_captions_the_floor_and_closing_stops_it(session: Session) -> None:
-    from plenary.floor.signals import floor_changed
+    from plenary.live.signals import floor_changed
 
     _live(session, "open")
     floor_changed.send(

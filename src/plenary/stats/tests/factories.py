@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from plenary.accounts.models import User
-from plenary.floor.attendance import record_attendance
-from plenary.floor.models import AttendanceRecord
+from plenary.live.attendance import record_attendance
+from plenary.live.models import AttendanceRecord
 from plenary.meetings.models import Session
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from plenary.accounts.models import Region
 from plenary.accounts.tests.factories import DelegateFactory, EntityFactory, UserFactory
-from plenary.floor.models import AttendanceRecord
+from plenary.live.models import AttendanceRecord
 from plenary.meetings.models import Participation, Registration
 from plenary.meetings.tests.factories import (
     ParticipationFactory,

@@ -1,6 +1,6 @@
 // The listener page (and the room feed): choose a channel, hear it, and
 // optionally send a microphone to the floor. Uses PlenaryMedia (media.js,
-// after floor/socket.js).
+// after live/socket.js).
 (function () {
   "use strict";
   const root = document.getElementById("media-page");

@@ -1,12 +1,12 @@
 // Plenary media: WebRTC audio over the Plenary session socket.
-// Needs floor/socket.js (PlenaryLive), loaded first.
+// Needs live/socket.js (PlenaryLive), loaded first.
 // Plain RTCPeerConnection (no janus.js): the browser sends its SDP to Plenary,
 // which checks the user's rights and talks to Janus; it never sees Janus.
 // ICE is not trickled: offers and answers are sent once gathering is complete.
 (function () {
   "use strict";
 
-  // Request and reply over the tab's one socket (PlenaryLive, floor/socket.js,
+  // Request and reply over the tab's one socket (PlenaryLive, live/socket.js,
   // which reconnects with backoff): the reply or error to a command carries
   // the command's id as ``ref``. Emits "reconnected" when the socket is back
   // (the server dropped this socket's media legs when it went).

@@ -1,5 +1,5 @@
 // Caption panel: subscribes to one language on the session socket (the tab's
-// one socket, PlenaryLive from floor/socket.js) and shows final captions
+// one socket, PlenaryLive from live/socket.js) and shows final captions
 // (announced to screen readers) and the text in progress (not announced).
 document.addEventListener("DOMContentLoaded", function () {
   "use strict";

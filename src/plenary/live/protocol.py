@@ -10,7 +10,12 @@ Apps register a pydantic model and a handler for each type, at import time
 Handlers are synchronous and run in a worker thread (the consumer calls
 ``dispatch`` through ``database_sync_to_async``), so they may use the ORM.
 They raise ``Refusal`` to refuse, publish through services, and may answer
-the calling socket directly with ``ctx.reply(event)``.
+the calling socket directly with ``ctx.reply(event)``. What they need of the
+socket they ask of the kernel through the context: ``ctx.session`` and
+``ctx.standing`` (looked up once per command), ``ctx.join(slot, group)`` to
+put the socket in a group (one group per slot: joining another leaves the
+previous one; the kernel leaves them all when the socket closes) and
+``ctx.record_channel(channel, language)`` for an attendance fact.
 
 Apps that keep state per socket register a cleanup for when it closes::
 
@@ -32,6 +37,7 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from itertools import accumulate
 from typing import Any, Literal, TypeVar
 
@@ -40,7 +46,13 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from plenary.core.errors import Refusal
-from plenary.floor.events import PROTOCOL_VERSION, error_event
+from plenary.live import groups
+from plenary.live.attendance import record_attendance
+from plenary.live.events import PROTOCOL_VERSION, error_event
+from plenary.live.models import AttendanceRecord
+from plenary.live.services import get_session
+from plenary.live.standing import Standing, standing_for
+from plenary.meetings.models import Session
 
 logger = logging.getLogger(__name__)
 
@@ -79,9 +91,46 @@ class Context:
     replies: list[dict[str, Any]] = field(default_factory=list)
     # The socket's language (core.websocket.scope_language); "" keeps the active one.
     language: str = ""
+    # An anonymous socket's viewer key (the public webcast counts viewers by it).
+    viewer: str = ""
 
     def reply(self, payload: dict[str, Any]) -> None:
         self.replies.append(payload)
+
+    @cached_property
+    def session(self) -> Session:
+        """The socket's session (``NotFoundRefusal`` if it was deleted meanwhile)."""
+        return get_session(self.session_id)
+
+    @cached_property
+    def standing(self) -> Standing:
+        """The sender's standing in the session, as of this command."""
+        return standing_for(self.user, self.session)
+
+    def join(self, slot: str, group: str) -> None:
+        """Put the socket in ``group``, leaving the group it held in ``slot`` if another."""
+        groups.join(self.channel_name, slot, group)
+
+    def leave(self, slot: str) -> None:
+        """Take the socket out of the group it holds in ``slot``, if any."""
+        groups.leave(self.channel_name, slot)
+
+    def record_channel(self, channel: str, language: str = "") -> None:
+        """An attendance fact: this socket now follows ``channel`` ("" when it stopped).
+
+        Only participants' sockets make facts; an anonymous viewer makes none.
+        """
+        if self.standing.user_id is None or not self.standing.is_participant:
+            return
+        record_attendance(
+            user=self.user,
+            session=self.session,
+            kind=AttendanceRecord.Kind.CHANNEL,
+            attendance=self.standing.attendance,
+            channel=channel,
+            language=language,
+            connection=self.connection_id,
+        )
 
 
 C = TypeVar("C", bound=Command)
@@ -94,20 +143,73 @@ class Registration:
     handler: Handler
 
 
-_registry: dict[str, Registration] = {}
+registries: list[Registry] = []
 
 
-def command(type_: str, schema: type[C]) -> Callable[[Callable[[Context, C], None]], Any]:
-    """Register ``handler`` for commands of ``type_`` validated by ``schema``."""
+class Registry:
+    """Commands a kind of socket accepts: the session socket's (``session_commands``),
+    and those of sockets that accept a subset with handlers of their own (the webcast)."""
 
-    def register(handler: Callable[[Context, C], None]) -> Callable[[Context, C], None]:
-        existing = _registry.get(type_)
-        if existing is not None and existing.handler is not handler:
-            raise ValueError(f"command {type_!r} is already registered")
-        _registry[type_] = Registration(schema, handler)
-        return handler
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._commands: dict[str, Registration] = {}
+        registries.append(self)
 
-    return register
+    def command(self, type_: str, schema: type[C]) -> Callable[[Callable[[Context, C], None]], Any]:
+        """Register ``handler`` for commands of ``type_`` validated by ``schema``."""
+
+        def register(handler: Callable[[Context, C], None]) -> Callable[[Context, C], None]:
+            existing = self._commands.get(type_)
+            if existing is not None and existing.handler is not handler:
+                raise ValueError(f"{self.name} command {type_!r} is already registered")
+            self._commands[type_] = Registration(schema, handler)
+            return handler
+
+        return register
+
+    def types(self) -> frozenset[str]:
+        return frozenset(self._commands)
+
+    def schemas(self) -> dict[str, type[Command]]:
+        """Every command type of this registry and its schema."""
+        return {type_: reg.schema for type_, reg in self._commands.items()}
+
+    def schema_of(self, type_: str) -> type[Command] | None:
+        """The schema registered for commands of ``type_``, if any."""
+        registration = self._commands.get(type_)
+        return registration.schema if registration is not None else None
+
+    def dispatch(self, ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
+        """Validate and run one command; return the events to send back to its socket.
+
+        Every failure becomes one ``error`` event (a message in the socket's
+        language, a stable code), whatever the handler raises; the handler's
+        writes are its own (services roll back on refusal).
+        """
+        if not ctx.language:
+            return self._dispatch(ctx, message)
+        with translation.override(ctx.language):
+            return self._dispatch(ctx, message)
+
+    def _dispatch(self, ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
+        ref = reference(message)
+        type_ = message.get("type")
+        registration = self._commands.get(type_) if isinstance(type_, str) else None
+        if registration is None:
+            return [error_event("unknown_type", _("Unknown message type."), ref)]
+        try:
+            cmd = validate(registration.schema, message)
+            registration.handler(ctx, cmd)
+        except Refusal as refusal:
+            return [error_event(refusal.code, str(refusal.message), ref)]
+        except Exception:
+            logger.exception("command %s failed on %s", type_, ctx.connection_id)
+            return [internal_error(ref)]
+        return ctx.replies
+
+
+session_commands = Registry("session")
+command = session_commands.command
 
 
 _disconnect_hooks: list[Callable[[Context], None]] = []
@@ -121,22 +223,17 @@ def on_disconnect(hook: Callable[[Context], None]) -> Callable[[Context], None]:
 
 
 def disconnected(ctx: Context) -> None:
-    """Run every app's cleanup for a closed socket; one failing does not stop the others."""
-    for hook in _disconnect_hooks:
+    """Run every app's cleanup for a closed socket, then leave the groups it joined
+    through ``ctx.join``; one failing does not stop the others."""
+    for hook in [*_disconnect_hooks, _leave_slots]:
         try:
             hook(ctx)
         except Exception:
             logger.exception("cleanup %s failed for %s", hook.__qualname__, ctx.connection_id)
 
 
-def registered_types() -> frozenset[str]:
-    return frozenset(_registry)
-
-
-def schema_of(type_: str) -> type[Command] | None:
-    """The schema registered for commands of ``type_``, if any."""
-    registration = _registry.get(type_)
-    return registration.schema if registration is not None else None
+def _leave_slots(ctx: Context) -> None:
+    groups.leave_all(ctx.channel_name)
 
 
 class _RepeatedKey(Exception):
@@ -239,30 +336,5 @@ def internal_error(ref: str | None) -> dict[str, Any]:
 
 
 def dispatch(ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
-    """Validate and run one command; return the events to send back to its socket.
-
-    Every failure becomes one ``error`` event (a message in the socket's
-    language, a stable code), whatever the handler raises; the handler's
-    writes are its own (services roll back on refusal).
-    """
-    if not ctx.language:
-        return _dispatch(ctx, message)
-    with translation.override(ctx.language):
-        return _dispatch(ctx, message)
-
-
-def _dispatch(ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
-    ref = reference(message)
-    type_ = message.get("type")
-    registration = _registry.get(type_) if isinstance(type_, str) else None
-    if registration is None:
-        return [error_event("unknown_type", _("Unknown message type."), ref)]
-    try:
-        cmd = validate(registration.schema, message)
-        registration.handler(ctx, cmd)
-    except Refusal as refusal:
-        return [error_event(refusal.code, str(refusal.message), ref)]
-    except Exception:
-        logger.exception("command %s failed on %s", type_, ctx.connection_id)
-        return [internal_error(ref)]
-    return ctx.replies
+    """One command of a session socket (``session_commands.dispatch``)."""
+    return session_commands.dispatch(ctx, message)

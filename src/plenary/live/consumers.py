@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy
 
 from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.core.websocket import SEND_NOW, scope_language
-from plenary.floor import fanout, limits, protocol, services
-from plenary.floor.events import error_event, session_group
+from plenary.live import fanout, limits, protocol, services
+from plenary.live.events import error_event, session_group
 
 logger = logging.getLogger(__name__)
 
@@ -193,7 +193,7 @@ class SessionConsumer(AsyncWebsocketConsumer):
 
     async def live_event(self, message: dict[str, Any]) -> None:
         # Per-user and staff events. On the embedded layer every member of the
-        # group receives the same message object (plenary.floor.layers):
+        # group receives the same message object (plenary.live.layers):
         # encode the event once for all.
         text = message.get("text")
         if text is None:

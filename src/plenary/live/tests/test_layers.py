@@ -6,7 +6,7 @@ from unittest import mock
 import pytest
 from channels.layers import InMemoryChannelLayer
 
-from plenary.floor.layers import SweepingInMemoryChannelLayer
+from plenary.live.layers import SweepingInMemoryChannelLayer
 
 # pytest-django runs tests without a database after all the others, that is
 # after the browser tests, whose Playwright event loop would still be running

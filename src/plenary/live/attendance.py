@@ -1,6 +1,6 @@
 """Attendance facts: the one entry point other apps call to record them.
 
-Joins and leaves come from the session socket (``plenary.floor.services``);
+Joins and leaves come from the session socket (``plenary.live.services``);
 the media app records channel switches; floor grants and ends come from the
 floor services. Statistics query ``AttendanceRecord`` and nothing else.
 """
@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from plenary.accounts.models import Entity
-from plenary.floor.models import AttendanceRecord, DeviceClass
+from plenary.live.models import AttendanceRecord, DeviceClass
 from plenary.meetings.models import Session
 
 _PHONE = re.compile(r"iPhone|Android.+Mobile|Mobile Safari|Windows Phone|Mobi", re.IGNORECASE)

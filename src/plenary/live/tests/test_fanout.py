@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
-from plenary.floor import fanout
-from plenary.floor.layers import SweepingInMemoryChannelLayer
+from plenary.live import fanout
+from plenary.live.layers import SweepingInMemoryChannelLayer
 
 # No database is used; the mark makes pytest-django run these async tests with
 # the database tests, before the browser tests (whose Playwright loop keeps

@@ -47,6 +47,12 @@ class Standing:
         return self.is_secretariat_staff or bool(self.roles & STAFF_ROLES)
 
     @property
+    def is_secretariat(self) -> bool:
+        """The meeting's secretariat: secretariat staff, those who manage the meeting, or
+        the secretariat role (``plenary.meetings.services.access.is_meeting_secretariat``)."""
+        return self.is_secretariat_staff or Role.SECRETARIAT in self.roles
+
+    @property
     def is_remote(self) -> bool:
         return self.attendance == AttendanceMode.REMOTE
 

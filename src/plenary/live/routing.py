@@ -8,7 +8,7 @@ failure, so the page would retry forever).
 
 from django.urls import URLPattern, URLResolver, path
 
-from plenary.floor.consumers import SessionConsumer
+from plenary.live.consumers import SessionConsumer
 
 websocket_urlpatterns: list[URLPattern | URLResolver] = [
     path("ws/sessions/<str:session_id>/", SessionConsumer.as_asgi()),

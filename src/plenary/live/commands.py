@@ -1,0 +1,29 @@
+"""The kernel's own commands on the session socket (registered in ``LiveConfig.ready``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from plenary.live import services
+from plenary.live.events import event, iso
+from plenary.live.protocol import Command, Context, command
+
+
+class Ping(Command):
+    type: Literal["ping"]
+
+
+class Resync(Command):
+    type: Literal["resync"]
+
+
+@command("ping", Ping)
+def ping(ctx: Context, cmd: Ping) -> None:
+    if ctx.user.is_authenticated:  # only participants are present; a viewer costs no write
+        services.do_ping(ctx.connection_id)
+    ctx.reply(event("pong", server_time=iso(), ref=cmd.id))
+
+
+@command("resync", Resync)
+def resync(ctx: Context, cmd: Resync) -> None:
+    ctx.reply(services.resync(ctx.user, ctx.session_id))

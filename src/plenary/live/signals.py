@@ -1,0 +1,14 @@
+"""Signals of the live session that apps connect to.
+
+``floor_changed`` is sent by the app that keeps the floor (``plenary.floor``)
+after commit whenever who may be heard changes (floor given, ended, muted,
+unmuted; session opened, suspended, closed). Keyword arguments:
+``session_id: int``, ``speaker_user_id: int | None`` and
+``unmuted_user_ids: frozenset[int]`` (the floor holder unless muted, the
+presiding officer and the room operators). The media app moderates the audio
+bridge with it; the speech plane follows the session's status.
+"""
+
+from django.dispatch import Signal
+
+floor_changed = Signal()

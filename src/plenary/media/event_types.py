@@ -1,0 +1,22 @@
+"""Payloads of the media plane's events, to every socket of a session."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from plenary.core.events import Payload, event_type
+
+
+@event_type("media.heard")
+class Heard(Payload):
+    """Who is heard on ``channel`` now (sorted user ids)."""
+
+    channel: str
+    user_ids: list[int]
+
+
+@event_type("media.reset")
+class Reset(Payload):
+    """The audio server restarted (no scope: every leg), or the listening legs were rebuilt."""
+
+    scope: Literal["listen"] | None = None
