@@ -95,9 +95,10 @@ def detached_labels(page: Any) -> list[str]:
     return list(page.evaluate(_DETACHED_LABELS))
 
 
-def screenshot(page: Any, name: str) -> Path:
-    """A full-page screenshot under ``SHOTS`` (for people to look at; nothing compares it)."""
+def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
+    """A screenshot under ``SHOTS`` (for people to look at; nothing compares it): the
+    whole page, or what the first screen shows (``full_page=False``)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -26,6 +25,8 @@ from typing import Any
 
 import pytest
 
+from plenary.core.tests.live import free_port
+
 IN_NAMESPACE = os.environ.get("PLENARY_MEDIA_NETNS") == "1"
 ROOT = Path(__file__).resolve().parents[2]
 # The interface Janus gathers ICE candidates on, inside the namespace.
@@ -35,12 +36,6 @@ NAMESPACE_SETUP = (
     " ip addr add 10.99.0.1/24 dev v0; ip addr add 10.99.0.2/24 dev v1;"
     ' ip link set v0 up; ip link set v1 up; exec "$@"'
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def reporting(module: str, scenarios: Sequence[str], timeout: float = 400) -> tuple[Any, Any]:

@@ -23,7 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from tests.e2e.netns import INTERFACE, ROOT, free_port
+from plenary.core.tests.live import free_port
+from tests.e2e.netns import INTERFACE, ROOT
 
 CHROMIUM = os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium")
 

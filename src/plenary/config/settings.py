@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "plenary.provisioning",
     "plenary.live",
     "plenary.floor",
+    "plenary.room",
     "plenary.media",
     "plenary.interpretation",
     "plenary.speech",

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("accounts/", include("plenary.accounts.urls")),
     path("", include("plenary.meetings.urls")),
     path("services/", include("plenary.provisioning.urls")),
+    path("live/", include("plenary.room.urls")),
     path("live/", include("plenary.floor.urls")),
     path("media/", include("plenary.media.urls")),
     path("interpretation/", include("plenary.interpretation.urls")),

@@ -4,6 +4,5 @@ from plenary.floor import views
 
 app_name = "floor"
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("sessions/<int:session_id>/", views.session_page, name="session"),
     path("sessions/<int:session_id>/screen/", views.screen_page, name="screen"),
 ]

@@ -1,26 +1,21 @@
-"""The live session pages: the chair's console, the delegate's page, the room screen.
+"""The room screen ("now speaking"), and what ``static/floor/live.js`` says.
 
-The pages are shells: ``static/floor/live.js`` fills them from the session
-socket. The views only decide which panels a person gets and pass the
-translated texts the script shows.
+The pages are shells: ``live.js`` fills them from the session socket. The
+meeting room (``plenary.room``) includes the floor's panels and texts.
 """
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import refusals_as_http
-from plenary.floor import queries
-from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
-from plenary.live.standing import standing_for
 from plenary.meetings.models import Meeting, Session
 
 
-def _texts() -> dict[str, str]:
+def live_texts() -> dict[str, str]:
     """Everything ``live.js`` says, in the page's language."""
     return {
         "scheduled": _("Not yet opened"),
@@ -66,34 +61,9 @@ def _session_or_404(session_id: int) -> Session:
         return get_session(session_id)
 
 
-@login_required
-def session_page(request: HttpRequest, session_id: int) -> HttpResponse:
-    """The live session for a participant: console panels by role."""
-    session = _session_or_404(session_id)
-    standing = standing_for(request.user, session)
-    if not standing.is_participant:
-        raise Http404
-    if pending_guideline(request.user, session.meeting) is not None:  # type: ignore[arg-type]
-        # The organiser requires the guidelines to be confirmed before joining.
-        return render(request, "floor/guidelines_first.html", {"session": session})
-    chairs = bool(standing.roles & {"chair", "vice_chair"})
-    return render(
-        request,
-        "floor/session.html",
-        {
-            "session": session,
-            "standing": standing,
-            "chairs": chairs,
-            "console": chairs or standing.manages_list or standing.may_mute,
-            "participants": queries.listable_participants(session) if standing.manages_list else [],
-            "texts": _texts(),
-        },
-    )
-
-
 def screen_page(request: HttpRequest, session_id: int) -> HttpResponse:
     """The public "now speaking" view for a screen in the room (no sign-in)."""
     session = _session_or_404(session_id)
     if session.meeting.status != Meeting.Status.PUBLISHED:
         raise Http404
-    return render(request, "floor/screen.html", {"session": session, "texts": _texts()})
+    return render(request, "floor/screen.html", {"session": session, "texts": live_texts()})

@@ -177,6 +177,19 @@ def meetings_of(user: Any, *, now: dt.datetime | None = None) -> MyMeetings:
     return mine
 
 
+def live_ways_in(user: Any) -> list[MyMeeting]:
+    """The person's meetings with a session open now, each with only its open sessions
+    (the home page's "Live now" for someone signed in)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    rows = []
+    for row in meetings_of(user).current:
+        row.ways_in = [way for way in row.ways_in if way.live]
+        if row.ways_in:
+            rows.append(row)
+    return rows
+
+
 def roles_of(user: Any, meeting: Meeting) -> list[Participation]:
     """Every role ``user`` holds in ``meeting`` (none for anonymous visitors)."""
     if not getattr(user, "is_authenticated", False):

@@ -82,6 +82,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "meetings/home.html",
         {
             "meetings": queries.upcoming_meetings(sector=sector, site=site, virtual=virtual),
+            "live": queries.live_ways_in(request.user),
             "sectors": Sector.objects.all(),
             "sites": Site.objects.all(),
             "selected": {

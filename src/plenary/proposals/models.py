@@ -4,7 +4,7 @@ The model borrows Akoma Ntoso's concepts (see ARCHITECTURE.md): an
 ``Instrument`` (work) has ``Edition``s (expressions, text per language) made of
 a ``Provision`` tree with stable ids such as RR ``5.338A``. A conference's
 ``ProposalDocument`` carries ``Proposal``s, each one change (ADD/MOD/SUP/NOC)
-to one provision. Rules that span rows are checked in ``services.py``; the
+to one provision. Rules that span rows are checked in ``services``; the
 database enforces uniqueness so that no path stores a duplicate.
 """
 

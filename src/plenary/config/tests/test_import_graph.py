@@ -24,7 +24,7 @@ LAYERS: list[set[str]] = [
     {"floor", "speech"},
     {"media"},
     {"interpretation"},
-    {"proposals"},
+    {"proposals", "room"},
     {"demo"},
     {"config"},
 ]

@@ -65,7 +65,7 @@ def test_the_floor_pages_lead_each_role_to_its_media_pages(
     session = SessionFactory.create(meeting__languages=["en", "fr"])
     user = ParticipationFactory.create(meeting=session.meeting, role=role, language=language).user
     client.force_login(user)
-    assert _media_links(client, reverse("floor:session", args=[session.pk])) == expected
+    assert _media_links(client, reverse("room:session", args=[session.pk])) == expected
     assert _media_links(client, reverse("floor:screen", args=[session.pk])) == expected
     for name in expected:  # and the pages linked to do open for them
         path = {"listen": "listen", "room_feed": "room-feed", "console": "console"}[name]

@@ -96,6 +96,20 @@ def test_the_meeting_page_links_a_chair_to_the_session_without_remote_participat
     assert "Live now" in page
 
 
+def test_the_home_page_leads_a_delegate_into_the_session_open_now(
+    session: Session, client: Client
+) -> None:
+    chair, delegate = _holder(session, Role.CHAIR), _holder(session, Role.DELEGATE)
+    client.force_login(delegate)
+    assert 'id="live-heading"' not in client.get("/").content.decode()
+    floor.do_set_status(chair, session.pk, "open", 0)
+    page = client.get("/").content.decode()
+    assert 'id="live-heading"' in page
+    assert f'href="/live/sessions/{session.pk}/"' in page
+    client.force_login(DelegateFactory.create())  # no role in the meeting: no way in
+    assert 'id="live-heading"' not in client.get("/").content.decode()
+
+
 def test_my_meetings_lists_what_the_organiser_organises_with_a_way_in(
     session: Session, client: Client
 ) -> None:

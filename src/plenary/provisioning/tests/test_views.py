@@ -187,7 +187,7 @@ def test_join_page_lists_sessions_for_the_owner_only(
     client.force_login(delegate)
     page = client.get(url).content.decode()
     for session in meeting.sessions.all():
-        assert reverse("floor:session", kwargs={"session_id": session.pk}) in page
+        assert reverse("room:session", kwargs={"session_id": session.pk}) in page
     assert "9:30 a.m." in page  # local time in Geneva, not UTC (8:30)
     sign_in_verified(client, organiser)
     assert client.get(url).status_code == 404
@@ -202,7 +202,7 @@ def test_join_page_shows_sessions_only_after_the_required_guidelines_are_confirm
     link = JoinLink.objects.get(user=delegate)
     url = reverse("provisioning:join", kwargs={"token": link.token})
     first_session = reverse(
-        "floor:session", kwargs={"session_id": meeting.sessions.earliest("starts_at").pk}
+        "room:session", kwargs={"session_id": meeting.sessions.earliest("starts_at").pk}
     )
     client.force_login(delegate)
 

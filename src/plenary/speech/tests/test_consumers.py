@@ -14,6 +14,7 @@ from plenary.meetings.tests.factories import ParticipationFactory, SessionFactor
 from plenary.speech import services
 from plenary.speech.models import CaptionSegment, CaptionStream, SpeechWorker
 from plenary.speech.routing import websocket_urlpatterns
+from plenary.speech.services import streams, workers
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -100,7 +101,10 @@ async def test_a_silent_worker_is_reported_lost_and_its_socket_closed(
     watchdog notices the missing heartbeats."""
     import datetime as dt
 
-    monkeypatch.setattr(services, "WORKER_TIMEOUT", dt.timedelta(seconds=0.5))
+    # Read by the socket's watchdog (through the package), by the assignment of
+    # waiting streams and by the expiry of stale workers.
+    for module in (services, streams, workers):
+        monkeypatch.setattr(module, "WORKER_TIMEOUT", dt.timedelta(seconds=0.5))
     stream = await database_sync_to_async(_stream)()
     ws = await _connect()
     await ws.send_json_to({"type": "hello", "token": services.worker_token(), "name": "t"})
