@@ -56,8 +56,9 @@ from plenary.speech.batching import BatchScheduler, max_batch
 from plenary.speech.engines import catalog, loader
 from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer
 from plenary.speech.engines.ctranslate import CTranslate2Translator
+from plenary.speech.engines.silero import silero_detector
 from plenary.speech.engines.whisper import WhisperRecognizer
-from plenary.speech.streaming import StreamingRecognizer, silero_detector
+from plenary.speech.streaming import StreamingRecognizer
 from plenary.speech.tests.speechdata import ENGLISH, CountingBatches, Utterance, speak
 from plenary.speech.tests.tinymt import OPUS_MT_SIZE, build_tiny_mt_model
 

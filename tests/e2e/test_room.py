@@ -78,9 +78,12 @@ def test_a_delegate_on_a_phone_has_the_stage_the_channel_and_the_floor_at_hand(
         _t("fr", "You are number %(position)s on the list.") % {"position": 1}
     )
     expect(page.locator("[data-bar-floor]")).to_have_text(_t("fr", "Withdraw my request"))
-    # The bar's channel is the panel's.
+    # The bar's channel is the panel's; the keyboard moves on to the next one.
     page.locator("[data-bar-channel]").select_option("fr")
     expect(page.locator("input[name=channel][value=fr]")).to_be_checked()
+    page.keyboard.press("Alt+Shift+C")
+    expect(page.locator("input[name=channel][value=floor]")).to_be_checked()
+    expect(page.locator("[data-bar-channel]")).to_have_value("floor")
     screenshot(page, "room-delegate-fr-phone-listed")
 
 

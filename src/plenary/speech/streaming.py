@@ -5,9 +5,10 @@ The policy of ufal/whisper_streaming, tuned as measured in
 ``min_chunk_s`` of new audio is waiting; a word is *confirmed* when two
 consecutive passes agree on it; the buffer is trimmed at a confirmed
 sentence end once it is longer than ``trim_s``. Silero VAD (shipped with
-faster-whisper) skips passes over silence and noise (where Whisper would
-hallucinate) and, when speech stops, triggers a final pass that confirms the
-rest of the utterance instead of losing it.
+faster-whisper, ``plenary.speech.engines.silero``) skips passes over silence
+and noise (where Whisper would hallucinate) and, when speech stops,
+triggers a final pass that confirms the rest of the utterance instead of
+losing it.
 
 Whisper is prompted with the last finished sentences, including those whose
 audio is still in the buffer: it then goes on after them instead of hearing
@@ -26,33 +27,23 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer, Word
+from plenary.speech.engines.base import (
+    ASR_SAMPLE_RATE,
+    FloatAudio,
+    Recognizer,
+    SpeechDetector,
+    Word,
+)
 
 _SENTENCE_END = re.compile("[.?!\u2026\u3002\uff1f\uff01\u061f]$")
 _NORMALISE = re.compile(r"[^\w]+")
 # faster-whisper's threshold: text that compresses more than this is a loop.
 _MAX_COMPRESSION_RATIO = 2.4
 _PROMPT_CHARS = 200
-
-# A function that says whether an audio clip (16 kHz float32) contains speech.
-SpeechDetector = Callable[[FloatAudio], bool]
-
-
-def silero_detector(threshold: float = 0.5) -> SpeechDetector:
-    """Silero VAD as shipped with faster-whisper (an ONNX model, loaded once)."""
-    from faster_whisper.vad import VadOptions, get_speech_timestamps
-
-    options = VadOptions(threshold=threshold, min_speech_duration_ms=120, speech_pad_ms=0)
-
-    def has_speech(audio: FloatAudio) -> bool:
-        return bool(get_speech_timestamps(audio, options))
-
-    return has_speech
 
 
 @dataclass(frozen=True)

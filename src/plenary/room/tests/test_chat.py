@@ -29,8 +29,10 @@ def c() -> Cast:
 
 
 @pytest.fixture
-def inbox() -> Any:
-    """``inbox(group)``: a channel in ``group``; calling the result drains it."""
+def inbox(settings: Any) -> Any:
+    """``inbox(group)``: a channel in ``group`` on an in-memory layer of the test's own;
+    calling the result drains it."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
     layer = get_channel_layer()
     assert layer is not None
 

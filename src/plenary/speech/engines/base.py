@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -13,6 +13,8 @@ import numpy.typing as npt
 ASR_SAMPLE_RATE = 16_000
 
 FloatAudio = npt.NDArray[np.float32]
+# A function that says whether an audio clip (16 kHz float32) contains speech.
+SpeechDetector = Callable[[FloatAudio], bool]
 
 
 class EngineError(RuntimeError):

@@ -25,8 +25,9 @@ from plenary.speech.engines.base import (
     Recognizer,
     Word,
 )
+from plenary.speech.engines.silero import silero_detector
 from plenary.speech.engines.whisper import WhisperRecognizer
-from plenary.speech.streaming import StreamingRecognizer, silero_detector
+from plenary.speech.streaming import StreamingRecognizer
 from plenary.speech.tests.speechdata import (
     ENGLISH,
     CountingBatches,

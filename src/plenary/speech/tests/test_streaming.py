@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from plenary.speech.engines.base import ASR_SAMPLE_RATE, FloatAudio, Recognizer, Word
-from plenary.speech.streaming import Caption, StreamingRecognizer, silero_detector
+from plenary.speech.engines.silero import silero_detector
+from plenary.speech.streaming import Caption, StreamingRecognizer
 from plenary.speech.tests.speechdata import Utterance, word_error_rate
 
 

@@ -20,9 +20,10 @@ from plenary.speech import mt
 from plenary.speech.batching import Schedulers
 from plenary.speech.engines import catalog
 from plenary.speech.engines.base import EngineError, ModelMissing
+from plenary.speech.engines.silero import silero_detector
 from plenary.speech.protocol import Assign
 from plenary.speech.rtp import OpusDecoder
-from plenary.speech.streaming import Caption, StreamingRecognizer, silero_detector
+from plenary.speech.streaming import Caption, StreamingRecognizer
 from plenary.speech.voice import AiVoice, parse_destination
 
 logger = logging.getLogger(__name__)

@@ -1,5 +1,6 @@
 // The meeting room: the chat, each booth's on-air state, the floor's language,
-// and on a phone the bottom bar that mirrors the panels' main controls.
+// on a phone the bottom bar that mirrors the panels' main controls, and the
+// keyboard shortcuts.
 // Rides the tab's one session socket (PlenaryLive, live/socket.js); floor/live.js
 // and media/listen.js run the floor and the audio on the same page.
 (function () {
@@ -68,6 +69,27 @@
     [document.getElementById("listen")]);
   mirror(document.querySelector("[data-bar-floor]"), ["[data-yield]", "[data-withdraw-mine]", "[data-request=speak]"],
     [document.querySelector("[data-request=speak]")?.closest("section")]);
+
+  // --- Keyboard: Alt+Shift+R ask for (or withdraw) the floor, Alt+Shift+L listen or stop,
+  // Alt+Shift+C the next channel, Alt+Shift+M the chat's message box. -------------------
+  const keys = {
+    KeyR: () => document.querySelector("[data-bar-floor]")?.click(),
+    KeyL: () => document.querySelector("[data-bar-listen]")?.click(),
+    KeyC: () => {
+      const all = radios();
+      if (!all.length) return;
+      const next = all[(all.findIndex((r) => r.checked) + 1) % all.length];
+      next.checked = true;
+      next.dispatchEvent(new Event("change", {bubbles: true}));
+      next.focus();
+    },
+    KeyM: () => document.getElementById("chat-text")?.focus(),
+  };
+  document.addEventListener("keydown", (event) => {
+    if (!event.altKey || !event.shiftKey || event.ctrlKey || event.metaKey) return;
+    const action = keys[event.code];
+    if (action) { event.preventDefault(); action(); }
+  });
 
   // --- Chat. -----------------------------------------------------------------
   const chat = document.getElementById("chat");
