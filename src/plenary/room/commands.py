@@ -35,6 +35,11 @@ class Hide(Command):
     message_id: int
 
 
+class Translate(Command):
+    type: Literal["chat.translate"]
+    message_id: int
+
+
 class SetPublic(Command):
     type: Literal["chat.public"]
     open: bool
@@ -67,6 +72,15 @@ def send(ctx: Context, cmd: Send) -> None:
 def hide(ctx: Context, cmd: Hide) -> None:
     services.do_hide(ctx.user, ctx.session, cmd.message_id)
     ctx.reply(event("chat.done", ref=cmd.id))
+
+
+@command("chat.translate", Translate)
+def translate(ctx: Context, cmd: Translate) -> None:
+    language = ctx.language or "en"
+    text = services.translate(ctx.standing, ctx.session, cmd.message_id, language)
+    ctx.reply(
+        event("chat.translation", id=cmd.message_id, language=language, text=text, ref=cmd.id)
+    )
 
 
 @command("chat.public", SetPublic)

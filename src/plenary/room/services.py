@@ -8,7 +8,9 @@ public one the sockets that joined the session's chat (participants only:
 the room screen and the webcast never get it), the others the tabs of the
 people concerned. The chair and the secretariat hide a message (audited);
 nothing is deleted. Text is stored as typed; every page shows it as text,
-never as HTML.
+never as HTML. A reader may ask for a machine translation into their page's
+language where an installed model serves the pair (``translate``); it is
+labelled as such and the original stays one click away.
 
 Changes follow the services' order: ``do_*`` locks, ``check_*`` decides.
 """
@@ -33,6 +35,8 @@ from plenary.live.events import event, publish_to_session, publish_to_staff, pub
 from plenary.live.standing import Standing, standing_for
 from plenary.meetings.models import Participation, Session
 from plenary.room.models import ChatMessage, ChatPolicy
+from plenary.speech import mt
+from plenary.speech.engines.base import EngineError
 
 MAX_CHARS = 1000
 # A person may send this many messages per window in one session.
@@ -112,6 +116,32 @@ def delegations(session: Session) -> list[Entity]:
         meeting_id=session.meeting_id, entity__isnull=False
     ).values_list("entity_id", flat=True)
     return list(Entity.objects.filter(pk__in=ids).order_by("name"))
+
+
+def translatable_into(language: str) -> list[str]:
+    """The languages a message can be machine-translated from into ``language``."""
+    return sorted(source for source, target in mt.available_pairs() if target == language)
+
+
+def translate(standing: Standing, session: Session, message_id: int, language: str) -> str:
+    """A machine translation of a message ``standing`` may read into ``language``.
+
+    The message's language is the one its author's page was in. Refused with
+    ``no_translation`` when no installed model serves the pair or the engine
+    fails: the original stays readable either way.
+    """
+    message = visible_to(standing, session).filter(pk=message_id).first()
+    if message is None:
+        raise NotFoundRefusal(_("This message does not exist."))
+    if not message.language or message.language == language:
+        return message.text
+    try:
+        return mt.translate_texts([message.text], message.language, language)[0]
+    except EngineError:  # ModelMissing included
+        raise Refusal(
+            _("No machine translation of this message into your language is available."),
+            "no_translation",
+        ) from None
 
 
 # --- Writing ---------------------------------------------------------------

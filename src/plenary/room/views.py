@@ -38,6 +38,9 @@ def _chat_texts() -> dict[str, str]:
         "open_chat": _("Open the public chat"),
         "floor_language": _("The floor is speaking %(language)s."),
         "not_connected": _("Not connected; try again in a moment."),
+        "translate": _("Translate"),
+        "original": _("Show the original"),
+        "machine": _("Machine translation"),
     }
 
 
@@ -74,6 +77,7 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             ],
             "moderator": services.may_moderate(standing),
             "public_open": services.public_open(session),
+            "translatable": services.translatable_into(request.LANGUAGE_CODE),
             "speak_heading": _("Your microphone"),
             "texts": live_texts(),
             "chat_texts": _chat_texts(),

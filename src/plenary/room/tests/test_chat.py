@@ -166,6 +166,39 @@ def test_a_message_to_a_delegation_outside_the_meeting_is_refused(c: Cast) -> No
     assert refused.value.field == "to"
 
 
+def test_a_reader_gets_a_machine_translation_where_a_model_serves_the_pair(
+    c: Cast, settings: Any, tmp_path: Any
+) -> None:
+    """Through the speech plane's MT path with its tiny test model (meaningless output:
+    the routing is what is checked)."""
+    from plenary.speech.tests.tinymt import build_tiny_mt_model
+
+    build_tiny_mt_model(tmp_path, pairs=[("en", "fr")])
+    settings.SPEECH_MODEL_DIRS = [str(tmp_path)]
+    assert services.translatable_into("fr") == ["en"]
+    message = services.do_send(
+        c.delegate, c.session, "everyone", "Thank you, Chair.", language="en"
+    )
+    reader = Context(
+        user=c.observer,
+        session_id=c.session.pk,
+        channel_name="t!x",
+        connection_id="y",
+        language="fr",
+    )
+    [reply] = dispatch(
+        reader, {"v": 1, "type": "chat.translate", "message_id": message.pk, "id": "t"}
+    )
+    assert (reply["type"], reply["language"], reply["id"]) == ("chat.translation", "fr", message.pk)
+    assert isinstance(reply["text"], str) and reply["text"]
+    reader.language, reader.replies = "es", []  # no en -> es model here
+    [refused] = dispatch(reader, {"v": 1, "type": "chat.translate", "message_id": message.pk})
+    assert (refused["type"], refused["code"]) == ("error", "no_translation")
+    reader.language, reader.replies = "en", []  # its own language: the original
+    [same] = dispatch(reader, {"v": 1, "type": "chat.translate", "message_id": message.pk})
+    assert same["text"] == "Thank you, Chair."
+
+
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )

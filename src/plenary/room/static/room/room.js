@@ -136,20 +136,55 @@
     text.dir = "auto";
     text.textContent = message.text;  // text, never HTML
     item.append(meta, text);
+    translation(item, message, text);
     if (message.hidden) markHidden(item);
     else if (moderator) {
       const hide = document.createElement("button");
       hide.type = "button";
-      hide.className = "secondary";
+      hide.className = "secondary chat-hide";
       hide.textContent = texts.hide;
       hide.addEventListener("click", () => live.send("chat.hide", {message_id: message.id}));
       meta.append(hide);
     }
     return item;
   }
+  // A message in another language than the page's, where a model can translate it:
+  // a button asks for the machine translation, labelled, the original one click away.
+  const language = chat.dataset.language;
+  const translatable = new Set((chat.dataset.translatable || "").split(",").filter(Boolean));
+  function translation(item, message, text) {
+    if (!message.language || message.language === language || !translatable.has(message.language)) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "secondary";
+    button.textContent = texts.translate;
+    let original = null;
+    button.addEventListener("click", () => {
+      if (original !== null) {  // showing a translation: back to the original
+        text.textContent = original;
+        original = null;
+        button.textContent = texts.translate;
+        item.querySelector(".chat-machine")?.remove();
+        return;
+      }
+      const id = live.send("chat.translate", {message_id: message.id});
+      if (id === null) { status.textContent = texts.not_connected; return; }
+      pending.set(id, (reply) => {
+        if (reply.type === "error") { status.textContent = reply.message; return; }
+        original = text.textContent;
+        text.textContent = reply.text;
+        button.textContent = texts.original;
+        const label = document.createElement("span");
+        label.className = "badge chat-machine";
+        label.textContent = texts.machine;
+        text.before(label);
+      });
+    });
+    item.querySelector(".chat-meta").append(button);
+  }
   function markHidden(item) {
     item.classList.add("chat-hidden");
-    item.querySelector("button")?.remove();
+    item.querySelector(".chat-hide")?.remove();
     if (!item.querySelector(".chat-hidden-note")) {
       const note = document.createElement("span");
       note.className = "badge chat-hidden-note";
