@@ -96,6 +96,12 @@ def test_chat_between_a_delegate_and_the_chair_is_text_and_the_chair_moderates_i
     chair = room(new_page, live_url, c.chair, c.session.pk, language="ar", size=LAPTOP)
     observer = room(new_page, live_url, c.observer, c.session.pk, language="fr", size=PHONE)
     expect(chair.locator("html")).to_have_attribute("dir", "rtl")
+    # Each page measures its connection and shows it; the chair sees the delegate's.
+    good = _t("fr", "Connection: %(quality)s") % {"quality": _t("fr", "good")}
+    expect(delegate.locator("[data-quality]")).to_have_text(good)
+    expect(chair.locator("[data-presence]")).to_contain_text(
+        _t("ar", "connection: %(quality)s") % {"quality": _t("ar", "good")}
+    )
 
     payload = "<img src=x onerror=alert(1)> Bonjour"
     delegate.locator("#chat-text").fill(payload)

@@ -53,6 +53,10 @@ def live_texts() -> dict[str, str]:
         "not_listed": _("You are not on the list."),
         "present": _("%(count)s connected"),
         "session_status": _("The session is now: %(status)s."),
+        "quality": _("connection: %(quality)s"),
+        "quality_good": _("good"),
+        "quality_fair": _("fair"),
+        "quality_poor": _("poor"),
     }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from plenary.core.events import Payload, event_type
 
 
@@ -14,6 +16,7 @@ class PresenceJoined(Payload):
     name: str
     attendance: str
     device_class: str
+    quality: Literal["", "good", "fair", "poor"]
 
 
 @event_type("presence.left")
@@ -21,3 +24,11 @@ class PresenceLeft(Payload):
     """A participant's socket closed, or its server died (to the session's staff)."""
 
     connection: str
+
+
+@event_type("presence.quality")
+class PresenceQuality(Payload):
+    """A participant's connection quality changed, as their page measured it (to the staff)."""
+
+    connection: str
+    quality: Literal["good", "fair", "poor"]

@@ -23,6 +23,15 @@ class DeviceClass(models.TextChoices):
     ROOM_SYSTEM = "room", _("Room system")
 
 
+class Quality(models.TextChoices):
+    """A connection's quality as its page measures it (round trip, media loss)."""
+
+    UNKNOWN = "", _("Not measured yet")
+    GOOD = "good", _("Good")
+    FAIR = "fair", _("Fair")
+    POOR = "poor", _("Poor")
+
+
 class Presence(models.Model):
     """One open WebSocket of a participant in a session (deleted on disconnect)."""
 
@@ -37,6 +46,7 @@ class Presence(models.Model):
     # Refreshed by the client's ping; rows older than the presence timeout are
     # left-overs of a server that stopped without running disconnect handlers.
     seen_at = models.DateTimeField(default=timezone.now)
+    quality = models.CharField(max_length=4, choices=Quality.choices, blank=True)
 
     class Meta:
         verbose_name = _("presence")

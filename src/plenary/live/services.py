@@ -61,6 +61,7 @@ def _presence_json(presence: Presence, name: str) -> dict[str, Any]:
         "name": name,
         "attendance": presence.attendance,
         "device_class": presence.device_class,
+        "quality": presence.quality,
     }
 
 
@@ -183,6 +184,20 @@ def do_disconnect(connection: str) -> None:
         )
         if presence is not None:
             _leave(presence)
+
+
+def do_report_quality(connection: str, quality: str) -> None:
+    """A participant's page measured its connection: kept with the presence, and the
+    staff are told when it changed."""
+    with transaction.atomic():
+        presence = Presence.objects.select_for_update().filter(connection=connection).first()
+        if presence is None or presence.quality == quality:
+            return
+        presence.quality = quality
+        presence.save(update_fields=["quality"])
+        publish_to_staff(
+            presence.session_id, event("presence.quality", connection=connection, quality=quality)
+        )
 
 
 def do_ping(connection: str) -> None:

@@ -41,6 +41,10 @@ def _chat_texts() -> dict[str, str]:
         "translate": _("Translate"),
         "original": _("Show the original"),
         "machine": _("Machine translation"),
+        "quality": _("Connection: %(quality)s"),
+        "quality_good": _("good"),
+        "quality_fair": _("fair"),
+        "quality_poor": _("poor"),
     }
 
 

@@ -81,6 +81,9 @@
     } else if (m.type === "presence.joined") {
       client.presence.set(m.connection, m);
       renderPresence();
+    } else if (m.type === "presence.quality") {
+      var known = client.presence.get(m.connection);
+      if (known) { known.quality = m.quality; renderPresence(); }
     } else if (m.type === "presence.left") {
       client.presence.delete(m.connection);
       renderPresence();
@@ -199,7 +202,8 @@
     client.presence.forEach(function (p) { people.set(p.user_id, p); });
     list.replaceChildren.apply(list, Array.from(people.values()).map(function (p) {
       var li = document.createElement("li");
-      li.textContent = p.name + " — " + T[p.attendance] + " (" + p.device_class + ")";
+      li.textContent = p.name + " — " + T[p.attendance] + " (" + p.device_class + ")"
+        + (p.quality ? " · " + fmt(T.quality, { quality: T["quality_" + p.quality] }) : "");
       return li;
     }));
     $("[data-present-count]").textContent = fmt(T.present, { count: people.size });

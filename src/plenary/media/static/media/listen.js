@@ -24,6 +24,18 @@
   const underneath = () => $("underneath").checked;
   window.plenaryMediaState = {listening: false, channel: null, error: null};
   window.plenaryMediaEnergy = () => listener.energy();
+  // The share of audio packets lost since the last call (the room's connection quality).
+  let counted = {lost: 0, received: 0};
+  window.plenaryMediaLoss = async () => {
+    if (!listener.pc) return 0;
+    const now = {lost: 0, received: 0};
+    (await listener.pc.getStats()).forEach((s) => {
+      if (s.type === "inbound-rtp") { now.lost += s.packetsLost || 0; now.received += s.packetsReceived || 0; }
+    });
+    const lost = Math.max(0, now.lost - counted.lost), received = Math.max(0, now.received - counted.received);
+    counted = now;
+    return lost + received > 0 ? lost / (lost + received) : 0;
+  };
 
   function show(text) { status.textContent = text; }
   // Language channels with an interpreter heard now (the page's figure, then media.heard):

@@ -37,6 +37,38 @@
     }
   });
 
+  // --- Connection quality: the socket's round trip and, while listening, the audio's
+  // packet loss; shown here and reported to the staff when it changes. --------------
+  const waiting = new Map();  // command id -> what to do with its reply (pong, chat)
+  live.on((message) => {
+    const then = message.ref && waiting.get(message.ref);
+    if (then) { waiting.delete(message.ref); then(message); }
+  });
+  const badge = document.querySelector("[data-quality]");
+  let reported = "";
+  function roundTrip() {
+    const started = performance.now();
+    const id = live.send("ping", {});
+    if (id === null) return Promise.resolve(Infinity);
+    return new Promise((resolve) => {
+      waiting.set(id, () => resolve(performance.now() - started));
+      setTimeout(() => { waiting.delete(id); resolve(Infinity); }, 5000);
+    });
+  }
+  async function measure() {
+    if (live.status !== "connected" && live.status !== "reconnected") return;
+    const rtt = await roundTrip();
+    const loss = window.plenaryMediaLoss ? await window.plenaryMediaLoss() : 0;
+    const level = rtt < 400 && loss < 0.02 ? "good" : rtt < 1500 && loss < 0.08 ? "fair" : "poor";
+    badge.textContent = fill(texts.quality, {quality: texts["quality_" + level]});
+    badge.className = "badge " + {good: "badge-ok", fair: "badge-warn", poor: "badge-error"}[level];
+    badge.hidden = false;
+    if (level !== reported) { reported = level; live.send("presence.quality", {quality: level}); }
+  }
+  live.onStatus((up) => { if (up) { reported = ""; setTimeout(measure, 1000); } });
+  if (live.status === "connected" || live.status === "reconnected") setTimeout(measure, 1000);
+  setInterval(measure, 15000);
+
   // --- The bottom bar (a phone): the same controls, mirrored. -----------------
   const barChannel = document.querySelector("[data-bar-channel]");
   const radios = () => Array.from(document.querySelectorAll("input[name=channel]"));
@@ -101,7 +133,6 @@
   const toggle = chat.querySelector("[data-chat-toggle]");
   const form = chat.querySelector("[data-chat-form]");
   const moderator = chat.dataset.moderator === "1";
-  const pending = new Map();  // command id -> what to do with the reply
   let publicOpen = chat.dataset.publicOpen === "1";
 
   function policy(open) {
@@ -169,7 +200,7 @@
       }
       const id = live.send("chat.translate", {message_id: message.id});
       if (id === null) { status.textContent = texts.not_connected; return; }
-      pending.set(id, (reply) => {
+      waiting.set(id, (reply) => {
         if (reply.type === "error") { status.textContent = reply.message; return; }
         original = text.textContent;
         text.textContent = reply.text;
@@ -203,8 +234,6 @@
   live.onStatus((up) => { if (up) live.send("chat.join", {}); });
   if (live.status === "connected" || live.status === "reconnected") live.send("chat.join", {});
   live.on((message) => {
-    const waiting = message.ref && pending.get(message.ref);
-    if (waiting) { pending.delete(message.ref); waiting(message); }
     if (message.type === "chat.history") {
       log.replaceChildren(...message.messages.map(render));
       empty.hidden = message.messages.length > 0;
@@ -229,7 +258,7 @@
     if (entity) fields.to = Number(entity);
     const id = live.send("chat.send", fields);
     if (id === null) { status.textContent = texts.not_connected; return; }
-    pending.set(id, (reply) => {
+    waiting.set(id, (reply) => {
       if (reply.type === "error") { status.textContent = reply.message; return; }
       form.elements.text.value = "";
       status.textContent = texts.sent;
@@ -241,7 +270,7 @@
   if (toggle) {
     toggle.addEventListener("click", () => {
       const id = live.send("chat.public", {open: !publicOpen});
-      if (id !== null) pending.set(id, (reply) => { if (reply.type === "error") status.textContent = reply.message; });
+      if (id !== null) waiting.set(id, (reply) => { if (reply.type === "error") status.textContent = reply.message; });
     });
   }
 })();
