@@ -36,7 +36,6 @@ def _chat_texts() -> dict[str, str]:
         "sent": _("Sent."),
         "close_chat": _("Close the public chat"),
         "open_chat": _("Open the public chat"),
-        "floor_language": _("The floor is speaking %(language)s."),
         "not_connected": _("Not connected; try again in a moment."),
         "translate": _("Translate"),
         "original": _("Show the original"),

@@ -42,10 +42,24 @@
   // a listener on a silent channel is told why it is silent.
   const onAir = new Set((root.dataset.onAir || "").split(",").filter(Boolean));
   const silent = (channel) => channel !== "floor" && !onAir.has(channel);
+  // Each booth's badge says whether it is on air or silent; the note, the floor's language.
+  function badge(channel) {
+    const shown = document.querySelector(`[data-channel-state="${CSS.escape(channel)}"]`);
+    if (!shown) return;
+    shown.textContent = msg(onAir.has(channel) ? "channelLive" : "channelSilent");
+    shown.classList.toggle("badge-ok", onAir.has(channel));
+  }
+  link.on("booth.floor_language", (e) => {
+    const note = document.querySelector("[data-floor-language]");
+    const radio = document.querySelector(`input[name=channel][value="${CSS.escape(e.language)}"]`);
+    const name = radio ? radio.parentElement.querySelector("[data-channel-name]").textContent : e.language;
+    if (note) { note.textContent = msg("floorLanguage").replace("%(language)s", name); note.hidden = false; }
+  });
   link.on("media.heard", (e) => {
     if (e.channel === "floor") return;
     const was = onAir.has(e.channel);
     if (e.user_ids.length) onAir.add(e.channel); else onAir.delete(e.channel);
+    badge(e.channel);
     if (e.channel !== chosen() || was === onAir.has(e.channel)) return;
     if (window.plenaryMediaState.listening) show(msg(onAir.has(e.channel) ? "nowOnAir" : "notOnAir"));
     else show(onAir.has(e.channel) ? "" : msg("notOnAir"));

@@ -1,6 +1,5 @@
-// The meeting room: the chat, each booth's on-air state, the floor's language,
-// on a phone the bottom bar that mirrors the panels' main controls, and the
-// keyboard shortcuts.
+// The meeting room: the chat, the connection's quality, on a phone the bottom
+// bar that mirrors the panels' main controls, and the keyboard shortcuts.
 // Rides the tab's one session socket (PlenaryLive, live/socket.js); floor/live.js
 // and media/listen.js run the floor and the audio on the same page.
 (function () {
@@ -14,28 +13,6 @@
   // --- The site's header: folded on a phone, open on a wide screen. -------------
   const menu = document.querySelector("[data-room-menu]");
   if (menu && window.matchMedia("(min-width: 40.01rem)").matches) menu.open = true;
-
-  // --- Channels: each booth's on-air state, the floor's language. ---------------
-  const media = document.getElementById("media-page");
-  function channelState(channel, onAir) {
-    const badge = document.querySelector(`[data-channel-state="${CSS.escape(channel)}"]`);
-    if (!badge) return;
-    badge.textContent = media.dataset[onAir ? "msgChannelLive" : "msgChannelSilent"];
-    badge.classList.toggle("badge-ok", onAir);
-  }
-  function channelName(code) {
-    const radio = document.querySelector(`input[name=channel][value="${CSS.escape(code)}"]`);
-    return radio ? radio.parentElement.firstChild.textContent.trim() || code : code;
-  }
-  live.on((message) => {
-    if (message.type === "media.heard" && message.channel !== "floor") {
-      channelState(message.channel, message.user_ids.length > 0);
-    } else if (message.type === "booth.floor_language") {
-      const note = document.querySelector("[data-floor-language]");
-      note.textContent = fill(texts.floor_language, {language: channelName(message.language)});
-      note.hidden = false;
-    }
-  });
 
   // --- Connection quality: the socket's round trip and, while listening, the audio's
   // packet loss; shown here and reported to the staff when it changes. --------------
