@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from plenary.core.errors import NotFoundRefusal
+from plenary.live.services import get_session
 from plenary.speech import events, services
 from plenary.speech.engines import catalog
 from plenary.speech.models import CaptionSegment, CaptionStream, GlossaryTerm
@@ -67,7 +68,7 @@ def models(request: HttpRequest) -> list[dict[str, Any]]:
 
 @router.get("/sessions/{session_id}/streams")
 def streams(request: HttpRequest, session_id: int) -> list[dict[str, Any]]:
-    session = services.get_session(session_id)
+    session = get_session(session_id)
     services.check_view_transcript(request.user, session)
     active = CaptionStream.objects.filter(session=session, stopped_at__isnull=True)
     return [events.stream_json(s) for s in active]
@@ -89,7 +90,7 @@ def stop_stream(request: HttpRequest, stream_id: int) -> dict[str, Any]:
 
 @router.get("/sessions/{session_id}/segments")
 def segments(request: HttpRequest, session_id: int, language: str) -> list[dict[str, Any]]:
-    session = services.get_session(session_id)
+    session = get_session(session_id)
     services.check_view_transcript(request.user, session)
     services.check_language(language)
     return [events.segment_json(s) for s in services.transcript(session, language)]

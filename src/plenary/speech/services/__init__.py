@@ -20,7 +20,6 @@ streams < workers < transcripts), so there is no cycle. Callers use this
 package (``services.do_start_stream(...)``), which re-exports them all.
 """
 
-from plenary.live.services import get_session
 from plenary.speech.services.access import (
     MAX_TEXT,
     check_correct_segment,
@@ -93,7 +92,6 @@ __all__ = [
     "do_stream_failed",
     "do_stream_ready",
     "do_worker_lost",
-    "get_session",  # plenary.live's, which the speech API has always reached through here
     "glossary_for",
     "recent_segments",
     "transcript",
