@@ -260,13 +260,14 @@ else:
         observer = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.OBSERVER
         ).user
+        # Both on the meeting room, where the audio plays on the page itself.
         speaking = _signed_in_page(chromium, served, delegate)
-        speaking.goto(f"{served}/media/sessions/{session.pk}/listen/")
+        speaking.goto(f"{served}/live/sessions/{session.pk}/")
         speaking.get_by_role("button", name="Connect my microphone", exact=True).click()
         speaking.get_by_text("Microphone connected; waiting for the floor.").wait_for()
 
         listening = _signed_in_page(chromium, served, observer)
-        listening.goto(f"{served}/media/sessions/{session.pk}/listen/")
+        listening.goto(f"{served}/live/sessions/{session.pk}/")
         listening.get_by_role("button", name="Start listening", exact=True).click()
         listening.wait_for_function("() => window.plenaryMediaState.listening")
         assert _floor_energy(listening) < 1e-4  # sending, but not given the floor
