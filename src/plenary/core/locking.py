@@ -25,8 +25,9 @@ def lock(instance: M) -> M:
     ``NotFoundRefusal`` if the row was deleted meanwhile. Call inside
     ``transaction.atomic()``.
     """
-    manager = type(instance)._default_manager
-    if not manager.select_for_update().filter(pk=instance.pk).exists():
-        raise NotFoundRefusal(_("This no longer exists; reload the page."))
-    instance.refresh_from_db()
+    model = type(instance)
+    try:  # one query: the row is read under its lock
+        instance.refresh_from_db(from_queryset=model._default_manager.select_for_update())
+    except model.DoesNotExist:  # type: ignore[attr-defined]
+        raise NotFoundRefusal(_("This no longer exists; reload the page.")) from None
     return instance

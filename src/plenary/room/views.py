@@ -19,7 +19,6 @@ from plenary.floor.views import live_texts
 from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
 from plenary.live.standing import standing_for
-from plenary.media.services import layout_for
 from plenary.media.views import channel_choices, channels_on_air
 from plenary.room import services
 
@@ -59,7 +58,6 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
         # The organiser requires the guidelines to be confirmed before joining.
         return render(request, "room/guidelines_first.html", {"session": session})
     chairs = bool(standing.roles & {"chair", "vice_chair"})
-    layout = layout_for(session)
     return render(
         request,
         "room/room.html",
@@ -70,7 +68,6 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "console": chairs or standing.manages_list or standing.may_mute,
             "participants": queries.listable_participants(session) if standing.manages_list else [],
             "channels": channel_choices(session),
-            "booths": layout.languages,
             "on_air": channels_on_air(session),
             "may_speak_audio": standing.may_speak(),
             "delegations": [

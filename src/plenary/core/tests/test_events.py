@@ -7,12 +7,11 @@ import datetime as dt
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from plenary.core import events
 from plenary.core.events import Payload, UndeclaredEvent, publish
+from plenary.core.tests.layer import IN_MEMORY, group_inbox
 
 pytestmark = pytest.mark.django_db(transaction=True)
 GROUP = "test.publish"
@@ -32,19 +31,8 @@ def counted_declared(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def inbox(settings: Any) -> Any:
     """A channel in ``GROUP`` on an in-memory layer of its own; ``inbox()`` drains it."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    layer = get_channel_layer()
-    assert layer is not None
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(GROUP, channel)
-
-    async def drain() -> list[dict[str, Any]]:
-        received = []
-        while (queue := layer.channels.get(channel)) is not None and not queue.empty():
-            received.append(await layer.receive(channel))
-        return received
-
-    return async_to_sync(drain)
+    settings.CHANNEL_LAYERS = IN_MEMORY
+    return group_inbox(GROUP)
 
 
 def test_an_event_that_redis_could_not_carry_fails_at_once_in_development(inbox: Any) -> None:

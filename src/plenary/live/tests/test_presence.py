@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.contrib.auth.models import AnonymousUser
 
+from plenary.core.tests.layer import IN_MEMORY, group_inbox
 from plenary.floor.tests.factories import cast
 from plenary.live import services
 from plenary.live.events import staff_group
@@ -21,11 +20,9 @@ pytestmark = pytest.mark.django_db
 def test_a_quality_change_is_kept_and_told_to_the_staff_once(
     settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    layer = get_channel_layer()
+    settings.CHANNEL_LAYERS = IN_MEMORY
     c = cast()
-    staff = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(staff_group(c.session.pk), staff)
+    staff = group_inbox(staff_group(c.session.pk))
     joined = services.do_connect(c.delegate, c.session.pk, "conn-1", "phone", "")
     assert joined.participant
     ctx = Context(
@@ -36,13 +33,7 @@ def test_a_quality_change_is_kept_and_told_to_the_staff_once(
             assert dispatch(ctx, {"v": 1, "type": "presence.quality", "quality": quality}) == []
     assert Presence.objects.get(connection="conn-1").quality == "good"
 
-    async def drain() -> list[dict[str, Any]]:
-        received = []
-        while (queue := layer.channels.get(staff)) is not None and not queue.empty():
-            received.append((await layer.receive(staff))["event"])
-        return received
-
-    told = [e for e in async_to_sync(drain)() if e["type"] == "presence.quality"]
+    told = [m["event"] for m in staff() if m["event"]["type"] == "presence.quality"]
     assert [e["quality"] for e in told] == ["fair", "good"]  # a repeat is not news
     snapshot = services.resync(c.chair, c.session.pk)
     assert [p["quality"] for p in snapshot["presence"]] == ["good"]

@@ -5,14 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from plenary.accounts.tests.factories import EntityFactory
 from plenary.core.audit import entries_for
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.tests.layer import IN_MEMORY, group_inbox
 from plenary.floor.tests.factories import Cast, another_delegate, cast
 from plenary.live.events import staff_group, user_group
 from plenary.live.protocol import Context, dispatch
@@ -31,22 +30,12 @@ def c() -> Cast:
 @pytest.fixture
 def inbox(settings: Any) -> Any:
     """``inbox(group)``: a channel in ``group`` on an in-memory layer of the test's own;
-    calling the result drains it."""
-    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
-    layer = get_channel_layer()
-    assert layer is not None
+    calling the result gives the events received since."""
+    settings.CHANNEL_LAYERS = IN_MEMORY
 
     def join(group: str) -> Any:
-        channel = async_to_sync(layer.new_channel)()
-        async_to_sync(layer.group_add)(group, channel)
-
-        async def drain() -> list[dict[str, Any]]:
-            received = []
-            while (queue := layer.channels.get(channel)) is not None and not queue.empty():
-                received.append((await layer.receive(channel))["event"])
-            return received
-
-        return async_to_sync(drain)
+        received = group_inbox(group)
+        return lambda: [message["event"] for message in received()]
 
     return join
 
