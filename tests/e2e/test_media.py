@@ -10,16 +10,12 @@ the process manager. The services' rules are tested on both databases in
 from __future__ import annotations
 
 import asyncio
-import os
-import threading
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 import numpy as np
 import pytest
-from aiortc import RTCPeerConnection, RTCSessionDescription
 from asgiref.sync import sync_to_async
 
 from tests.e2e.netns import IN_NAMESPACE, reporting
@@ -44,68 +40,18 @@ else:
     from plenary.media import engine, probes, services
     from plenary.media.janus.process import JanusProcess
     from plenary.media.rooms import FLOOR, SessionLayout
-
-    @pytest.fixture(scope="module")
-    def janus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[JanusProcess]:
-        process = JanusProcess(engine.embedded_config(), tmp_path_factory.mktemp("janus"))
-        process.start()
-        yield process
-        process.stop()
-
-    @pytest.fixture
-    async def media(janus: JanusProcess, transactional_db: None) -> AsyncIterator[JanusProcess]:
-        # The database is used only for publishing events after commit.
-        yield janus
-        await engine.shutdown()
-
-    class Peer:
-        """A browser stand-in: sends ``samples`` (if any), records every track it gets."""
-
-        def __init__(self, samples: probes.Signal | None = None):
-            self.pc = RTCPeerConnection()
-            self.recorders: list[probes.Recorder] = []
-            self.pc.on("track", lambda track: self.recorders.append(probes.Recorder(track)))
-            if samples is not None:
-                self.pc.addTrack(probes.ArrayTrack(samples, loop=True))
-
-        async def offer(self) -> str:
-            await self.pc.setLocalDescription(await self.pc.createOffer())
-            return str(self.pc.localDescription.sdp)
-
-        async def accept(self, answer: str) -> None:
-            await self.pc.setRemoteDescription(RTCSessionDescription(answer, "answer"))
-
-        async def answer(self, offer: str) -> str:
-            await self.pc.setRemoteDescription(RTCSessionDescription(offer, "offer"))
-            await self.pc.setLocalDescription(await self.pc.createAnswer())
-            return str(self.pc.localDescription.sdp)
-
-        async def hear(self, seconds: float = 1.5) -> probes.Signal:
-            """What the peer hears (all its tracks mixed) during the next ``seconds``."""
-            await asyncio.sleep(0.6)  # let a change take effect
-            marks = [recorder.mark() for recorder in self.recorders]
-            await asyncio.sleep(seconds)
-            parts = [r.since(m) for r, m in zip(self.recorders, marks, strict=True)]
-            mixed = np.zeros(max((len(p) for p in parts), default=0), np.float32)
-            for part in parts:
-                mixed[: len(part)] += part
-            return mixed
-
-    async def speak(
-        name: str, user_id: int, layout: SessionLayout, target: str, samples: probes.Signal
-    ) -> Peer:
-        peer = Peer(samples)
-        answer = await services.do_speak(name, user_id, layout, target, await peer.offer())
-        await peer.accept(answer)
-        return peer
-
-    async def listen(
-        name: str, layout: SessionLayout, channel: str, underneath: bool = False
-    ) -> Peer:
-        peer = Peer()
-        offer = await services.do_listen(name, None, layout, channel, underneath)
-        await services.do_listen_answer(name, layout, await peer.answer(offer))
-        return peer
+    from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
+        Peer,
+        aio,
+        janus,
+        launch_chromium,
+        listen,
+        media,
+        off_loop,
+        served,
+        signed_in_page,
+        speak,
+    )
 
     def rms(samples: probes.Signal) -> float:
         return float(np.sqrt((samples**2).mean())) if len(samples) else 0.0
@@ -196,50 +142,11 @@ else:
         """Chromium whose fake microphone plays synthesised speech (in a loop)."""
         from playwright.sync_api import sync_playwright
 
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
         _, wav = voice
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium"),
-                headless=True,
-                args=[
-                    "--no-sandbox",
-                    "--use-fake-ui-for-media-stream",
-                    "--use-fake-device-for-media-stream",
-                    f"--use-file-for-fake-audio-capture={wav}",
-                    "--autoplay-policy=no-user-gesture-required",
-                    "--disable-features=WebRtcHideLocalIpsWithMdns",
-                    "--no-first-run",
-                    "--disable-background-networking",
-                ],
-            )
+            browser = launch_chromium(playwright, f"--use-file-for-fake-audio-capture={wav}")
             yield browser
             browser.close()
-
-    @pytest.fixture
-    def served(janus: JanusProcess, live_url: str) -> Iterator[str]:
-        """The live server, whose Janus connections are closed before it stops."""
-        yield live_url
-        engine.shutdown_all()
-
-    def _off_loop(call: Any, *args: Any) -> None:
-        """Run synchronous project code outside Playwright's event loop (as a request would)."""
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(call, *args).result()
-
-    def _signed_in_page(browser: Any, live_url: str, user: Any) -> Any:
-        from django.conf import settings
-        from django.test import Client
-
-        client = Client()
-        client.force_login(user)
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url}]
-        )
-        return context.new_page()
 
     def _floor_energy(page: Any, seconds: float = 2.0) -> float:
         before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
@@ -261,19 +168,19 @@ else:
             meeting=session.meeting, role=Participation.Role.OBSERVER
         ).user
         # Both on the meeting room, where the audio plays on the page itself.
-        speaking = _signed_in_page(chromium, served, delegate)
+        speaking = signed_in_page(chromium, served, delegate)
         speaking.goto(f"{served}/live/sessions/{session.pk}/")
         speaking.get_by_role("button", name="Connect my microphone", exact=True).click()
         speaking.get_by_text("Microphone connected; waiting for the floor.").wait_for()
 
-        listening = _signed_in_page(chromium, served, observer)
+        listening = signed_in_page(chromium, served, observer)
         listening.goto(f"{served}/live/sessions/{session.pk}/")
         listening.get_by_role("button", name="Start listening", exact=True).click()
         listening.wait_for_function("() => window.plenaryMediaState.listening")
         assert _floor_energy(listening) < 1e-4  # sending, but not given the floor
 
         def give_floor(to: frozenset[int]) -> None:
-            _off_loop(
+            off_loop(
                 lambda: floor_changed.send(
                     sender=Session, session_id=session.pk, speaker_user_id=None, unmuted_user_ids=to
                 )
@@ -295,26 +202,6 @@ else:
         speaking.get_by_text("On air: you are heard").wait_for()
         assert _floor_energy(listening) > 1e-3
 
-    @pytest.fixture
-    def aio() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
-        """Run coroutines on an event loop of their own, in a thread (aiortc peers live there).
-
-        The browser tests' own thread runs Playwright's loop, so the aiortc
-        listener and its room manager need another.
-        """
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, daemon=True)
-        thread.start()
-
-        def run(coro: Coroutine[Any, Any, T]) -> T:
-            return asyncio.run_coroutine_threadsafe(coro, loop).result(30)
-
-        yield run
-        run(engine.shutdown())
-        loop.call_soon_threadsafe(loop.stop)
-        thread.join(5)
-        loop.close()
-
     def test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key(
         served: str,
         chromium: Any,
@@ -334,7 +221,7 @@ else:
         samples, _ = voice
         listener: Peer = aio(listen("booth-listener", layout, "fr"))
 
-        console = _signed_in_page(chromium, served, interpreter)
+        console = signed_in_page(chromium, served, interpreter)
         sockets: list[str] = []
         console.on("websocket", lambda socket: sockets.append(socket.url.split("?")[0]))
         console.goto(f"{served}/interpretation/sessions/{session.pk}/console/")
@@ -390,11 +277,11 @@ else:
         observer = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.OBSERVER
         ).user
-        _off_loop(services.set_heard, session.pk, FLOOR, frozenset({1}))
+        off_loop(services.set_heard, session.pk, FLOOR, frozenset({1}))
         speaker: Peer = aio(
             speak("reset-floor", 1, services.layout_for(session), FLOOR, probes.tone(440, 2))
         )
-        page = _signed_in_page(chromium, served, observer)
+        page = signed_in_page(chromium, served, observer)
         page.add_init_script(KEEP_SOCKETS)
         page.goto(f"{served}/media/sessions/{session.pk}/listen/")
         page.get_by_role("button", name="Start listening", exact=True).click()

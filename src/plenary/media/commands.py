@@ -10,16 +10,17 @@ candidate and keeps the protocol to one round trip.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any, Literal, TypeVar
 
 from asgiref.sync import async_to_sync
 from django.utils.translation import gettext as _
 from pydantic import Field, StringConstraints
 
-from plenary.core.errors import Refusal
+from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.live.events import event
 from plenary.live.protocol import Command, Context, command, on_disconnect
-from plenary.media import services
+from plenary.media import services, video
 from plenary.media.janus.client import JanusError, JanusUnavailableError
 from plenary.media.rooms import FLOOR
 from plenary.media.signalling import MAX_SDP_BYTES, consume_nonce, issue_nonce, validate_sdp
@@ -47,6 +48,25 @@ class ListenCommand(Command):
     nonce: Nonce
     channel: Channel = FLOOR
     underneath: bool = False
+    video: bool = False
+
+
+class PublishCommand(Command):
+    type: Literal["media.publish"]
+    nonce: Nonce
+    kind: Literal["camera", "screen"]
+    sdp: Sdp
+
+
+class VideoCommand(Command):
+    type: Literal["media.video"]
+    on: bool
+    layer: Annotated[int, Field(ge=0, le=2)] = 0
+
+
+class FloorPresentsCommand(Command):
+    type: Literal["media.floor_may_present"]
+    allowed: bool
 
 
 class AnswerCommand(Command):
@@ -111,9 +131,41 @@ def handle_listen(ctx: Context, cmd: ListenCommand) -> None:
     services.check_channel(layout, cmd.channel)
     consume_nonce(cmd.nonce, standing.user_id, ctx.session_id, ctx.connection_id)
     offer = run(
-        services.do_listen, ctx.connection_id, standing.user_id, layout, cmd.channel, cmd.underneath
+        partial(services.do_listen, with_video=cmd.video),
+        ctx.connection_id,
+        standing.user_id,
+        layout,
+        cmd.channel,
+        cmd.underneath,
     )
     ctx.reply(event("media.offer", channel=cmd.channel, sdp=offer, ref=cmd.id))
+
+
+@command("media.video", VideoCommand)
+def handle_video(ctx: Context, cmd: VideoCommand) -> None:
+    services.check_listen(ctx.user, ctx.session)
+    run(services.do_video, ctx.connection_id, services.layout_for(ctx.session), cmd.on, cmd.layer)
+    ctx.reply(event("media.video", on=cmd.on, layer=cmd.layer, ref=cmd.id))
+
+
+@command("media.publish", PublishCommand)
+def handle_publish(ctx: Context, cmd: PublishCommand) -> None:
+    session = ctx.session
+    standing = video.check_publish(ctx.user, session, cmd.kind)
+    consume_nonce(cmd.nonce, ctx.user.pk, ctx.session_id, ctx.connection_id)
+    sdp = validate_sdp(cmd.sdp, "video")
+    video.video_mid(sdp)
+    layout = services.layout_for(session)
+    answer = run(services.do_publish, ctx.connection_id, standing, layout, cmd.kind, sdp)
+    ctx.reply(event("media.published", kind=cmd.kind, sdp=answer, ref=cmd.id))
+
+
+@command("media.floor_may_present", FloorPresentsCommand)
+def handle_floor_may_present(ctx: Context, cmd: FloorPresentsCommand) -> None:
+    if not video.presents_by_role(ctx.standing):
+        raise PermissionRefusal(_("Only the chair or the secretariat may decide this."))
+    video.set_floor_may_present(ctx.session_id, cmd.allowed)
+    ctx.reply(event("media.floor_may_present", allowed=cmd.allowed, ref=cmd.id))
 
 
 @command("media.answer", AnswerCommand)

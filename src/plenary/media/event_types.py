@@ -20,3 +20,11 @@ class Reset(Payload):
     """The audio server restarted (no scope: every leg), or the listening legs were rebuilt."""
 
     scope: Literal["listen"] | None = None
+
+
+@event_type("media.stage")
+class Stage(Payload):
+    """Whose camera may be seen (``user_ids``), and whether the floor holder may share a screen."""
+
+    user_ids: list[int]
+    floor_may_present: bool

@@ -16,11 +16,12 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.dispatch import receiver
+from django.utils import timezone
 
 from plenary.live.events import event, publish_to_session
 from plenary.live.floor import floor
 from plenary.live.signals import floor_changed
-from plenary.media import captioning, engine, services
+from plenary.media import captioning, engine, services, video
 from plenary.media.rooms import FLOOR
 from plenary.meetings.models import Session
 from plenary.speech.signals import stream_audio_changed
@@ -34,14 +35,25 @@ def moderate_floor(
     unmuted_user_ids: frozenset[int],
     **kwargs: Any,
 ) -> None:
-    """Only the users the floor allows are heard in the floor room (server side)."""
+    """Only the users the floor allows are heard in the floor room (server side), and
+    only the floor holder's camera is seen (while nobody holds it: those heard)."""
     services.set_heard(session_id, FLOOR, frozenset(unmuted_user_ids))
+    video.set_stage(session_id, _stage(speaker_user_id, unmuted_user_ids))
+
+
+def _stage(speaker_user_id: int | None, heard: frozenset[int]) -> frozenset[int]:
+    if speaker_user_id is not None and speaker_user_id in heard:
+        return frozenset({speaker_user_id})
+    return frozenset(heard) if speaker_user_id is None else frozenset()
 
 
 def remoderate_floor(session_ids: list[int]) -> None:
     """Who may be heard on these sessions' floor, re-derived from the floor's state."""
+    now = timezone.now()
     for session_id in Session.objects.filter(pk__in=session_ids).values_list("pk", flat=True):
-        services.set_heard(session_id, FLOOR, floor().heard(session_id))
+        heard = floor().heard(session_id)
+        services.set_heard(session_id, FLOOR, heard)
+        video.set_stage(session_id, _stage(floor().speaker_at(session_id, now)[0], heard))
 
 
 def restore_sessions() -> None:

@@ -1,10 +1,14 @@
 """Map sessions to Janus objects, and re-create them after a Janus restart.
 
 Per session: one AudioBridge room per channel (the floor and each
-interpretation language) and one multi-stream Streaming mountpoint with one
-audio stream per channel (``mid`` = channel code), fed by ``rtp_forward`` from
-the rooms. Listeners only ever watch the mountpoint: the mix is encoded once
-per channel, whatever the audience.
+interpretation language), one VideoRoom for the stage camera and the shared
+screen, and one multi-stream Streaming mountpoint with one audio stream per
+channel (``mid`` = channel code) and two video streams (``stage``, simulcast
+with three layers, and ``screen``), fed by ``rtp_forward`` from the rooms.
+Listeners only ever watch the mountpoint: the mix is encoded once per
+channel and the video is relayed once into it, whatever the audience; each
+viewer is sent the layer it asks for (``choose_layer``), and the
+mountpoint's keyframe requests to a publisher are at most one a second.
 
 Janus ids are derived from the session id, so every control-plane process
 finds the same objects without sharing state.
@@ -27,10 +31,25 @@ logger = logging.getLogger(__name__)
 FLOOR = "floor"
 AUDIOBRIDGE = "janus.plugin.audiobridge"
 STREAMING = "janus.plugin.streaming"
+VIDEOROOM = "janus.plugin.videoroom"
+# The mountpoint's video streams: the camera of who has the floor, and the presentation.
+STAGE = "stage"
+SCREEN = "screen"
+VIDEO = (STAGE, SCREEN)
+VP8_PT = 96
+# What a publisher may send (REMB cap, bit/s): three camera layers, a detailed screen.
+VIDEO_BITRATE = {STAGE: 1_200_000, SCREEN: 1_500_000}
 # Janus error codes for "already exists" (AudioBridge 486, Streaming 456).
 _EXISTS = {486, 456}
 _NO_SUCH_ROOM = 485
+# VideoRoom's own codes: no such room, room exists.
+_NO_SUCH_VIDEO_ROOM = 426
+_VIDEO_ROOM_EXISTS = 427
 OPUS_PT = 100
+# Opus bit rate of every mix (the forwards to listeners use the room's): speech
+# stays clear, and with the RTP headers a listener's audio fits in 32 kbit/s
+# (measured in the video browser test and ``./scripts/bench room``).
+MIX_BITRATE = 18_000
 
 
 def room_id(session_id: int, channel: str) -> int:
@@ -40,6 +59,10 @@ def room_id(session_id: int, channel: str) -> int:
 
 
 def mountpoint_id(session_id: int) -> int:
+    return session_id
+
+
+def video_room_id(session_id: int) -> int:
     return session_id
 
 
@@ -73,6 +96,7 @@ class RoomManager:
         self._admin_key = admin_key
         self._clients: dict[str, JanusClient] = {}
         self._control: dict[str, tuple[Handle, Handle]] = {}
+        self._video_control: dict[str, Handle] = {}
         # Every session in use, and those whose objects exist on the current connection.
         self._layouts: dict[int, SessionLayout] = {}
         self._ready: set[int] = set()
@@ -113,11 +137,79 @@ class RoomManager:
 
     async def watch(self, session_id: int) -> tuple[Handle, str | None]:
         """A listening leg: watch the session's mountpoint; the handle and Janus's
-        offer (``None`` if it gave none)."""
+        offer (``None`` if it gave none). Video starts at the lowest layer."""
         handle, reply = await self.open_handle(
-            session_id, STREAMING, {"request": "watch", "id": mountpoint_id(session_id)}
+            session_id,
+            STREAMING,
+            {"request": "watch", "id": mountpoint_id(session_id), "substream": 0},
         )
         return handle, str(reply.jsep["sdp"]) if reply.jsep else None
+
+    async def publish(
+        self, session_id: int, mid: str, display: str, video_mid: str, offer: str
+    ) -> tuple[Handle, str | None]:
+        """A video leg: publish the browser's offer in the session's VideoRoom and
+        forward its video (``video_mid``) into the mountpoint's ``mid`` stream (each
+        simulcast layer to its own port); the handle and Janus's answer."""
+        handle, reply = await self.open_handle(
+            session_id,
+            VIDEOROOM,
+            {
+                "request": "joinandconfigure",
+                "room": video_room_id(session_id),
+                "ptype": "publisher",
+                "display": display,
+                "bitrate": VIDEO_BITRATE[mid],
+            },
+            jsep={"type": "offer", "sdp": offer},
+        )
+        try:
+            if not reply.jsep:
+                return handle, None
+            ports = await self._video_ports(session_id, mid)
+            stream: JsonDict = {"mid": video_mid, "port": ports["port"], "pt": VP8_PT}
+            stream["rtcp_port"] = ports["rtcpport"]  # the viewers' keyframe requests come back
+            if mid == STAGE:
+                stream |= {"port_2": ports["port2"], "port_3": ports["port3"]}
+            await handle.send(
+                {
+                    "request": "rtp_forward",
+                    "room": video_room_id(session_id),
+                    "publisher_id": int(reply.data["id"]),
+                    "host": "127.0.0.1",
+                    "admin_key": self._admin_key,
+                    "streams": [stream],
+                }
+            )
+        except JanusError:
+            await handle.detach()
+            raise
+        return handle, str(reply.jsep["sdp"])
+
+    async def publishers(self, session_id: int) -> list[dict[str, Any]]:
+        """The session's VideoRoom participants (``id``, ``display``, ``publisher``)."""
+        videoroom = await self._videoroom(session_id)
+        try:
+            reply = await videoroom.send(
+                {"request": "listparticipants", "room": video_room_id(session_id)}
+            )
+        except JanusError as exc:
+            if exc.code == _NO_SUCH_VIDEO_ROOM:
+                return []
+            raise
+        return list(reply.data.get("participants", []))
+
+    async def kick(self, session_id: int, participant: int) -> None:
+        """Remove a publisher from the VideoRoom: its video stops reaching anyone."""
+        videoroom = await self._videoroom(session_id)
+        await videoroom.send(
+            {"request": "kick", "room": video_room_id(session_id), "id": participant}
+        )
+
+    @staticmethod
+    async def choose_layer(listener: Handle, mid: str, substream: int) -> None:
+        """Which simulcast layer of ``mid`` the listening leg gets (0: lowest)."""
+        await listener.send({"request": "configure", "mid": mid, "substream": substream})
 
     @staticmethod
     async def start_watching(listener: Handle, answer: str) -> None:
@@ -161,11 +253,16 @@ class RoomManager:
                     await client.attach(AUDIOBRIDGE),
                     await client.attach(STREAMING),
                 )
+                self._video_control[url] = await client.attach(VIDEOROOM)
         return client
 
     async def _handles(self, session_id: int) -> tuple[Handle, Handle]:
         await self.client_for(session_id)
         return self._control[self.url_for(session_id)]
+
+    async def _videoroom(self, session_id: int) -> Handle:
+        await self.client_for(session_id)
+        return self._video_control[self.url_for(session_id)]
 
     async def ensure_session(self, layout: SessionLayout) -> SessionLayout:
         """Create the session's rooms and mountpoint unless they exist on this connection.
@@ -189,6 +286,7 @@ class RoomManager:
             # unless the mountpoint it fed was just replaced.
             if created or rebuilt:
                 await self._forward(audiobridge, room, "127.0.0.1", ports[channel])
+        await self._create_video_room(await self._videoroom(layout.session_id), layout.session_id)
         self._layouts[layout.session_id] = layout
         self._ready.add(layout.session_id)
         if rebuilt:
@@ -207,6 +305,7 @@ class RoomManager:
                     "admin_key": self._admin_key,
                     "description": f"{session_id}/{channel}",
                     "sampling_rate": 48000,
+                    "default_bitrate": MIX_BITRATE,
                     "default_prebuffering": 1,
                     "audiolevel_event": False,
                     # Only the control plane joins (browsers' joins are built here):
@@ -219,6 +318,41 @@ class RoomManager:
                 raise
             return False
         return True
+
+    async def _create_video_room(self, videoroom: Handle, session_id: int) -> None:
+        """Create the session's VideoRoom unless it exists (publishers only: nobody
+        subscribes in it, everything reaches viewers through the mountpoint)."""
+        try:
+            await videoroom.send(
+                {
+                    "request": "create",
+                    "room": video_room_id(session_id),
+                    "admin_key": self._admin_key,
+                    "description": f"{session_id}/video",
+                    "is_private": True,
+                    "publishers": 3,  # the camera, the screen, and one hand-over overlap
+                    "videocodec": "vp8",  # simulcast layers and temporal layers (VP8 only)
+                    "bitrate": VIDEO_BITRATE[STAGE],
+                    "fir_freq": 10,
+                    # Rotation would be lost on the way through the mountpoint: the
+                    # browser rotates the frames itself instead.
+                    "videoorient_ext": False,
+                    "require_pvtid": True,
+                }
+            )
+        except JanusError as exc:
+            if exc.code != _VIDEO_ROOM_EXISTS:
+                raise
+
+    async def _video_ports(self, session_id: int, mid: str) -> dict[str, int]:
+        """Where the mountpoint takes ``mid``'s video: ``port``, ``port2``, ``port3``
+        (simulcast layers) and ``rtcpport`` (what it sends back: keyframe requests)."""
+        _, streaming = await self._handles(session_id)
+        info = await streaming.send(
+            {"request": "info", "id": mountpoint_id(session_id), "admin_key": self._admin_key}
+        )
+        media = next(m for m in info.data["info"]["media"] if m.get("mid") == mid)
+        return {key: int(media.get(key, 0)) for key in ("port", "port2", "port3", "rtcpport")}
 
     async def _forward(self, audiobridge: Handle, room: int, host: str, port: int) -> int:
         reply = await audiobridge.send(
@@ -299,9 +433,9 @@ class RoomManager:
             if exc.code not in _EXISTS:
                 raise
         found = await self._mountpoint_ports(streaming, layout.session_id)
-        if set(layout.channels) <= found.keys():
+        if {*layout.channels, *VIDEO} <= found.keys():
             return layout, found, False
-        wanted = set(layout.languages) | (found.keys() - {FLOOR})
+        wanted = set(layout.languages) | (found.keys() - {FLOOR, *VIDEO})
         layout = SessionLayout(
             layout.session_id, tuple(code for code in UN_LANGUAGES if code in wanted)
         )
@@ -320,8 +454,13 @@ class RoomManager:
         return layout, await self._create_mountpoint(streaming, layout), True
 
     async def _create_mountpoint(self, streaming: Handle, layout: SessionLayout) -> dict[str, int]:
-        """Create the session's mountpoint (one Opus stream per channel); ports by channel."""
-        media = [
+        """Create the session's mountpoint (one Opus stream per channel, the stage's
+        three layers, the screen); ports by ``mid``.
+
+        Its one relay thread polls at most 50 sockets (Janus 1.1.2): seven
+        channels, the stage's four and the screen's two stay far below.
+        """
+        media: list[JsonDict] = [
             {
                 "type": "audio",
                 "mid": channel,
@@ -332,6 +471,10 @@ class RoomManager:
             }
             for channel in layout.channels
         ]
+        video: JsonDict = {"type": "video", "port": 0, "rtcpport": 0, "pt": VP8_PT, "codec": "vp8"}
+        layers = {"simulcast": True, "port2": 0, "port3": 0}
+        media.append(video | layers | {"mid": STAGE, "label": STAGE})
+        media.append(video | {"mid": SCREEN, "label": SCREEN})
         reply = await streaming.send(
             {
                 "request": "create",
@@ -388,6 +531,14 @@ class RoomManager:
             )
         await streaming.send(
             {"request": "destroy", "id": mountpoint_id(session_id), "admin_key": self._admin_key}
+        )
+        videoroom = await self._videoroom(session_id)
+        await videoroom.send(
+            {
+                "request": "destroy",
+                "room": video_room_id(session_id),
+                "admin_key": self._admin_key,
+            }
         )
 
     async def participants(self, session_id: int, channel: str) -> list[dict[str, object]]:

@@ -29,9 +29,9 @@ from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
 from plenary.live.events import event, publish_to_session
 from plenary.live.standing import Standing, standing_for
-from plenary.media import engine
+from plenary.media import engine, video
 from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
-from plenary.media.rooms import FLOOR, RoomManager, SessionLayout
+from plenary.media.rooms import FLOOR, STAGE, VIDEO, RoomManager, SessionLayout
 from plenary.meetings.models import Participation, Session
 
 logger = logging.getLogger(__name__)
@@ -151,13 +151,19 @@ def _user_of(participant: dict[str, Any]) -> int | None:
 
 @dataclass
 class Connection:
-    """The media legs of one socket, held by the process that holds the socket."""
+    """The media legs of one socket, held by the process that holds the socket.
+
+    ``speakers`` are the sending legs: a microphone per target (the floor or
+    a booth language), and the ``camera`` and ``screen`` video publishers.
+    """
 
     session_id: int
     user_id: int | None
     listener: Handle | None = None
     channel: str = FLOOR
     underneath: bool = False
+    video: bool = False
+    layer: int = 0
     speakers: dict[str, Handle] = field(default_factory=dict)
 
 
@@ -170,8 +176,11 @@ def connection(connection_id: str) -> Connection | None:
     return _connections.get(connection_id)
 
 
-def _sent_mids(layout: SessionLayout, channel: str, underneath: bool) -> dict[str, bool]:
-    return {mid: mid == channel or (underneath and mid == FLOOR) for mid in layout.channels}
+def _sent_mids(
+    layout: SessionLayout, channel: str, underneath: bool, with_video: bool
+) -> dict[str, bool]:
+    sent = {mid: mid == channel or (underneath and mid == FLOOR) for mid in layout.channels}
+    return sent | dict.fromkeys(VIDEO, with_video)
 
 
 async def _guard(coro: Any) -> Any:
@@ -212,14 +221,31 @@ async def _speak(
 
 
 async def do_listen(
-    connection_id: str, user_id: int | None, layout: SessionLayout, channel: str, underneath: bool
+    connection_id: str,
+    user_id: int | None,
+    layout: SessionLayout,
+    channel: str,
+    underneath: bool,
+    *,
+    with_video: bool = False,
 ) -> str:
-    """Subscribe this socket to the session's channels; return Janus's offer to answer."""
-    return str(await _guard(_listen(connection_id, user_id, layout, channel, underneath)))
+    """Subscribe this socket to the session's channels (and the video, unless audio
+    only); return Janus's offer to answer."""
+    return str(
+        await _guard(
+            _listen(connection_id, user_id, layout, channel, underneath, with_video=with_video)
+        )
+    )
 
 
 async def _listen(
-    connection_id: str, user_id: int | None, layout: SessionLayout, channel: str, underneath: bool
+    connection_id: str,
+    user_id: int | None,
+    layout: SessionLayout,
+    channel: str,
+    underneath: bool,
+    *,
+    with_video: bool,
 ) -> str:
     rooms = engine.manager()
     await rooms.ensure_session(layout)
@@ -232,6 +258,7 @@ async def _listen(
         await handle.detach()
         raise Refusal(_("The audio server did not offer a connection."), "no_offer")
     conn.listener, conn.channel, conn.underneath = handle, channel, underneath
+    conn.video, conn.layer = with_video, 0
     _watch(connection_id, handle)
     return offer
 
@@ -242,6 +269,8 @@ async def do_listen_answer(connection_id: str, layout: SessionLayout, sdp: str) 
     if conn is None or conn.listener is None:
         raise Refusal(_("Start listening before sending an answer."), "not_listening")
     await _guard(RoomManager.start_watching(conn.listener, sdp))
+    if conn.video:
+        await _guard(RoomManager.choose_layer(conn.listener, STAGE, conn.layer))
     await do_switch(connection_id, layout, conn.channel, conn.underneath)
 
 
@@ -252,8 +281,69 @@ async def do_switch(
     conn = _connections.get(connection_id)
     if conn is None or conn.listener is None:
         raise Refusal(_("Start listening before choosing a channel."), "not_listening")
-    await _guard(RoomManager.send_streams(conn.listener, _sent_mids(layout, channel, underneath)))
+    await _guard(
+        RoomManager.send_streams(conn.listener, _sent_mids(layout, channel, underneath, conn.video))
+    )
     conn.channel, conn.underneath = channel, underneath
+
+
+async def do_video(connection_id: str, layout: SessionLayout, on: bool, layer: int) -> None:
+    """Send this socket's listening leg the stage and screen video (at simulcast
+    ``layer``, 0 the lowest), or none at all (audio only)."""
+    conn = _connections.get(connection_id)
+    if conn is None or conn.listener is None:
+        raise Refusal(_("Start listening before choosing a channel."), "not_listening")
+    conn.video = on
+    if on:
+        await _guard(RoomManager.choose_layer(conn.listener, STAGE, layer))
+    conn.layer = layer
+    await do_switch(connection_id, layout, conn.channel, conn.underneath)
+
+
+async def do_publish(
+    connection_id: str, standing: Standing, layout: SessionLayout, kind: str, sdp: str
+) -> str:
+    """Publish this socket's camera or screen (``kind``); return Janus's answer.
+
+    The stage shows one camera: a publisher already there (the previous
+    floor holder's, a stale one) is removed. A screen shared by someone else
+    is not replaced: the presenter, or the secretariat, stops it first.
+    """
+    return str(await _guard(_publish(connection_id, standing, layout, kind, sdp)))
+
+
+async def _publish(
+    connection_id: str, standing: Standing, layout: SessionLayout, kind: str, sdp: str
+) -> str:
+    rooms = engine.manager()
+    await rooms.ensure_session(layout)
+    user_id = int(standing.user_id or 0)
+    conn = _connections.setdefault(connection_id, Connection(layout.session_id, user_id))
+    old = conn.speakers.pop(kind, None)
+    if old is not None:
+        await old.detach()
+    present = video.publishers_of(await rooms.publishers(layout.session_id), kind)
+    if kind == "screen" and any(user != user_id for _, user in present):
+        raise Refusal(
+            _("Someone else is sharing a screen. It must be stopped before you share yours."),
+            "screen_in_use",
+        )
+    for participant, _user in present:
+        await rooms.kick(layout.session_id, participant)
+    by_role = video.presents_by_role(standing)
+    handle, answer = await rooms.publish(
+        layout.session_id,
+        video.MID_OF[kind],
+        video.display(user_id, kind, by_role),
+        video.video_mid(sdp),
+        sdp,
+    )
+    if answer is None:
+        await handle.detach()
+        raise Refusal(_("The audio server did not accept the connection."), "no_answer")
+    conn.speakers[kind] = handle
+    _watch(connection_id, handle)
+    return answer
 
 
 _watchers: set[asyncio.Task[None]] = set()

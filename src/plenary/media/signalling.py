@@ -45,8 +45,8 @@ def consume_nonce(nonce: str, user_id: int | None, session_id: int, connection_i
         raise PermissionRefusal(_("This connection request was not issued to you."), "forged_nonce")
 
 
-def validate_sdp(sdp: str) -> str:
-    """Refuse SDP that is too large, not text, or not an audio session description."""
+def validate_sdp(sdp: str, media: str = "audio") -> str:
+    """Refuse SDP that is too large, not text, or without a ``media`` (audio, video) section."""
     if len(sdp.encode()) > MAX_SDP_BYTES:
         raise Refusal(
             _("The session description is larger than %(limit)d bytes.") % {"limit": MAX_SDP_BYTES},
@@ -56,7 +56,7 @@ def validate_sdp(sdp: str) -> str:
     if (
         _CONTROL.search(sdp)
         or lines[0] != "v=0"
-        or not any(line.startswith("m=audio ") for line in lines)
+        or not any(line.startswith(f"m={media} ") for line in lines)
         or not any(line.startswith("a=fingerprint:") for line in lines)
         or any(not re.match(r"^[a-z]=", line) for line in lines)
     ):

@@ -19,6 +19,7 @@ from plenary.floor.views import live_texts
 from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
 from plenary.live.standing import standing_for
+from plenary.media import video
 from plenary.media.views import channel_choices, channels_on_air
 from plenary.room import services
 
@@ -58,6 +59,9 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
         # The organiser requires the guidelines to be confirmed before joining.
         return render(request, "room/guidelines_first.html", {"session": session})
     chairs = bool(standing.roles & {"chair", "vice_chair"})
+    on_stage = standing.user_id in video.on_stage(session.pk)
+    by_role = video.presents_by_role(standing)
+    floor_presents = video.floor_may_present(session.pk)
     return render(
         request,
         "room/room.html",
@@ -70,6 +74,10 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "channels": channel_choices(session),
             "on_air": channels_on_air(session),
             "may_speak_audio": standing.may_speak(),
+            "on_stage": on_stage,
+            "presents_by_role": by_role,
+            "floor_may_present": floor_presents,
+            "may_present": by_role or (on_stage and floor_presents),
             "delegations": [
                 entity
                 for entity in services.delegations(session)

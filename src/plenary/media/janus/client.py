@@ -28,7 +28,19 @@ JsonDict = dict[str, Any]
 
 # Plugin requests that Janus answers with an ack and then an event.
 ASYNC_REQUESTS = frozenset(
-    {"join", "configure", "watch", "start", "switch", "changeroom", "leave", "stop", "pause"}
+    {
+        "join",
+        "joinandconfigure",
+        "publish",
+        "configure",
+        "watch",
+        "start",
+        "switch",
+        "changeroom",
+        "leave",
+        "stop",
+        "pause",
+    }
 )
 KEEPALIVE_SECONDS = 25.0
 REQUEST_TIMEOUT = 10.0

@@ -17,8 +17,13 @@
   }
   const link = PlenaryMedia.sessionLink(root.dataset.session,
     root.dataset.socket && root.dataset.socket + "?viewer=" + encodeURIComponent(viewerKey()));
-  const mixer = {real: null, pending: [], track(mid, t) { this.real ? this.real.track(mid, t) : this.pending.push([mid, t]); }};
+  const mixer = {real: null, pending: [], track(mid, t) {
+    // Video goes to the stage (media/stage.js, where the page has one).
+    if (t.kind === "video") { document.dispatchEvent(new CustomEvent("plenary-video", {detail: {mid, track: t}})); return; }
+    this.real ? this.real.track(mid, t) : this.pending.push([mid, t]);
+  }};
   const listener = new PlenaryMedia.Listener(link, mixer);
+  window.plenaryListener = listener;
   const status = $("listen-status");
   const chosen = () => document.querySelector("input[name=channel]:checked").value;
   const underneath = () => $("underneath").checked;

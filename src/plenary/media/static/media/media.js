@@ -140,14 +140,17 @@
     return {nonce: reply.nonce, iceServers: reply.ice_servers || []};
   }
 
-  // Hears the session: one connection carrying every channel; the server
-  // sends only the chosen one (and the floor underneath, if asked).
+  // Hears (and sees) the session: one connection carrying every channel and
+  // the stage and screen video; the server sends only the chosen channel (and
+  // the floor underneath, if asked), and the video only unless audio only.
   class Listener {
     constructor(link, output) {
       this.link = link;
       this.output = output;       // {track(mid, MediaStreamTrack)}
       this.channel = "floor";
       this.underneath = false;
+      this.video = false;
+      this.layer = 0;
       this.restart = restarter(async () => {
         if (!this.wanted) return false;
         await this.start(this.channel, this.underneath);
@@ -166,12 +169,41 @@
       watchLeg(pc, true, () => { if (this.pc === pc) this.restart(); });
       pc.ontrack = (e) => this.output.track(e.transceiver.mid, e.track);
       const offer = await this.link.request({type: "media.listen", nonce: first.nonce,
-        channel: this.channel, underneath: this.underneath});
+        channel: this.channel, underneath: this.underneath, video: this.video});
       await pc.setRemoteDescription({type: "offer", sdp: offer.sdp});
       await pc.setLocalDescription(await pc.createAnswer());
       await gathered(pc);
       const second = await ticket(this.link);
       await this.link.request({type: "media.answer", nonce: second.nonce, sdp: pc.localDescription.sdp});
+      if (this.video && this.layer) await this.see(true, this.layer);
+    }
+    // Video on (at simulcast ``layer``, 0 the lowest) or off (audio only), on the same connection.
+    async see(on, layer) {
+      this.video = !!on; this.layer = layer || 0;
+      if (!this.pc) return;
+      await this.link.request({type: "media.video", on: this.video, layer: this.layer});
+    }
+    // What the video streams received: by mid, packets, bytes, frames decoded, size and loss.
+    async videoStats() {
+      const out = {};
+      if (!this.pc) return out;
+      (await this.pc.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp" && s.kind === "video") {
+          out[s.mid] = {packets: s.packetsReceived || 0, lost: s.packetsLost || 0,
+            bytes: (s.bytesReceived || 0) + (s.headerBytesReceived || 0),
+            frames: s.framesDecoded || 0, width: s.frameWidth || 0, height: s.frameHeight || 0};
+        }
+      });
+      return out;
+    }
+    // RTP bytes (payload and headers) received so far, per kind (what the mode costs).
+    async bytes() {
+      const out = {audio: 0, video: 0};
+      if (!this.pc) return out;
+      (await this.pc.getStats()).forEach((s) => {
+        if (s.type === "inbound-rtp") out[s.kind] += (s.bytesReceived || 0) + (s.headerBytesReceived || 0);
+      });
+      return out;
     }
     async choose(channel, underneath) {
       const reply = await this.link.request({type: "media.channel", channel, underneath: !!underneath});
@@ -232,6 +264,64 @@
     }
   }
 
+  // Sends a camera (three simulcast layers: full, half and quarter size) or a
+  // screen (one detailed layer at a low frame rate, so that a slide stays
+  // sharp and keyframes stay rare) to the room's stage. The server decides
+  // whether this user may; ``onStop`` is told when it refuses or stops it.
+  const CAMERA_LAYERS = [
+    {rid: "h", maxBitrate: 900000},
+    {rid: "m", scaleResolutionDownBy: 2, maxBitrate: 300000},
+    {rid: "l", scaleResolutionDownBy: 4, maxBitrate: 100000},
+  ];
+  class Publisher {
+    constructor(link, kind, onStop) {
+      this.link = link;
+      this.kind = kind;
+      this.onStop = onStop || (() => {});
+      this.restart = restarter(async () => {
+        if (!this.stream) return false;
+        await this.start(this.stream);
+      });
+      // Any reset: a rebuilt mountpoint needs the video forwarded to it again.
+      link.on("media.reset", () => this.restart());
+      link.on("reconnected", () => this.restart());
+    }
+    async start(stream) {
+      this.stream = stream;
+      if (this.pc) this.pc.close();
+      const first = await ticket(this.link);
+      const pc = new RTCPeerConnection({iceServers: first.iceServers});
+      this.pc = pc;
+      watchLeg(pc, false, () => { if (this.pc === pc) this.restart(); });
+      const track = stream.getVideoTracks()[0];
+      if (this.kind === "screen") track.contentHint = "detail";
+      pc.addTransceiver(track, {direction: "sendonly", streams: [stream],
+        sendEncodings: this.kind === "screen" ? [{maxFramerate: 5, maxBitrate: 1500000}] : CAMERA_LAYERS});
+      await pc.setLocalDescription(await pc.createOffer());
+      await gathered(pc);
+      let reply;
+      try {
+        reply = await this.link.request({type: "media.publish", nonce: first.nonce,
+          kind: this.kind, sdp: pc.localDescription.sdp});
+      } catch (e) {
+        if (e.code !== "closed" && e.code !== "media_unavailable") this.end(e);
+        throw e;
+      }
+      await pc.setRemoteDescription({type: "answer", sdp: reply.sdp});
+    }
+    // Stopped here or by the server (no longer allowed): no retry, the camera light goes off.
+    end(reason) {
+      if (this.stream) this.stream.getTracks().forEach((t) => t.stop());
+      this.stream = null;
+      if (this.pc) { this.pc.close(); this.pc = null; }
+      this.onStop(reason);
+    }
+    async stop() {
+      this.end(null);
+      try { await this.link.request({type: "media.hangup", target: this.kind}); } catch (e) { /* gone */ }
+    }
+  }
+
   // Plays each channel's track in its own <audio> element, at the volume the
   // listener's choice gives it. With ``limit``, the audio goes through a
   // WebAudio limiter (a hard compressor) instead, protecting interpreters'
@@ -252,6 +342,7 @@
       }
     }
     track(mid, track) {
+      if (track.kind !== "audio") return;
       const stream = new MediaStream([track]);
       const element = new Audio();
       element.srcObject = stream;
@@ -312,5 +403,5 @@
     osc.start(); osc.stop(ctx.currentTime + 1); osc.onended = () => ctx.close();
   }
 
-  window.PlenaryMedia = {sessionLink, Listener, Speaker, Mixer, openMicrophone, listMicrophones, meter, testTone};
+  window.PlenaryMedia = {sessionLink, Listener, Speaker, Publisher, Mixer, openMicrophone, listMicrophones, meter, testTone};
 })();

@@ -1,0 +1,209 @@
+"""Video in the meeting room, in Chromium with a fake camera, through a real Janus.
+
+The floor holder's camera (three simulcast layers, from a generated y4m) is
+forwarded into the session's mountpoint and decoded by another participant
+(frames counted, the size checked); a delegate without the floor cannot
+publish; a presenter's screen reaches viewers and a second share is refused;
+audio only carries no video packet and stays under 32 kbit/s. The screen
+picker is the one thing not tested: the page's ``getDisplayMedia`` is given
+a canvas's stream (the operating system's dialog cannot run headless).
+Like the other media tests this runs inside a private network namespace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Coroutine, Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from tests.e2e.netns import IN_NAMESPACE, reporting
+
+pytestmark = pytest.mark.e2e
+
+SCENARIOS = [
+    "test_the_floor_holders_camera_is_seen_and_nobody_elses",
+    "test_a_shared_screen_is_seen_a_second_is_refused_and_audio_only_carries_no_video",
+]
+WIDTH, HEIGHT, FRAMES = 1280, 720, 12
+
+
+def write_y4m(path: Path) -> Path:
+    """A moving test picture for Chromium's fake camera (a bar that crosses the frame)."""
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F12:1 Ip A1:1 C420jpeg\n".encode())
+        chroma = np.full((HEIGHT // 2, WIDTH // 2), 128, np.uint8).tobytes()
+        for frame in range(FRAMES):
+            luma = np.full((HEIGHT, WIDTH), 60, np.uint8)
+            start = frame * WIDTH // FRAMES
+            luma[:, start : start + WIDTH // 8] = 220
+            out.write(b"FRAME\n" + luma.tobytes() + chroma + chroma)
+    return path
+
+
+if not IN_NAMESPACE:
+    namespace_results, test_in_private_network = reporting(__file__, SCENARIOS)
+
+else:
+    from plenary.media import probes, services
+    from plenary.media.rooms import FLOOR
+    from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
+        aio,
+        janus,
+        launch_chromium,
+        off_loop,
+        served,
+        signed_in_page,
+        speak,
+    )
+
+    # The page's screen picker gives a canvas's stream (a slide whose text changes).
+    FAKE_SCREEN = """
+        navigator.mediaDevices.getDisplayMedia = async () => {
+            const canvas = document.createElement("canvas");
+            canvas.width = 1280; canvas.height = 720;
+            const draw = canvas.getContext("2d");
+            let n = 0;
+            setInterval(() => {
+                draw.fillStyle = "#fff"; draw.fillRect(0, 0, 1280, 720);
+                draw.fillStyle = "#000"; draw.font = "64px sans-serif";
+                draw.fillText("Slide " + (++n), 100, 200);
+            }, 200);
+            return canvas.captureStream(5);
+        };
+    """
+
+    @pytest.fixture
+    def chromium(tmp_path: Path) -> Iterator[Any]:
+        from playwright.sync_api import sync_playwright
+
+        camera = write_y4m(tmp_path / "camera.y4m")
+        with sync_playwright() as playwright:
+            browser = launch_chromium(playwright, f"--use-file-for-fake-video-capture={camera}")
+            yield browser
+            browser.close()
+
+    def _session_with(*roles: str) -> tuple[Any, list[Any]]:
+        from plenary.meetings.models import Sector
+        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        users = [ParticipationFactory.create(meeting=session.meeting, role=r).user for r in roles]
+        return session, users
+
+    def _give_floor(session_id: int, to: frozenset[int]) -> None:
+        from plenary.live.signals import floor_changed
+        from plenary.meetings.models import Session
+
+        off_loop(
+            lambda: floor_changed.send(
+                sender=Session, session_id=session_id, speaker_user_id=None, unmuted_user_ids=to
+            )
+        )
+
+    def _room(browser: Any, served: str, user: Any, session_id: int) -> Any:
+        page = signed_in_page(browser, served, user)
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.add_init_script(FAKE_SCREEN)
+        page.goto(f"{served}/live/sessions/{session_id}/")
+        return page
+
+    def _watch(page: Any) -> None:
+        page.get_by_role("button", name="Start listening", exact=True).click()
+        page.wait_for_function("() => window.plenaryMediaState.listening")
+
+    def _frames(page: Any, mid: str, seconds: float = 2.0) -> tuple[int, dict[str, int]]:
+        """Frames of ``mid`` decoded on ``page`` during the next ``seconds``, and its stats."""
+        before = page.evaluate("window.plenaryVideo.stats()").get(mid, {}).get("frames", 0)
+        page.wait_for_timeout(seconds * 1000)
+        after = page.evaluate("window.plenaryVideo.stats()").get(mid, {})
+        return after.get("frames", 0) - before, after
+
+    def _seen(page: Any, mid: str) -> dict[str, int]:
+        """Wait (up to 20 s) until ``mid`` has pictures on ``page``; its stats."""
+        for _ in range(10):
+            frames, stats = _frames(page, mid)
+            if frames > 5:
+                return stats
+        raise AssertionError(f"no {mid} video on the page: {stats}")
+
+    def _forced_publish(page: Any, kind: str) -> str:
+        """What the server answers a page that publishes ``kind`` past its buttons."""
+        return str(
+            page.evaluate(
+                """async (kind) => {
+                    const link = window.plenaryListener.link;
+                    const stream = kind === "camera"
+                        ? await navigator.mediaDevices.getUserMedia({video: true})
+                        : await navigator.mediaDevices.getDisplayMedia({video: true});
+                    const p = new PlenaryMedia.Publisher(link, kind);
+                    try { await p.start(stream); return "published"; }
+                    catch (e) { return e.code || e.message; }
+                }""",
+                kind,
+            )
+        )
+
+    def test_the_floor_holders_camera_is_seen_and_nobody_elses(served: str, chromium: Any) -> None:
+        session, (delegate, other, observer) = _session_with("delegate", "delegate", "observer")
+        speaking = _room(chromium, served, delegate, session.pk)
+        camera = speaking.get_by_role("button", name="Turn on my camera", exact=True)
+        assert camera.is_disabled()  # nobody has the floor
+        watching = _room(chromium, served, observer, session.pk)
+        _watch(watching)
+
+        _give_floor(session.pk, frozenset({delegate.pk}))
+        speaking.wait_for_function("() => !document.getElementById('camera-start').disabled")
+        camera.click()
+        speaking.get_by_text("Your camera is on: everyone sees you.").wait_for()
+        stats = _seen(watching, "stage")
+        # A simulcast layer of the 1280x720 camera: full, half or quarter size.
+        assert (stats["width"], stats["height"]) in {(1280, 720), (640, 360), (320, 180)}
+        assert watching.locator("[data-video=stage]").is_visible()
+
+        # Another delegate, without the floor, is refused even past the disabled button.
+        intruder = _room(chromium, served, other, session.pk)
+        assert _forced_publish(intruder, "camera") == "may_not_publish"
+
+        # The floor moves on: the server removes the camera, the page says why.
+        _give_floor(session.pk, frozenset())
+        speaking.get_by_text("Your camera is off: you no longer have the floor.").wait_for()
+        watching.wait_for_timeout(1500)
+        assert _frames(watching, "stage")[0] == 0
+
+    def test_a_shared_screen_is_seen_a_second_is_refused_and_audio_only_carries_no_video(
+        served: str, chromium: Any, aio: Callable[[Coroutine[Any, Any, Any]], Any], tmp_path: Path
+    ) -> None:
+        session, (chair, secretary, observer) = _session_with("chair", "secretariat", "observer")
+        # Speech on the floor, so that the audio only figure is that of speech, not silence.
+        voice, _ = probes.speech("Thank you, Chair. Ghana supports the proposal.", tmp_path)
+        off_loop(services.set_heard, session.pk, FLOOR, frozenset({1}))
+        speaker = aio(speak("floor-voice", 1, services.layout_for(session), FLOOR, voice))
+        presenting = _room(chromium, served, chair, session.pk)
+        watching = _room(chromium, served, observer, session.pk)
+        _watch(watching)
+        presenting.get_by_role("button", name="Share my screen", exact=True).click()
+        presenting.get_by_text("You are sharing your screen.").wait_for()
+        stats = _seen(watching, "screen")
+        assert (stats["width"], stats["height"]) == (1280, 720)  # one full-size layer
+
+        second = _room(chromium, served, secretary, session.pk)
+        assert _forced_publish(second, "screen") == "screen_in_use"
+        assert _frames(watching, "screen")[0] > 0  # the first share goes on
+
+        # Audio only: no video packet arrives, and the audio fits in 32 kbit/s.
+        watching.get_by_label("Audio only: no video, the least data").check()
+        watching.wait_for_timeout(1500)
+        before = watching.evaluate("window.plenaryVideo.bytes()")
+        packets = watching.evaluate("window.plenaryVideo.stats()")
+        watching.wait_for_timeout(5000)
+        after = watching.evaluate("window.plenaryVideo.bytes()")
+        assert after["video"] == before["video"]
+        assert watching.evaluate("window.plenaryVideo.stats()") == packets
+        kbits = (after["audio"] - before["audio"]) * 8 / 5 / 1000
+        assert 5 < kbits <= 32, kbits
+        aio(speaker.pc.close())
