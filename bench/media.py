@@ -85,12 +85,15 @@ from plenary.media.janus.config import JanusConfig  # noqa: E402
 from plenary.media.janus.process import JanusProcess  # noqa: E402
 from plenary.media.rooms import FLOOR, SessionLayout  # noqa: E402
 
+# The bench name on every line (``bench/room.py`` reuses this module and sets its own).
+BENCH = "media"
+
 
 def emit(
     metric: str, value: float, unit: str, baseline: float | None = None, **extra: object
 ) -> None:
     line = {
-        "bench": "media",
+        "bench": BENCH,
         "metric": metric,
         "value": round(value, 2),
         "unit": unit,
@@ -266,6 +269,7 @@ class Sample:
     socket_drops: int  # packets dropped by the load processes' own receive buffers
     udp_errors: tuple[int, int]  # receive- and send-buffer errors, all sockets (Janus's too)
     sent: int  # frames sent by the load processes' speakers
+    kbits_per_peer: float  # what each chosen peer received, kbit/s of UDP payload
 
     @property
     def janus_cpu(self) -> float:
@@ -291,6 +295,7 @@ class Sample:
             udp_rcvbuf_errors=self.udp_errors[0],
             udp_sndbuf_errors=self.udp_errors[1],
             frames_sent=self.sent,
+            kbits_per_peer=round(self.kbits_per_peer, 1),
             **extra,
         )
 
@@ -331,6 +336,7 @@ async def sample(
         socket_drops=sum(window.socket_drops for window in windows),
         udp_errors=(received_errors - errors[0], sent_errors - errors[1]),
         sent=sum(peer.sent for peer in counts),
+        kbits_per_peer=8 * sum(peer.octets for peer in counts) / max(len(counts), 1) / wall / 1000,
     )
 
 

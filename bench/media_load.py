@@ -54,6 +54,7 @@ class Counts(NamedTuple):
     received: int
     expected: int  # 0 for a peer that received nothing in the window
     sent: int  # frames sent (speakers)
+    octets: int = 0  # UDP payload bytes of the RTP packets received (SRTP: header, media, tag)
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,7 @@ class LeanPeer:
         self._stream: tuple[int, int] | None = None  # (payload type, SSRC) when sending
         self._seq = self._timestamp = 0
         self.sent = 0
+        self.octets = self.octets_at_mark = 0
 
     def _take_socket(self) -> None:
         if self.pc.iceConnectionState != "completed" or self.sock is not None:
@@ -152,6 +154,7 @@ class LeanPeer:
                 if 191 < data[1] < 224:  # RTCP (RFC 5761: payload types 64-95 are not RTP)
                     continue
                 _, _, seq, _, ssrc = _RTP.unpack_from(data)
+                self.octets += len(data)
                 counter = streams.get(ssrc)
                 if counter is None:
                     streams[ssrc] = SequenceCounter(seq)
@@ -178,6 +181,7 @@ class LeanPeer:
         for counter in self.streams.values():
             counter.mark()
         self.sent = 0
+        self.octets_at_mark = self.octets
 
     def window(self) -> Counts:
         self.drain()
@@ -185,7 +189,7 @@ class LeanPeer:
         for counter in self.streams.values():
             got, due = counter.window()
             received, expected = received + got, expected + due
-        return Counts(received, expected, self.sent)
+        return Counts(received, expected, self.sent, self.octets - self.octets_at_mark)
 
     async def close(self) -> None:
         await self.pc.close()

@@ -16,7 +16,6 @@ from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 from tests.e2e.netns import IN_NAMESPACE, reporting
@@ -27,20 +26,6 @@ SCENARIOS = [
     "test_the_floor_holders_camera_is_seen_and_nobody_elses",
     "test_a_shared_screen_is_seen_a_second_is_refused_and_audio_only_carries_no_video",
 ]
-WIDTH, HEIGHT, FRAMES = 1280, 720, 12
-
-
-def write_y4m(path: Path) -> Path:
-    """A moving test picture for Chromium's fake camera (a bar that crosses the frame)."""
-    with path.open("wb") as out:
-        out.write(f"YUV4MPEG2 W{WIDTH} H{HEIGHT} F12:1 Ip A1:1 C420jpeg\n".encode())
-        chroma = np.full((HEIGHT // 2, WIDTH // 2), 128, np.uint8).tobytes()
-        for frame in range(FRAMES):
-            luma = np.full((HEIGHT, WIDTH), 60, np.uint8)
-            start = frame * WIDTH // FRAMES
-            luma[:, start : start + WIDTH // 8] = 220
-            out.write(b"FRAME\n" + luma.tobytes() + chroma + chroma)
-    return path
 
 
 if not IN_NAMESPACE:
@@ -79,7 +64,7 @@ else:
     def chromium(tmp_path: Path) -> Iterator[Any]:
         from playwright.sync_api import sync_playwright
 
-        camera = write_y4m(tmp_path / "camera.y4m")
+        camera = probes.camera_y4m(tmp_path / "camera.y4m")
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright, f"--use-file-for-fake-video-capture={camera}")
             yield browser

@@ -1,4 +1,4 @@
-"""The public webcast socket: thin, listening commands only (see ``webcast``).
+"""The public webcast socket: thin, watching commands only (see ``webcast``).
 
 It shares the session socket's guards (``plenary.live.limits``: every viewer
 is anonymous, so by address), its parsing (``plenary.live.protocol``) and
@@ -20,7 +20,7 @@ from django.utils import translation
 
 from plenary.core.errors import Refusal
 from plenary.core.websocket import scope_language
-from plenary.live import limits, protocol
+from plenary.live import groups, limits, protocol
 from plenary.live.consumers import (
     CLOSE_FLOODING,
     CLOSE_INTERNAL,
@@ -30,6 +30,7 @@ from plenary.live.consumers import (
     session_id_from,
 )
 from plenary.live.events import error_event, session_group
+from plenary.live.services import resync
 from plenary.media import commands, webcast
 from plenary.meetings.models import Session
 
@@ -69,13 +70,22 @@ class WebcastConsumer(AsyncWebsocketConsumer):
             logger.exception("webcast socket %s could not connect", self.connection_id)
             await self._refuse(CLOSE_INTERNAL, protocol.internal_error(None))
             return
-        # Session events carry media.reset (Janus restarted: reconnect).
+        # Session events carry the floor and media.reset (Janus restarted: reconnect).
         await self.channel_layer.group_add(session_group(self.session.pk), self.channel_name)
         await self.accept()
+        try:
+            await self._send(await database_sync_to_async(self._snapshot)())
+        except Exception:  # the page asks again (resync); the audio does not need it
+            logger.exception("webcast socket %s: no snapshot", self.connection_id)
 
     def _check(self, token: str, session_id: int | None) -> Session:
         with translation.override(self.language):
             return webcast.check_webcast(token, session_id)
+
+    def _snapshot(self) -> dict[str, Any]:
+        """The session as anyone may see it (the floor's state; no presence)."""
+        with translation.override(self.language):
+            return resync(AnonymousUser(), self.session.pk)
 
     def _say(self, text: Any) -> str:
         with translation.override(self.language):
@@ -95,6 +105,7 @@ class WebcastConsumer(AsyncWebsocketConsumer):
                 session_group(self.session.pk), self.channel_name
             )
             await database_sync_to_async(commands.release)(self.connection_id)
+            await database_sync_to_async(groups.leave_all)(self.channel_name)  # captions
 
     async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
         if self.closing:
@@ -131,7 +142,7 @@ class WebcastConsumer(AsyncWebsocketConsumer):
             await self._send(reply)
 
     async def live_event(self, message: dict[str, Any]) -> None:
-        if str(message["event"].get("type", "")).startswith("media."):
+        if webcast.is_public(str(message["event"].get("type", ""))):
             await self._send(message["event"])
 
     async def _send(self, payload: dict[str, Any]) -> None:

@@ -186,3 +186,17 @@ def burst_latencies(
                 out.append(float(times[j] + int(np.argmax(window)) / RATE - sent))
                 break
     return out
+
+
+def camera_y4m(path: Path, width: int = 1280, height: int = 720, frames: int = 12) -> Path:
+    """A moving test picture for Chromium's fake camera (``--use-file-for-fake-video-capture``):
+    a bright bar that crosses the frame, played in a loop at 12 frames a second."""
+    with path.open("wb") as out:
+        out.write(f"YUV4MPEG2 W{width} H{height} F12:1 Ip A1:1 C420jpeg\n".encode())
+        chroma = np.full((height // 2, width // 2), 128, np.uint8).tobytes()
+        for frame in range(frames):
+            luma = np.full((height, width), 60, np.uint8)
+            start = frame * width // frames
+            luma[:, start : start + width // 8] = 220
+            out.write(b"FRAME\n" + luma.tobytes() + chroma + chroma)
+    return path

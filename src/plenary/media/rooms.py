@@ -46,10 +46,11 @@ _NO_SUCH_ROOM = 485
 _NO_SUCH_VIDEO_ROOM = 426
 _VIDEO_ROOM_EXISTS = 427
 OPUS_PT = 100
-# Opus bit rate of every mix (the forwards to listeners use the room's): speech
-# stays clear, and with the RTP headers a listener's audio fits in 32 kbit/s
-# (measured in the video browser test and ``./scripts/bench room``).
-MIX_BITRATE = 18_000
+# Opus bit rate of every mix (the forwards to listeners and to the speech
+# workers use the room's): speech coded as wideband (SILK) stays clear, and an
+# audio-only listener's SRTP packets (headers, extensions and tag included)
+# fit in 32 kbit/s. Measured by the video browser test and ``./scripts/bench room``.
+MIX_BITRATE = 12_000
 
 
 def room_id(session_id: int, channel: str) -> int:

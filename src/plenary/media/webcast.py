@@ -1,9 +1,14 @@
-"""The public webcast: anyone with the webcast's address listens, nobody speaks.
+"""The public webcast: the meeting room without its interactive parts.
 
-Its socket (``/ws/media/webcast/<token>/<session>/``) accepts only the
-listening commands (``webcast_commands``, a registry of the kernel's
-protocol: the same schemas, parsing and errors as the session socket, with
-handlers for an anonymous viewer);
+Anyone with the webcast's address sees the stage (who has the floor, the
+speaker's camera, the shared screen), hears any channel and reads the
+captions; nobody speaks, asks for the floor or chats. Its socket
+(``/ws/media/webcast/<token>/<session>/``) sends a snapshot on connect, then
+the session's public events (``is_public``: the floor, media, captions, the
+booths; never chat or presence), and accepts only the watching commands
+(``webcast_commands``, a registry of the kernel's protocol: the same
+schemas, parsing and errors as the session socket, with handlers for an
+anonymous viewer);
 the token is checked on connect (a provisioned, public webcast of a
 published meeting, and the session belongs to that meeting).
 
@@ -15,13 +20,14 @@ the browser (``?viewer=`` on the socket; this socket's id without one).
 from __future__ import annotations
 
 import re
+from functools import partial
 from urllib.parse import parse_qs
 
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import NotFoundRefusal
 from plenary.live import protocol
-from plenary.live.commands import Ping, ping
+from plenary.live.commands import Ping, Resync, ping, resync
 from plenary.live.events import event
 from plenary.live.protocol import Context
 from plenary.media import services
@@ -31,6 +37,7 @@ from plenary.media.commands import (
     HangupCommand,
     ListenCommand,
     NonceCommand,
+    VideoCommand,
     run,
 )
 from plenary.media.rooms import FLOOR
@@ -38,7 +45,15 @@ from plenary.media.signalling import consume_nonce, issue_nonce, validate_sdp
 from plenary.media.turn import ice_servers
 from plenary.meetings.models import Session
 from plenary.provisioning.services import webcast_by_token
+from plenary.speech.commands import Subscribe, Unsubscribe, subscribe, unsubscribe
 from plenary.stats.services import record_webcast_view
+
+# What of the session's events a webcast viewer is sent (by type prefix).
+PUBLIC_EVENTS = ("session.", "chair.", "floor.", "media.", "booth.", "captions.")
+
+
+def is_public(event_type: str) -> bool:
+    return event_type.startswith(PUBLIC_EVENTS)
 
 
 def check_webcast(token: str, session_id: int | None) -> Session:
@@ -75,6 +90,9 @@ def record_view(session: Session, viewer: str, channel: str) -> None:
 
 webcast_commands = protocol.Registry("webcast")
 webcast_commands.command("ping", Ping)(ping)  # the shared page socket's keepalive
+webcast_commands.command("resync", Resync)(resync)  # the floor's state, as anyone sees it
+webcast_commands.command("captions.subscribe", Subscribe)(subscribe)
+webcast_commands.command("captions.unsubscribe", Unsubscribe)(unsubscribe)
 
 
 @webcast_commands.command("media.nonce", NonceCommand)
@@ -90,8 +108,21 @@ def listen(ctx: Context, cmd: ListenCommand) -> None:
     layout = services.layout_for(ctx.session)
     services.check_channel(layout, cmd.channel)
     consume_nonce(cmd.nonce, None, ctx.session_id, ctx.connection_id)
-    offer = run(services.do_listen, ctx.connection_id, None, layout, cmd.channel, cmd.underneath)
+    offer = run(
+        partial(services.do_listen, with_video=cmd.video),
+        ctx.connection_id,
+        None,
+        layout,
+        cmd.channel,
+        cmd.underneath,
+    )
     ctx.reply(event("media.offer", channel=cmd.channel, sdp=offer, ref=cmd.id))
+
+
+@webcast_commands.command("media.video", VideoCommand)
+def see(ctx: Context, cmd: VideoCommand) -> None:
+    run(services.do_video, ctx.connection_id, services.layout_for(ctx.session), cmd.on, cmd.layer)
+    ctx.reply(event("media.video", on=cmd.on, layer=cmd.layer, ref=cmd.id))
 
 
 @webcast_commands.command("media.answer", AnswerCommand)

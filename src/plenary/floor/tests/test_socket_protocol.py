@@ -158,6 +158,7 @@ async def test_the_webcast_socket_answers_in_the_viewers_language(
     ws.scope["client"] = ("203.0.113.9", 1)
     assert (await ws.connect())[0]
     try:
+        assert (await ws.receive_json_from())["type"] == "snapshot"
         await ws.send_json_to({"v": 1, "type": "floor.request"})
         assert (await reply(ws))["message"] == "Type de message inconnu."
         await ws.send_to(text_data='{"v": 1, "type": "media.nonce", "type": "ping"}')

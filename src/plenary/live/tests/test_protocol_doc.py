@@ -25,8 +25,13 @@ def test_the_session_socket_and_the_webcast_have_their_commands() -> None:
     assert {"ping", "floor.request", "media.listen", "booth.take", "captions.subscribe"} <= names[
         "session"
     ]
+    # Watching only: no floor request, no microphone, no camera, no chat.
     assert names["webcast"] == {
         "ping",
+        "resync",
+        "captions.subscribe",
+        "captions.unsubscribe",
+        "media.video",
         "media.nonce",
         "media.listen",
         "media.answer",

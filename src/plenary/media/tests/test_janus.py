@@ -13,7 +13,7 @@ from plenary.media import engine
 from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
 from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
-from plenary.media.rooms import FLOOR, RoomManager, SessionLayout, room_id
+from plenary.media.rooms import FLOOR, SCREEN, STAGE, RoomManager, SessionLayout, room_id
 from plenary.media.tests import real_janus
 
 pytestmark = [
@@ -107,8 +107,15 @@ async def test_sessions_get_rooms_and_a_mountpoint_once(
     client = await rooms.client_for(901)
     streaming = await client.attach("janus.plugin.streaming")
     info = await streaming.send({"request": "info", "id": 901, "admin_key": janus.admin_key})
-    assert {m["mid"] for m in info.data["info"]["media"]} == {FLOOR, "fr", "es"}
+    media = {m["mid"]: m for m in info.data["info"]["media"]}
+    assert media.keys() == {FLOOR, "fr", "es", STAGE, SCREEN}
+    # The stage takes three simulcast layers, each on its own port, and sends
+    # keyframe requests back; the screen is one layer.
+    assert media[STAGE]["videosimulcast"] is True
+    assert len({media[STAGE][key] for key in ("port", "port2", "port3", "rtcpport")}) == 4
+    assert "port2" not in media[SCREEN]
     assert await rooms.participants(901, "fr") == []
+    assert await rooms.publishers(901) == []  # the VideoRoom exists, nobody publishes
 
 
 async def test_a_mountpoint_missing_a_language_is_rebuilt_and_reforwarded(
@@ -151,7 +158,7 @@ async def test_a_mountpoint_missing_a_language_is_rebuilt_and_reforwarded(
         await other.close()
     assert set(layout.channels) == {FLOOR, "fr", "es"}
     new = await ports()
-    assert new.keys() == {FLOOR, "fr", "es"}
+    assert new.keys() == {FLOOR, "fr", "es", STAGE, SCREEN}
     assert new != old
     assert await forwards(FLOOR) == {new[FLOOR]}
     assert await forwards("fr") == {new["fr"], worker}

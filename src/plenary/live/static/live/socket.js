@@ -32,9 +32,27 @@
 
   function jitter(ms) { return ms * (0.5 + Math.random() / 2); }
 
-  // ``path``: another socket about the session (the public webcast's); the session socket by default.
-  function open(sessionId, path) {
-    var url = path || "/ws/sessions/" + sessionId + "/";
+  // The public webcast counts viewers by an anonymous key kept in this browser (no name, no sign-in).
+  function viewerKey() {
+    try {
+      var key = localStorage.getItem("plenary.webcast.viewer");
+      if (!key) { key = crypto.randomUUID(); localStorage.setItem("plenary.webcast.viewer", key); }
+      return key;
+    } catch (e) { return ""; }  // no storage or no secure context: the socket counts once
+  }
+
+  // The session socket, unless the page declares another (the public webcast's:
+  // ``data-live-socket`` on an element, with ``data-live-viewer`` to be counted),
+  // so that every script of the page shares it.
+  function pageSocket(sessionId) {
+    var declared = document.querySelector("[data-live-socket]");
+    if (!declared) return "/ws/sessions/" + sessionId + "/";
+    var url = declared.dataset.liveSocket;
+    return declared.hasAttribute("data-live-viewer") ? url + "?viewer=" + encodeURIComponent(viewerKey()) : url;
+  }
+
+  function open(sessionId) {
+    var url = pageSocket(sessionId);
     if (sockets.has(url)) return sockets.get(url);
     var listeners = [];
     var statusListeners = [];

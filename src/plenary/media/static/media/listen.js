@@ -7,16 +7,7 @@
   if (!root) return;
   const msg = (name) => root.dataset["msg" + name.charAt(0).toUpperCase() + name.slice(1)] || "";
   const $ = (id) => document.getElementById(id);
-  // The webcast counts viewers by an anonymous key kept in this browser (no name, no sign-in).
-  function viewerKey() {
-    try {
-      let key = localStorage.getItem("plenary.webcast.viewer");
-      if (!key) { key = crypto.randomUUID(); localStorage.setItem("plenary.webcast.viewer", key); }
-      return key;
-    } catch (e) { return ""; } // no storage or no secure context: the socket counts once
-  }
-  const link = PlenaryMedia.sessionLink(root.dataset.session,
-    root.dataset.socket && root.dataset.socket + "?viewer=" + encodeURIComponent(viewerKey()));
+  const link = PlenaryMedia.sessionLink(root.dataset.session);
   const mixer = {real: null, pending: [], track(mid, t) {
     // Video goes to the stage (media/stage.js, where the page has one).
     if (t.kind === "video") { document.dispatchEvent(new CustomEvent("plenary-video", {detail: {mid, track: t}})); return; }

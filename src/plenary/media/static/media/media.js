@@ -51,9 +51,9 @@
     }
   }
   const links = new Map();
-  // The media link of a session's socket (or of ``path``, the webcast's): one per tab.
-  function sessionLink(sessionId, path) {
-    const live = window.PlenaryLive.open(sessionId, path);
+  // The media link of the page's session socket (the webcast's, on its page): one per tab.
+  function sessionLink(sessionId) {
+    const live = window.PlenaryLive.open(sessionId);
     if (!links.has(live)) links.set(live, new Link(live));
     return links.get(live);
   }

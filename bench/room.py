@@ -1,0 +1,188 @@
+"""./scripts/bench room: the meeting room's video fan-out on one Janus.
+
+Like ``bench/media.py`` (whose machinery this reuses: it re-runs the script
+inside a private network namespace, root needed), with Janus in the
+product's configuration. One speaker on camera: headless Chromium with a
+fake 1280x720 camera sending three simulcast layers (as ``media.js`` does),
+published through the product's services (``services.do_publish``: the
+VideoRoom, then ``rtp_forward`` of each layer into the session's
+mountpoint); one interpreter on the French channel (a lean speaker). Then,
+in the same run:
+
+- ``audio_listener_loss`` per step and ``audio_listeners_per_core``: lean
+  listeners in audio-only mode (the French channel, no video): the baseline;
+- ``video_viewer_loss`` per step and ``video_viewers_per_core``: lean viewers
+  of the French channel and the stage at the lowest layer (``watch`` with
+  ``substream`` 0), the baseline being the audio-only figure;
+- ``audio_only_kbps``: what one audio-only listener receives, UDP payload
+  (SRTP packets: RTP header and extensions, Opus, authentication tag), over
+  a window with ``QUIET`` listeners (``on_the_wire_kbps`` adds the IPv4 and
+  UDP headers); baseline: what a video viewer receives, likewise.
+
+Per core = peers over Janus's CPU share, from the largest step that lost at
+most ``media.MAX_LOSS`` % with no silent peer. Lean peers count packets from
+the RTP headers without decrypting (``media_load``), so the load processes
+stay far below Janus. Glass-to-glass video latency is not measured yet.
+
+Options: --viewers 500,1000 (steps, for both ramps) --seconds 10 --processes 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import resource
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import media  # re-runs this script inside the namespace first (see bench/media.py)
+from asgiref.sync import sync_to_async
+from media import (
+    LoadProcess,
+    Sample,
+    emit,
+    emit_per_core,
+    join_speaker,
+    ramp,
+    running,
+    steps,
+)
+
+from plenary.live.standing import Standing
+from plenary.media import engine, probes, services
+from plenary.media.rooms import SessionLayout
+
+media.BENCH = "room"
+QUIET = 20  # peers of the per-peer figures
+PAGE = "https://bench.invalid/"  # answered by the bench itself: a secure page, no network
+PUBLISH = """async () => {
+    const stream = await navigator.mediaDevices.getUserMedia({video: {width: 1280, height: 720}});
+    const pc = new RTCPeerConnection();
+    window.pc = pc;
+    pc.addTransceiver(stream.getVideoTracks()[0], {direction: "sendonly", sendEncodings: [
+        {rid: "h", maxBitrate: 900000},
+        {rid: "m", scaleResolutionDownBy: 2, maxBitrate: 300000},
+        {rid: "l", scaleResolutionDownBy: 4, maxBitrate: 100000},
+    ]});
+    await pc.setLocalDescription(await pc.createOffer());
+    await new Promise((done) => {
+        pc.onicegatheringstatechange = () => pc.iceGatheringState === "complete" && done();
+        setTimeout(done, 3000);
+    });
+    return pc.localDescription.sdp;
+}"""
+SPEAKER = Standing(
+    user_id=1,
+    name="speaker",
+    roles=frozenset({"delegate"}),
+    attendance="remote",
+    entity=None,
+    is_secretariat_staff=False,
+    right=None,
+)
+
+
+async def publish_camera(playwright: Any, layout: SessionLayout, folder: str) -> Any:
+    """Chromium's fake camera on the stage, through the product's services; the browser."""
+    camera = probes.camera_y4m(Path(folder) / "camera.y4m")
+    browser = await playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-video-capture={camera}",
+            "--disable-features=WebRtcHideLocalIpsWithMdns",
+        ],
+    )
+    page = await browser.new_page()
+
+    async def fulfil(route: Any) -> None:
+        await route.fulfill(content_type="text/html", body="<!doctype html><title>bench</title>")
+
+    await page.route(PAGE, fulfil)
+    await page.goto(PAGE)
+    offer = await page.evaluate(PUBLISH)
+    answer = await services.do_publish("camera", SPEAKER, layout, "camera", offer)
+    await page.evaluate("(sdp) => window.pc.setRemoteDescription({type: 'answer', sdp})", answer)
+    return browser
+
+
+async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
+    from playwright.async_api import async_playwright
+
+    layout = SessionLayout(3, ("fr",))
+    try:
+        async with running(engine.embedded_config()) as janus, async_playwright() as playwright:
+            with tempfile.TemporaryDirectory() as folder:
+                await sync_to_async(services.set_heard)(3, "fr", frozenset({1}))
+                await join_speaker(loads[0], "interpreter", 1, layout, "fr")
+                browser = await publish_camera(playwright, layout, folder)
+                await asyncio.sleep(8)  # the camera's bandwidth estimate ramps up to three layers
+
+                async def audio(load: LoadProcess, i: int) -> None:
+                    key = f"audio-{i}"
+                    offer = await services.do_listen(key, None, layout, "fr", False)
+                    await services.do_listen_answer(
+                        key, layout, await load.call("answer", key, offer)
+                    )
+
+                async def viewer(load: LoadProcess, i: int) -> None:
+                    key = f"video-{i}"
+                    offer = await services.do_listen(
+                        key, None, layout, "fr", False, with_video=True
+                    )
+                    await services.do_listen_answer(
+                        key, layout, await load.call("answer", key, offer)
+                    )
+
+                async def measured(prefix: str, step: list[int], metric: str) -> Sample | None:
+                    join = audio if prefix == "audio-" else viewer
+                    return await ramp(
+                        janus,
+                        loads,
+                        step,
+                        args.seconds,
+                        prefix=prefix,
+                        join=join,
+                        metric=metric,
+                    )
+
+                # What one peer receives, from a few peers on a quiet machine (at the
+                # large steps the load processes' interpreter falls behind its clock).
+                quiet_audio = await measured("audio-", [QUIET], "audio_only_quiet_loss")
+                quiet_video = await measured("video-", [QUIET], "video_quiet_loss")
+                listening = await measured("audio-", args.viewers, "audio_listener_loss")
+                watching = await measured("video-", args.viewers, "video_viewer_loss")
+                emit_per_core("audio_listeners_per_core", "listeners", listening)
+                emit_per_core("video_viewers_per_core", "viewers", watching, listening)
+                if quiet_audio is not None:
+                    emit(
+                        "audio_only_kbps",
+                        quiet_audio.kbits_per_peer,
+                        "kbit/s",
+                        quiet_video.kbits_per_peer if quiet_video is not None else None,
+                        measured_with=quiet_audio.peers,
+                        # With the IPv4 and UDP headers (28 bytes a packet, 50 packets a second).
+                        on_the_wire_kbps=round(quiet_audio.kbits_per_peer + 28 * 8 * 50 / 1000, 1),
+                    )
+                await browser.close()
+                await services.do_hangup("camera")
+    finally:
+        await asyncio.gather(*(load.stop() for load in loads))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--viewers", type=steps, default=steps("500,1000"))
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--processes", type=int, default=2, help="load processes")
+    arguments = parser.parse_args()
+    logging.disable(logging.WARNING)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    processes = [LoadProcess() for _ in range(arguments.processes)]
+    asyncio.run(main(arguments, processes))
