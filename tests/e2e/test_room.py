@@ -133,3 +133,31 @@ def test_chat_between_a_delegate_and_the_chair_is_text_and_the_chair_moderates_i
     )
     screenshot(observer, "room-observer-fr-phone")
     assert horizontal_overflow(observer) == []
+
+
+@pytest.mark.parametrize(("language", "size"), [("fr", PHONE), ("ar", LAPTOP)])
+def test_the_public_webcast_is_the_room_without_its_interactive_parts(
+    live_url: str, new_page: Any, axe_script: Path, language: str, size: Any
+) -> None:
+    from plenary.media.tests.fixtures import WEBCAST_TOKEN, public_webcast_session
+
+    public_webcast_session()
+    page = new_page(viewport=size, bypass_csp=True)
+    page.context.add_cookies(
+        [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}]
+    )
+    page.goto(f"{live_url}/services/webcast/{WEBCAST_TOKEN}/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    expect(page.locator("[data-connection]")).to_have_text(_t(language, "Connected"))
+    # The floor's state came with the socket's snapshot: the session is open.
+    expect(page.locator("[data-status]")).to_have_text(_t(language, "In session"))
+    expect(page.locator("#stage [data-speaker]")).to_have_text(
+        _t(language, "Nobody has the floor.")
+    )
+    assert page.locator("#caption-panel").is_visible()
+    assert page.get_by_label(_t(language, "Audio only: no video, the least data")).is_visible()
+    for interactive in ("[data-request]", "#chat-form", "#speak-start", "#camera-start"):
+        assert page.locator(interactive).count() == 0
+    assert horizontal_overflow(page) == []
+    screenshot(page, f"webcast-{language}-{'phone' if size is PHONE else 'laptop'}")
+    assert not (violations := axe_violations(page, axe_script)), describe(violations)

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from tests.e2e.a11y import screenshot
 from tests.e2e.netns import IN_NAMESPACE, reporting
 
 pytestmark = pytest.mark.e2e
@@ -71,12 +72,11 @@ else:
             browser.close()
 
     def _session_with(*roles: str) -> tuple[Any, list[Any]]:
-        from plenary.meetings.models import Sector
-        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+        """An open session with a public webcast, and a participant in each of ``roles``."""
+        from plenary.media.tests.fixtures import public_webcast_session
+        from plenary.meetings.tests.factories import ParticipationFactory
 
-        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
-            Sector.objects.get_or_create(code=code)
-        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        session = public_webcast_session()
         users = [ParticipationFactory.create(meeting=session.meeting, role=r).user for r in roles]
         return session, users
 
@@ -148,7 +148,14 @@ else:
         stats = _seen(watching, "stage")
         # A simulcast layer of the 1280x720 camera: full, half or quarter size.
         assert (stats["width"], stats["height"]) in {(1280, 720), (640, 360), (320, 180)}
-        assert watching.locator("[data-video=stage]").is_visible()
+        watching.locator("[data-video=stage]").wait_for(state="visible")  # the page shows it
+        screenshot(watching, "room-observer-sees-the-speaker-laptop", full_page=False)
+        screenshot(speaking, "room-speaker-on-camera-laptop", full_page=False)
+        # The public webcast shows the same stage to a viewer who is not signed in.
+        public = chromium.new_context().new_page()
+        public.goto(f"{served}/services/webcast/public-token/")
+        _watch(public)
+        _seen(public, "stage")
 
         # Another delegate, without the floor, is refused even past the disabled button.
         intruder = _room(chromium, served, other, session.pk)
@@ -174,6 +181,8 @@ else:
         presenting.get_by_role("button", name="Share my screen", exact=True).click()
         presenting.get_by_text("You are sharing your screen.").wait_for()
         stats = _seen(watching, "screen")
+        watching.locator("[data-video=screen]").wait_for(state="visible")
+        screenshot(watching, "room-observer-sees-the-screen-laptop", full_page=False)
         assert (stats["width"], stats["height"]) == (1280, 720)  # one full-size layer
 
         second = _room(chromium, served, secretary, session.pk)

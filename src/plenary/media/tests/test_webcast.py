@@ -61,7 +61,7 @@ def test_a_viewer_gets_the_floor_and_captions_but_no_chat_or_presence(session: S
         return snapshot, captions, forwarded
 
     def _sample(kind: str) -> dict[str, Any]:
-        fields = {
+        table: dict[str, dict[str, Any]] = {
             "chat.policy": {"public_open": False},
             "presence.left": {"connection": "x"},
             "floor.limit_set": {
@@ -69,8 +69,8 @@ def test_a_viewer_gets_the_floor_and_captions_but_no_chat_or_presence(session: S
                 "at": "2026-12-02T10:00:00Z",
                 "data": {"seconds": 60},
             },
-        }[kind]
-        return event(kind, **fields)
+        }
+        return event(kind, **table[kind])
 
     snapshot, captions, forwarded = _in_own_loop(watch())
     assert snapshot["presence"] is None and snapshot["state"]["status"]

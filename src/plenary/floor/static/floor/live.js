@@ -60,7 +60,13 @@
     "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
     "floor.muted", "floor.unmuted", "floor.limit_set"];
   var live = window.PlenaryLive.open(sessionId);
-  var send = live.send;
+  // The page's other scripts share the socket: their errors are theirs to show.
+  var sent = new Set();
+  function send(type, fields) {
+    var id = live.send(type, fields);
+    if (id !== null) sent.add(id);
+    return id;
+  }
 
   function versioned(type, fields) {
     send(type, Object.assign({ version: client.version }, fields || {}));
@@ -75,7 +81,7 @@
       client.presence = new Map((m.presence || []).map(function (p) { return [p.connection, p]; }));
       render(null);
     } else if (m.type === "error") {
-      showError(m.message);
+      if (!m.ref || sent.has(m.ref)) showError(m.message);
     } else if (m.type === "pong") {
       client.offset = Date.parse(m.server_time) - Date.now();
     } else if (m.type === "presence.joined") {
