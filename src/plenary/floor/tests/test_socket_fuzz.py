@@ -52,11 +52,14 @@ json_values = st.recursive(
 )
 command_fields = st.sampled_from(
     ["kind", "request_id", "user_id", "version", "order", "seconds", "language", "nonce",
-     "sdp", "channel", "underneath", "target", "text", "down"]
+     "sdp", "channel", "underneath", "target", "text", "down", "on", "layer", "allowed",
+     "video"]
 )  # fmt: skip
+PLAUSIBLE_WORDS = ["fr", "en", "zh-hans", "floor", "speak", "point_of_order", "listening",
+                   "camera", "screen", "x"]  # fmt: skip
 # Values a handler would accept, often enough to get past validation into the services.
 plausible = (
-    st.sampled_from(["fr", "en", "zh-hans", "floor", "speak", "point_of_order", "listening", "x"])
+    st.sampled_from(PLAUSIBLE_WORDS)
     | st.integers(min_value=-1, max_value=5)
     | st.booleans()
     | st.lists(st.integers(min_value=0, max_value=5), max_size=3)
