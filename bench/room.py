@@ -208,8 +208,11 @@ DIRECT = """async () => {
         window.videos.direct = video;
     };
     // As the viewer gets the product's lowest layer: a quarter of the size, 100 kbit/s.
-    a.addTransceiver(window.painted.getVideoTracks()[0], {direction: "sendonly",
-        streams: [window.painted], sendEncodings: [{scaleResolutionDownBy: 4, maxBitrate: 100000}]});
+    a.addTransceiver(window.painted.getVideoTracks()[0], {
+        direction: "sendonly",
+        streams: [window.painted],
+        sendEncodings: [{scaleResolutionDownBy: 4, maxBitrate: 100000}],
+    });
     await a.setLocalDescription(await a.createOffer());
     await b.setRemoteDescription(a.localDescription);
     await b.setLocalDescription(await b.createAnswer());
