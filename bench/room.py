@@ -24,6 +24,11 @@ most ``media.MAX_LOSS`` % with no silent peer. Lean peers count packets from
 the RTP headers without decrypting (``media_load``), so the load processes
 stay far below Janus.
 
+``keyframe_requests_per_minute``: the PLIs and FIRs that reached the
+speaker's browser (its ``outbound-rtp`` counts) during the video ramp, in
+which every joining viewer asks the mountpoint for a keyframe; baseline: the
+same during the audio-only ramp (no viewer asks).
+
 And first, ``video_glass_to_glass_p50``: a page paints the clock (16 black
 or white blocks) into a canvas, publishes it as the camera through the
 product, and a second page watching the session (lowest layer, a real
@@ -44,6 +49,7 @@ import logging
 import resource
 import statistics
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -124,15 +130,25 @@ async def page_of(browser: Any) -> Any:
     return page
 
 
-async def publish_camera(playwright: Any, layout: SessionLayout, folder: str) -> Any:
-    """Chromium's fake camera on the stage, through the product's services; the browser."""
+async def publish_camera(playwright: Any, layout: SessionLayout, folder: str) -> tuple[Any, Any]:
+    """Chromium's fake camera on the stage, through the product's services; browser and page."""
     camera = probes.camera_y4m(Path(folder) / "camera.y4m")
     browser = await launch(playwright, f"--use-file-for-fake-video-capture={camera}")
     page = await page_of(browser)
     offer = await page.evaluate(PUBLISH, False)
     answer = await services.do_publish("camera", SPEAKER, layout, "camera", offer)
     await page.evaluate("(sdp) => window.pc.setRemoteDescription({type: 'answer', sdp})", answer)
-    return browser
+    return browser, page
+
+
+# Keyframe requests (PLI and FIR) that reached the publishing browser, all layers.
+KEYFRAME_REQUESTS = """async () => {
+    let n = 0;
+    (await window.pc.getStats()).forEach((s) => {
+        if (s.type === "outbound-rtp") n += (s.pliCount || 0) + (s.firCount || 0);
+    });
+    return n;
+}"""
 
 
 # The publishing page paints the clock (ms, 16 bits) as 16 black or white blocks.
@@ -266,7 +282,7 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
             with tempfile.TemporaryDirectory() as folder:
                 await sync_to_async(services.set_heard)(3, "fr", frozenset({1}))
                 await join_speaker(loads[0], "interpreter", 1, layout, "fr")
-                browser = await publish_camera(playwright, layout, folder)
+                browser, camera = await publish_camera(playwright, layout, folder)
                 await asyncio.sleep(8)  # the camera's bandwidth estimate ramps up to three layers
 
                 async def audio(load: LoadProcess, i: int) -> None:
@@ -301,8 +317,25 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
                 # large steps the load processes' interpreter falls behind its clock).
                 quiet_audio = await measured("audio-", [QUIET], "audio_only_quiet_loss")
                 quiet_video = await measured("video-", [QUIET], "video_quiet_loss")
+                asked = await camera.evaluate(KEYFRAME_REQUESTS)
+                started = time.monotonic()
                 listening = await measured("audio-", args.viewers, "audio_listener_loss")
+                asked_audio, audio_minutes = (
+                    await camera.evaluate(KEYFRAME_REQUESTS),
+                    minutes(started),
+                )
+                started = time.monotonic()
                 watching = await measured("video-", args.viewers, "video_viewer_loss")
+                asked_video = await camera.evaluate(KEYFRAME_REQUESTS)
+                # Every viewer that joins asks the mountpoint for a keyframe; what reaches
+                # the speaker's browser is what it must encode (a storm: one per viewer).
+                emit(
+                    "keyframe_requests_per_minute",
+                    round((asked_video - asked_audio) / minutes(started), 1),
+                    "requests/min",
+                    round((asked_audio - asked) / audio_minutes, 1),
+                    viewers_joined=max(args.viewers),
+                )
                 emit_per_core("audio_listeners_per_core", "listeners", listening)
                 emit_per_core("video_viewers_per_core", "viewers", watching, listening)
                 if quiet_audio is not None:
@@ -319,6 +352,10 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
                 await services.do_hangup("camera")
     finally:
         await asyncio.gather(*(load.stop() for load in loads))
+
+
+def minutes(since: float) -> float:
+    return (time.monotonic() - since) / 60
 
 
 if __name__ == "__main__":

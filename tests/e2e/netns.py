@@ -34,7 +34,10 @@ INTERFACE = "v0"
 NAMESPACE_SETUP = (
     "set -e; ip link set lo up; ip link add v0 type veth peer name v1;"
     " ip addr add 10.99.0.1/24 dev v0; ip addr add 10.99.0.2/24 dev v1;"
-    ' ip link set v0 up; ip link set v1 up; exec "$@"'
+    " ip link set v0 up; ip link set v1 up;"
+    # The browsers' and aiortc's ports stay out of Janus's RTP range (20000-40000),
+    # so that a test can tell Janus's packets by their source port.
+    ' echo "45000 60999" > /proc/sys/net/ipv4/ip_local_port_range; exec "$@"'
 )
 
 

@@ -3,8 +3,11 @@
 The floor holder's camera (three simulcast layers, from a generated y4m) is
 forwarded into the session's mountpoint and decoded by another participant
 (frames counted, the size checked); a delegate without the floor cannot
-publish; a presenter's screen reaches viewers and a second share is refused;
-audio only carries no video packet and stays under 32 kbit/s. The screen
+publish; a presenter's screen reaches viewers, a second share is refused and
+the secretariat can stop the first; audio only carries no video packet and
+stays under 32 kbit/s; a viewer whose connection cannot carry the video (Janus's
+packets squeezed through 56 kbit/s by a traffic shaper in the namespace) falls
+back to audio only by itself. The screen
 picker is the one thing not tested: the page's ``getDisplayMedia`` is given
 a canvas's stream (the operating system's dialog cannot run headless).
 Like the other media tests this runs inside a private network namespace.
@@ -12,13 +15,15 @@ Like the other media tests this runs inside a private network namespace.
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable, Coroutine, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.e2e.a11y import screenshot
+from tests.e2e.a11y import LAPTOP, PHONE, screenshot
 from tests.e2e.netns import IN_NAMESPACE, reporting
 
 pytestmark = pytest.mark.e2e
@@ -26,6 +31,7 @@ pytestmark = pytest.mark.e2e
 SCENARIOS = [
     "test_the_floor_holders_camera_is_seen_and_nobody_elses",
     "test_a_shared_screen_is_seen_a_second_is_refused_and_audio_only_carries_no_video",
+    "test_on_a_phone_the_speaker_is_seen_and_a_starved_viewer_falls_back_to_audio_only",
 ]
 
 
@@ -90,15 +96,25 @@ else:
             )
         )
 
-    def _room(browser: Any, served: str, user: Any, session_id: int) -> Any:
-        page = signed_in_page(browser, served, user)
-        page.set_viewport_size({"width": 1280, "height": 900})
+    def _room(
+        browser: Any,
+        served: str,
+        user: Any,
+        session_id: int,
+        *,
+        language: str = "en",
+        size: dict[str, int] = LAPTOP,
+    ) -> Any:
+        page = signed_in_page(browser, served, user, language)
+        page.set_viewport_size(size)
         page.add_init_script(FAKE_SCREEN)
         page.goto(f"{served}/live/sessions/{session_id}/")
         return page
 
-    def _watch(page: Any) -> None:
-        page.get_by_role("button", name="Start listening", exact=True).click()
+    def _watch(page: Any, language: str = "en") -> None:
+        # On a phone, the bottom bar's button (the panel's twin) is the one in reach.
+        start = page.get_by_role("button", name=_t(language, "Start listening"), exact=True)
+        start.locator("visible=true").first.click()
         page.wait_for_function("() => window.plenaryMediaState.listening")
 
     def _frames(page: Any, mid: str, seconds: float = 2.0) -> tuple[int, dict[str, int]]:
@@ -188,6 +204,11 @@ else:
         second = _room(chromium, served, secretary, session.pk)
         assert _forced_publish(second, "screen") == "screen_in_use"
         assert _frames(watching, "screen")[0] > 0  # the first share goes on
+        # The secretariat stops the chair's share (the chair's page says so), then shares.
+        second.get_by_role("button", name="Stop the shared screen", exact=True).click()
+        presenting.get_by_text("The chair or the secretariat stopped your screen share.").wait_for()
+        assert _forced_publish(second, "screen") == "published"
+        _seen(watching, "screen")
 
         # Audio only: no video packet arrives, and the audio fits in 32 kbit/s.
         watching.get_by_label("Audio only: no video, the least data").check()
@@ -201,3 +222,84 @@ else:
         kbits = (after["audio"] - before["audio"]) * 8 / 5 / 1000
         assert 5 < kbits <= 32, kbits
         aio(speaker.pc.close())
+
+    def _t(language: str, msgid: str) -> str:
+        from django.utils import translation
+
+        with translation.override(language):
+            return str(translation.gettext(msgid))
+
+    def _port_prefixes(low: int, high: int) -> list[tuple[int, int]]:
+        """``low``..``high`` as (value, mask) pairs, which tc's u32 filter matches."""
+        prefixes = []
+        while low <= high:
+            size = low & -low or 1 << 16
+            while size > high - low + 1:
+                size //= 2
+            prefixes.append((low, 0xFFFF & ~(size - 1)))
+            low += size
+        return prefixes
+
+    @contextmanager
+    def _squeezed(kbits: int) -> Iterator[None]:
+        """Every UDP packet Janus sends (from its RTP ports) through ``kbits`` kbit/s with a
+        short queue, as a weak connection carries it; the browsers' own ports are kept
+        out of Janus's range, so only what they receive is squeezed."""
+        from django.conf import settings
+
+        low, high = (int(port) for port in settings.JANUS_RTP_PORTS.split("-"))
+        commands = [
+            "qdisc add dev lo root handle 1: htb default 10",
+            "class add dev lo parent 1: classid 1:10 htb rate 10gbit",
+            f"class add dev lo parent 1: classid 1:20 htb rate {kbits}kbit ceil {kbits}kbit",
+            "qdisc add dev lo parent 1:20 handle 20: pfifo limit 4",
+        ] + [
+            f"filter add dev lo parent 1: protocol ip prio 1 u32 match ip protocol 17 0xff"
+            f" match ip sport {value} {mask:#06x} flowid 1:20"
+            for value, mask in _port_prefixes(low, high)
+        ]
+        for command in commands:
+            subprocess.run(["tc", *command.split()], check=True)  # noqa: S603, S607
+        try:
+            yield
+        finally:
+            subprocess.run(["tc", "qdisc", "del", "dev", "lo", "root"], check=True)  # noqa: S607
+
+    def test_on_a_phone_the_speaker_is_seen_and_a_starved_viewer_falls_back_to_audio_only(
+        served: str, chromium: Any
+    ) -> None:
+        session, (delegate, observer) = _session_with("delegate", "observer")
+        speaking = _room(chromium, served, delegate, session.pk, language="fr", size=PHONE)
+        watching = _room(chromium, served, observer, session.pk, language="ar", size=PHONE)
+        assert watching.locator("html").get_attribute("dir") == "rtl"
+        _watch(watching, "ar")
+        _give_floor(session.pk, frozenset({delegate.pk}))
+        speaking.wait_for_function("() => !document.getElementById('camera-start').disabled")
+        speaking.locator("#camera-start").click()
+        speaking.get_by_text(_t("fr", "Your camera is on: everyone sees you.")).wait_for()
+        stats = _seen(watching, "stage")
+        assert (stats["width"], stats["height"]) == (320, 180)  # a phone gets the lowest layer
+        watching.locator("[data-video=stage]").wait_for(state="visible")
+        box = watching.locator("[data-video=stage]").bounding_box()
+        assert box is not None and box["y"] < PHONE["height"]  # in the first screen
+        screenshot(speaking, "room-speaker-on-camera-fr-phone", full_page=False)
+        screenshot(watching, "room-observer-sees-the-speaker-ar-phone", full_page=False)
+
+        with _squeezed(kbits=56):
+            watching.wait_for_function(
+                "() => document.getElementById('audio-only').checked", timeout=60_000
+            )
+            watching.get_by_text(
+                _t(
+                    "ar",
+                    "Your connection cannot carry video now: switched to audio only."
+                    " You can turn video back on.",
+                )
+            ).wait_for()
+            screenshot(watching, "room-observer-falls-back-to-audio-ar-phone", full_page=False)
+            watching.wait_for_timeout(1500)
+            before = watching.evaluate("window.plenaryVideo.bytes()")
+            watching.wait_for_timeout(3000)
+            after = watching.evaluate("window.plenaryVideo.bytes()")
+        assert after["video"] == before["video"]  # the server sends no more video
+        assert after["audio"] > before["audio"]  # and the channel goes on

@@ -124,7 +124,7 @@ def off_loop(call: Any, *args: Any) -> None:
         pool.submit(call, *args).result()
 
 
-def signed_in_page(browser: Any, live_url: str, user: Any) -> Any:
+def signed_in_page(browser: Any, live_url: str, user: Any, language: str = "en") -> Any:
     from django.conf import settings
     from django.test import Client
 
@@ -133,7 +133,12 @@ def signed_in_page(browser: Any, live_url: str, user: Any) -> Any:
     context = browser.new_context()
     context.set_default_timeout(15_000)
     cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url}])
+    context.add_cookies(
+        [
+            {"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_url},
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url},
+        ]
+    )
     return context.new_page()
 
 

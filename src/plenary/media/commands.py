@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from pydantic import Field, StringConstraints
 
 from plenary.core.errors import PermissionRefusal, Refusal
-from plenary.live.events import event
+from plenary.live.events import event, publish_to_session
 from plenary.live.protocol import Command, Context, command, on_disconnect
 from plenary.media import services, video
 from plenary.media.janus.client import JanusError, JanusUnavailableError
@@ -67,6 +67,10 @@ class VideoCommand(Command):
 class FloorPresentsCommand(Command):
     type: Literal["media.floor_may_present"]
     allowed: bool
+
+
+class StopScreenCommand(Command):
+    type: Literal["media.stop_screen"]
 
 
 class AnswerCommand(Command):
@@ -166,6 +170,15 @@ def handle_floor_may_present(ctx: Context, cmd: FloorPresentsCommand) -> None:
         raise PermissionRefusal(_("Only the chair or the secretariat may decide this."))
     video.set_floor_may_present(ctx.session_id, cmd.allowed)
     ctx.reply(event("media.floor_may_present", allowed=cmd.allowed, ref=cmd.id))
+
+
+@command("media.stop_screen", StopScreenCommand)
+def handle_stop_screen(ctx: Context, cmd: StopScreenCommand) -> None:
+    if not video.presents_by_role(ctx.standing):
+        raise PermissionRefusal(_("Only the chair or the secretariat may stop a shared screen."))
+    stopped = run(video.stop_screens, ctx.session_id)
+    publish_to_session(ctx.session_id, event("media.screen_stopped", user_ids=stopped))
+    ctx.reply(event("media.screen_stopped", user_ids=stopped, ref=cmd.id))
 
 
 @command("media.answer", AnswerCommand)

@@ -22,6 +22,13 @@ class Reset(Payload):
     scope: Literal["listen"] | None = None
 
 
+@event_type("media.screen_stopped")
+class ScreenStopped(Payload):
+    """A presenter stopped the shared screen of ``user_ids``."""
+
+    user_ids: list[int]
+
+
 @event_type("media.stage")
 class Stage(Payload):
     """Whose camera may be seen (``user_ids``), and whether the floor holder may share a screen."""

@@ -7,7 +7,8 @@ presenter (the chair, vice-chairs and the secretariat; the floor holder too
 when the chair allows it). The browser's offer is only ever turned into a
 Janus publisher for them, and when the floor moves on :func:`apply_rights`
 removes every publisher who lost the right (a VideoRoom ``kick``: its
-forward into the mountpoint goes with it). Who has the stage is kept in the
+forward into the mountpoint goes with it); a presenter may also stop
+anyone's screen (:func:`stop_screens`). Who has the stage is kept in the
 cache, as who is heard is, so every process and every later publish applies
 the latest decision.
 
@@ -155,6 +156,15 @@ async def apply_rights(session_id: int) -> None:
             parsed = _parse_display(str(participant.get("display", "")))
             if parsed is None or not _allowed(session_id, *parsed):
                 await rooms.kick(session_id, int(str(participant["id"])))
+
+
+async def stop_screens(session_id: int) -> list[int]:
+    """Stop every screen shared in the session (a presenter's decision); who shared them."""
+    async with engine.rooms_now() as rooms:
+        shared = publishers_of(await rooms.publishers(session_id), "screen")
+        for participant, _user in shared:
+            await rooms.kick(session_id, participant)
+    return sorted({user for _participant, user in shared})
 
 
 def publishers_of(participants: list[dict[str, Any]], kind: str) -> list[tuple[int, int]]:

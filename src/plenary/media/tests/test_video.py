@@ -137,3 +137,11 @@ def test_the_display_names_read_back(session: Session) -> None:
     ]
     assert video.publishers_of(participants, "camera") == [(1, 5)]
     assert video.publishers_of(participants, "screen") == [(2, 6)]
+
+
+def test_only_a_presenter_may_stop_someone_elses_screen(session: Session) -> None:
+    chair, delegate = _participant(session, Role.CHAIR), _participant(session)
+    refused = _send(delegate, session, type="media.stop_screen")
+    assert refused["code"] == "forbidden"
+    # Past the rights check, Janus (down here) is what answers.
+    assert _send(chair, session, type="media.stop_screen")["code"] == "media_unavailable"

@@ -121,6 +121,17 @@
       screen.end(null); status.textContent = msg("screenEnded");
     }
   });
+  // A presenter stops whoever shares a screen; the presenter whose share it was is told.
+  const stopAny = $("screen-stop-any");
+  if (stopAny) {
+    stopAny.addEventListener("click", async () => {
+      try { await link.request({type: "media.stop_screen"}); status.textContent = msg("screenStoppedAny"); }
+      catch (e) { status.textContent = e.message; }
+    });
+  }
+  link.on("media.screen_stopped", (e) => {
+    if (e.user_ids.includes(user) && screen.stream) { screen.end(null); status.textContent = msg("screenStopped"); }
+  });
   const allow = $("floor-may-present");
   if (allow) {
     allow.addEventListener("change", async () => {
