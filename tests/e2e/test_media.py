@@ -30,6 +30,7 @@ SCENARIOS = [
     "test_a_browser_delegate_is_heard_only_once_given_the_floor",
     "test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key",
     "test_a_browser_listener_reconnects_by_itself_after_a_language_or_its_socket_is_lost",
+    "test_a_channel_chosen_on_the_room_page_changes_what_is_heard",
 ]
 
 
@@ -301,3 +302,54 @@ else:
         page.wait_for_function("() => window.plenarySockets.length === 2")
         assert _heard_again(page)
         aio(speaker.pc.close())
+
+    # The pitch that dominates what the page's listening leg plays (Hz), over ``seconds``.
+    PITCH = """async (seconds) => {
+        const ctx = new AudioContext();
+        const analyser = ctx.createAnalyser();
+        analyser.fftSize = 8192;
+        const tracks = window.plenaryListener.pc.getReceivers()
+            .map((r) => r.track).filter((t) => t && t.kind === "audio");
+        tracks.forEach((t) => ctx.createMediaStreamSource(new MediaStream([t])).connect(analyser));
+        const sum = new Float32Array(analyser.frequencyBinCount);
+        const data = new Float32Array(analyser.frequencyBinCount);
+        for (let t = 0; t < seconds * 10; t++) {
+            await new Promise((done) => setTimeout(done, 100));
+            analyser.getFloatFrequencyData(data);
+            data.forEach((v, i) => { sum[i] += Math.pow(10, v / 10); });
+        }
+        let best = 1;
+        for (let i = 2; i < sum.length; i++) if (sum[i] > sum[best]) best = i;
+        await ctx.close();
+        return best * ctx.sampleRate / analyser.fftSize;
+    }"""
+
+    def test_a_channel_chosen_on_the_room_page_changes_what_is_heard(
+        served: str, chromium: Any, aio: Callable[[Coroutine[Any, Any, Any]], Any]
+    ) -> None:
+        from plenary.meetings.models import Participation, Sector
+        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        delegate = ParticipationFactory.create(
+            meeting=session.meeting, role=Participation.Role.DELEGATE
+        ).user
+        layout = services.layout_for(session)
+        off_loop(services.set_heard, session.pk, FLOOR, frozenset({1}))
+        off_loop(services.set_heard, session.pk, "fr", frozenset({2}))
+        floor = aio(speak("room-floor", 1, layout, FLOOR, probes.tone(440, 2)))
+        booth = aio(speak("room-booth", 2, layout, "fr", probes.tone(660, 2)))
+        page = signed_in_page(chromium, served, delegate)
+        page.goto(f"{served}/live/sessions/{session.pk}/")
+        page.locator("#listen-start").click()
+        page.wait_for_function("() => window.plenaryMediaState.listening")
+        assert abs(page.evaluate(PITCH, 2) - 440) < 15  # the floor
+
+        page.get_by_role("radio", name="French").check()  # on the room page itself
+        page.wait_for_function("() => window.plenaryMediaState.channel === 'fr'")
+        page.wait_for_timeout(500)
+        assert abs(page.evaluate(PITCH, 2) - 660) < 15  # the French booth, the floor gone
+        aio(floor.pc.close())
+        aio(booth.pc.close())
