@@ -43,3 +43,17 @@ def fresh_channel_layer() -> Iterator[None]:
     channel_layers.backends.clear()
     yield
     channel_layers.backends.clear()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache() -> None:
+    """Start each test with an empty cache.
+
+    Rows' ids repeat between tests (a rolled-back SQLite transaction) and
+    between runs (a new PostgreSQL test database against a Redis that lives
+    on), so a decision the cache keeps per session id (who is heard, whether
+    the speaker may present) would otherwise reach another test's session.
+    """
+    from django.core.cache import cache
+
+    cache.clear()
