@@ -320,10 +320,8 @@ async def main(args: argparse.Namespace, loads: list[LoadProcess]) -> None:
                 asked = await camera.evaluate(KEYFRAME_REQUESTS)
                 started = time.monotonic()
                 listening = await measured("audio-", args.viewers, "audio_listener_loss")
-                asked_audio, audio_minutes = (
-                    await camera.evaluate(KEYFRAME_REQUESTS),
-                    minutes(started),
-                )
+                asked_audio = await camera.evaluate(KEYFRAME_REQUESTS)
+                audio_minutes = minutes(started)
                 started = time.monotonic()
                 watching = await measured("video-", args.viewers, "video_viewer_loss")
                 asked_video = await camera.evaluate(KEYFRAME_REQUESTS)

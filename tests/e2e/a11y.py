@@ -1,4 +1,5 @@
-"""What a browser test checks on any page: axe-core's WCAG 2.1 AA rules, the phone layout.
+"""What a browser test checks on any page: axe-core's WCAG 2.1 AA rules, the phone layout,
+the text a page shows in a language.
 
 axe-core comes from the npm package that ./scripts/test installs into the
 virtualenv (the ``axe_script`` fixture); it is injected into the page, never
@@ -11,10 +12,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
+
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
 LAPTOP = {"width": 1366, "height": 900}
 SHOTS = Path("/tmp/shots/walk")  # noqa: S108 - screenshots for people to look at
+
+
+def translated(language: str, msgid: str) -> str:
+    """``msgid`` as the page shows it in ``language`` (the product's catalogs)."""
+    with translation.override(language):
+        return translation.gettext(msgid)
+
 
 _RUN_AXE = """async (tags) => {
   const result = await axe.run(document, {

@@ -149,6 +149,15 @@ else:
             yield browser
             browser.close()
 
+    def _english_and_french_session() -> Any:
+        """An open session of a meeting in English and French (a French booth)."""
+        from plenary.meetings.models import Sector
+        from plenary.meetings.tests.factories import SessionFactory
+
+        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
+            Sector.objects.get_or_create(code=code)
+        return SessionFactory.create(meeting__languages=["en", "fr"])
+
     def _floor_energy(page: Any, seconds: float = 2.0) -> float:
         before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
         page.wait_for_timeout(seconds * 1000)
@@ -158,12 +167,10 @@ else:
         served: str, chromium: Any
     ) -> None:
         from plenary.live.signals import floor_changed
-        from plenary.meetings.models import Participation, Sector, Session
-        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+        from plenary.meetings.models import Participation, Session
+        from plenary.meetings.tests.factories import ParticipationFactory
 
-        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
-            Sector.objects.get_or_create(code=code)
-        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        session = _english_and_french_session()
         delegate = ParticipationFactory.create(meeting=session.meeting).user
         observer = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.OBSERVER
@@ -209,12 +216,10 @@ else:
         voice: tuple[probes.Signal, Path],
         aio: Callable[[Coroutine[Any, Any, Any]], Any],
     ) -> None:
-        from plenary.meetings.models import Participation, Sector
-        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+        from plenary.meetings.models import Participation
+        from plenary.meetings.tests.factories import ParticipationFactory
 
-        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
-            Sector.objects.get_or_create(code=code)
-        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        session = _english_and_french_session()
         interpreter = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.INTERPRETER, language="fr"
         ).user
@@ -269,12 +274,10 @@ else:
     def test_a_browser_listener_reconnects_by_itself_after_a_language_or_its_socket_is_lost(
         served: str, chromium: Any, aio: Callable[[Coroutine[Any, Any, Any]], Any]
     ) -> None:
-        from plenary.meetings.models import Participation, Sector
-        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+        from plenary.meetings.models import Participation
+        from plenary.meetings.tests.factories import ParticipationFactory
 
-        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
-            Sector.objects.get_or_create(code=code)
-        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        session = _english_and_french_session()
         observer = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.OBSERVER
         ).user
@@ -327,12 +330,10 @@ else:
     def test_a_channel_chosen_on_the_room_page_changes_what_is_heard(
         served: str, chromium: Any, aio: Callable[[Coroutine[Any, Any, Any]], Any]
     ) -> None:
-        from plenary.meetings.models import Participation, Sector
-        from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+        from plenary.meetings.models import Participation
+        from plenary.meetings.tests.factories import ParticipationFactory
 
-        for code in Sector.Code.values:  # a data migration's rows, gone after a flush
-            Sector.objects.get_or_create(code=code)
-        session = SessionFactory.create(meeting__languages=["en", "fr"])
+        session = _english_and_french_session()
         delegate = ParticipationFactory.create(
             meeting=session.meeting, role=Participation.Role.DELEGATE
         ).user

@@ -21,8 +21,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from plenary.accounts.models import User
@@ -40,6 +39,7 @@ from tests.e2e.a11y import (
     horizontal_overflow,
     screenshot,
 )
+from tests.e2e.a11y import translated as _t
 
 pytestmark = pytest.mark.e2e
 
@@ -80,11 +80,6 @@ def _database(django_db_blocker: Any) -> Iterator[None]:
     """Reads (people, sessions for the cookies) go to the demo's tables as they are."""
     with django_db_blocker.unblock():
         yield
-
-
-def _t(language: str, msgid: str) -> str:
-    with translation.override(language):
-        return gettext(msgid)
 
 
 def _tab(new_page: Callable[..., Any], demo: Demo, language: str, username: str = "") -> Any:

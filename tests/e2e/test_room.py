@@ -15,19 +15,13 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.test import Client
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import expect
 
 from plenary.floor.tests.factories import cast
 from tests.e2e.a11y import LAPTOP, PHONE, axe_violations, describe, horizontal_overflow, screenshot
+from tests.e2e.a11y import translated as _t
 
 pytestmark = pytest.mark.e2e
-
-
-def _t(language: str, msgid: str) -> str:
-    with translation.override(language):
-        return gettext(msgid)
 
 
 def room(

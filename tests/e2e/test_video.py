@@ -24,6 +24,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.a11y import LAPTOP, PHONE, screenshot
+from tests.e2e.a11y import translated as _t
 from tests.e2e.netns import IN_NAMESPACE, reporting
 
 pytestmark = pytest.mark.e2e
@@ -222,12 +223,6 @@ else:
         kbits = (after["audio"] - before["audio"]) * 8 / 5 / 1000
         assert 5 < kbits <= 32, kbits
         aio(speaker.pc.close())
-
-    def _t(language: str, msgid: str) -> str:
-        from django.utils import translation
-
-        with translation.override(language):
-            return str(translation.gettext(msgid))
 
     def _port_prefixes(low: int, high: int) -> list[tuple[int, int]]:
         """``low``..``high`` as (value, mask) pairs, which tc's u32 filter matches."""
