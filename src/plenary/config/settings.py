@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "plenary.interpretation",
     "plenary.speech",
     "plenary.proposals",
+    "plenary.documents",
     "plenary.stats",
     "plenary.guidance",
     "plenary.demo",
@@ -172,8 +173,20 @@ MEDIA_URL = "/files/"
 # Production serves collected files; the embedded mode serves them from the apps.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STATIC_URL = "/static/"
-STORAGES = {
+_DOCUMENTS_STORAGE = env("PLENARY_DOCUMENTS_STORAGE", default="")
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Document files: never under MEDIA_URL, served only by the access-checked view.
+    # Scale-out: PLENARY_DOCUMENTS_STORAGE=storages.backends.s3.S3Storage (django-storages,
+    # configured by its own AWS_* settings from the environment).
+    "documents": (
+        {"BACKEND": _DOCUMENTS_STORAGE}
+        if _DOCUMENTS_STORAGE
+        else {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(DATA_DIR / "documents")},
+        }
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -367,3 +380,16 @@ WS_ANONYMOUS_PER_ADDRESS = env("PLENARY_WS_ANONYMOUS_PER_ADDRESS", int, default=
 
 # `plenary serve` records the health checks this often, for measured availability (0: never).
 HEALTH_SAMPLE_SECONDS = env("PLENARY_HEALTH_SAMPLE_SECONDS", int, default=300)
+
+# --- Documents (plenary.documents) ----------------------------------------
+
+# The largest file one upload may carry; larger uploads are refused while streaming to disk.
+DOCUMENT_MAX_BYTES = env("PLENARY_DOCUMENT_MAX_BYTES", int, default=300 * 1024 * 1024)
+# clamd's address, "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no
+# scanner, and every file says "not scanned".
+CLAMD_ADDRESS = env("PLENARY_CLAMD", default="")
+# With a front server (nginx X-Accel-Redirect, Apache/lighttpd X-Sendfile), the URL prefix
+# under which it serves the documents folder internally; empty: Django sends the file.
+DOCUMENT_ACCEL_PREFIX = env("PLENARY_DOCUMENT_ACCEL_PREFIX", default="")
+# The LibreOffice binary that converts Office files to PDF.
+SOFFICE = env("PLENARY_SOFFICE", default="soffice")

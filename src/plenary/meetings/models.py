@@ -439,3 +439,29 @@ class Participation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.meeting.code}"
+
+
+class AgendaItem(models.Model):
+    """An item of a meeting's agenda ("3", "3.1"): documents and discussions refer to it."""
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="agenda_items"
+    )
+    number = models.CharField(_("number"), max_length=16)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    titles = models.JSONField(_("titles"), default=dict, help_text=_("By language code."))
+
+    class Meta:
+        verbose_name = _("agenda item")
+        verbose_name_plural = _("agenda items")
+        ordering = ["meeting", "position", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    @property
+    def title(self) -> str:
+        return localized(self.titles, self.meeting.working_language)

@@ -1,9 +1,8 @@
-"""Text helpers: accent- and case-folding for search, word-level diffs."""
+"""Text helpers: word-level diffs, and the search folding (from ``core.text``)."""
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Literal
@@ -11,25 +10,15 @@ from typing import Literal
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-TATWEEL = "\u0640"
+from plenary.core.text import fold
+
+__all__ = ["Chunk", "diff_html", "fold", "tokens", "word_diff"]
 
 # A token is a word, a single CJK character (those scripts do not separate
 # words with spaces), a run of whitespace or one punctuation sign.
 _TOKEN = re.compile(
     r"[\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\W\u3000-\u9fff\uf900-\ufaff\uff00-\uffef]+|\s+|[^\w\s]",
 )
-
-
-def fold(text: str) -> str:
-    """Casefold and strip accents and Arabic diacritics, for portable ``icontains``.
-
-    The same folding is applied to the stored search column and to the query,
-    so "Règlement" matches "reglement", Russian yo matches ie, and vocalised Arabic
-    matches unvocalised Arabic, on SQLite and PostgreSQL alike.
-    """
-    decomposed = unicodedata.normalize("NFKD", text.casefold().replace(TATWEEL, ""))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return unicodedata.normalize("NFC", stripped)
 
 
 def tokens(text: str) -> list[str]:

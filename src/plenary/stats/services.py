@@ -16,9 +16,9 @@ from plenary.accounts.permissions import is_verified_staff
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
+from plenary.core.tasks import runner
 from plenary.meetings.models import Session
 from plenary.stats.models import ReportJob, WebcastView
-from plenary.stats.tasks import runner
 
 logger = logging.getLogger(__name__)
 

@@ -15,10 +15,10 @@ from django.utils import translation
 
 from plenary.accounts.tests.factories import DelegateFactory
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.tasks import runner
 from plenary.guidance.tests.factories import verified_staff
 from plenary.stats import report, services
 from plenary.stats.models import ReportInputs, ReportJob, ServiceCost
-from plenary.stats.tasks import runner
 from plenary.stats.tests.conftest import YEAR, make_session
 from plenary.stats.tests.factories import fact
 

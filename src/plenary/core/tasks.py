@@ -1,5 +1,7 @@
 """A small in-process task runner: one worker thread and a queue (the embedded mode).
 
+Shared by the apps that work in the background (the annual report, document conversion).
+
 Work submitted here never runs in the web request: the request stores a
 job row and submits its id after commit; the worker does the work and keeps
 the row's status and progress up to date, which pages poll. A scale-out

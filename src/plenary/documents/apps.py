@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DocumentsConfig(AppConfig):
+    name = "plenary.documents"
+    verbose_name = _("Documents")
+    label = "documents"
+
+    def ready(self) -> None:
+        from plenary.core import children
+        from plenary.documents.services.processing import resume_unfinished
+
+        children.before_serving(resume_unfinished)

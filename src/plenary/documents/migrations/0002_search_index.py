@@ -1,0 +1,58 @@
+"""The full-text index over ``Document.search_text`` (see ``documents/search.py``).
+
+SQLite: an external-content FTS5 table kept in step by triggers (documents
+are never deleted, but the delete trigger keeps the index right if an operator
+removes rows by hand). PostgreSQL: a GIN index on the ``simple`` tsvector, the
+expression ``search.matching`` queries. Other databases: nothing (a plain scan).
+"""
+
+from django.db import migrations
+
+SQLITE_FORWARD = [
+    """CREATE VIRTUAL TABLE documents_fts USING fts5(
+        search_text, content='documents_document', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents_document BEGIN
+        INSERT INTO documents_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER documents_fts_update AFTER UPDATE OF search_text ON documents_document
+    BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+        INSERT INTO documents_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    END""",
+    """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents_document BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, search_text)
+            VALUES ('delete', old.id, old.search_text);
+    END""",
+]
+SQLITE_BACKWARD = [
+    "DROP TRIGGER documents_fts_delete",
+    "DROP TRIGGER documents_fts_update",
+    "DROP TRIGGER documents_fts_insert",
+    "DROP TABLE documents_fts",
+]
+POSTGRESQL_FORWARD = [
+    "CREATE INDEX documents_search_gin ON documents_document "
+    "USING gin (to_tsvector('simple', search_text))",
+]
+POSTGRESQL_BACKWARD = ["DROP INDEX documents_search_gin"]
+
+
+def forward(apps, schema_editor):  # type: ignore[no-untyped-def]
+    _run(schema_editor, SQLITE_FORWARD, POSTGRESQL_FORWARD)
+
+
+def backward(apps, schema_editor):  # type: ignore[no-untyped-def]
+    _run(schema_editor, SQLITE_BACKWARD, POSTGRESQL_BACKWARD)
+
+
+def _run(schema_editor, sqlite, postgresql):  # type: ignore[no-untyped-def]
+    vendor = schema_editor.connection.vendor
+    for statement in {"sqlite": sqlite, "postgresql": postgresql}.get(vendor, []):
+        schema_editor.execute(statement)
+
+
+class Migration(migrations.Migration):
+    dependencies = [("documents", "0001_initial")]
+    operations = [migrations.RunPython(forward, backward)]

@@ -1,0 +1,166 @@
+"""What happens to a file after upload, in the background: scan, text, PDF, page images.
+
+:func:`process_file` runs in the task runner and keeps the row's
+``processing``, ``progress`` and ``step`` current for the pages that poll it.
+It never raises: a failure is stored on the row, with the text already
+extracted kept. A file whose scan found a threat goes no further. A server
+that dies mid-way leaves rows ``queued`` or ``running``;
+:func:`resume_unfinished` (a start-up step of ``plenary serve``) submits them
+again, and each step is idempotent (it overwrites its own outputs).
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.db.models import Q
+from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_noop
+
+from plenary.core import audit
+from plenary.core.tasks import runner
+from plenary.documents import conversion, extraction, scanning
+from plenary.documents.files import pdf_pages
+from plenary.documents.models import FileVersion
+from plenary.documents.services.indexing import reindex
+
+logger = logging.getLogger(__name__)
+
+Processing = FileVersion.Processing
+# Page images for the screen and the viewer: at most this many pages of one file.
+MAX_PAGE_IMAGES = 1000
+PAGES_PER_BATCH = 10
+
+
+def _progress(file_id: int, percent: int, step: str) -> None:
+    FileVersion.objects.filter(pk=file_id).update(progress=percent, step=step[:120])
+
+
+@contextmanager
+def _local(field: FieldFile, workdir: Path) -> Iterator[Path]:
+    """A path to the stored file: the file itself on local storage, else a copy."""
+    try:
+        yield Path(field.path)
+        return
+    except NotImplementedError:  # a remote storage (S3): work on a copy
+        pass
+    copy = workdir / f"source{Path(field.name or '').suffix}"
+    with field.open("rb") as source, copy.open("wb") as target:
+        shutil.copyfileobj(source, target, 1024 * 1024)
+    yield copy
+
+
+def process_file(file_id: int) -> None:
+    file = (
+        FileVersion.objects.select_related("language_version__document").filter(pk=file_id).first()
+    )
+    if file is None or file.processing == Processing.DONE:
+        return
+    FileVersion.objects.filter(pk=file_id).update(processing=Processing.RUNNING, error="")
+    workdir = Path(tempfile.mkdtemp(prefix=f"plenary-file-{file_id}-"))
+    try:
+        with _local(file.file, workdir) as source:
+            if not _scan(file, source):
+                return
+            _progress(file_id, 10, gettext_noop("Extracting the text"))
+            file.text = extraction.extract_text(source, file.kind)
+            FileVersion.objects.filter(pk=file_id).update(text=file.text)
+            reindex(file.language_version.document)
+            _pages(file, source, workdir)
+        FileVersion.objects.filter(pk=file_id).update(
+            processing=Processing.DONE, progress=100, step=""
+        )
+    except Exception as error:  # stored on the row for the page; the runner must go on
+        logger.exception("processing file version %s failed", file_id)
+        FileVersion.objects.filter(pk=file_id).update(
+            processing=Processing.FAILED, error=str(error)[:500], step=""
+        )
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _scan(file: FileVersion, source: Path) -> bool:
+    """Scan where a scanner is configured; whether processing goes on."""
+    if file.scan != FileVersion.Scan.PENDING:
+        return file.scan != FileVersion.Scan.INFECTED
+    _progress(file.pk, 5, gettext_noop("Scanning for viruses"))
+    try:
+        result = scanning.scan_file(source)
+    except scanning.ScannerUnavailable as error:
+        FileVersion.objects.filter(pk=file.pk).update(
+            processing=Processing.FAILED,
+            step="",
+            error=f"virus scanner unavailable: {error}"[:500],
+        )
+        return False
+    FileVersion.objects.filter(pk=file.pk).update(scan=result.status, scan_detail=result.detail)
+    file.scan = result.status
+    if result.status == FileVersion.Scan.INFECTED:
+        audit.record(
+            None,
+            "documents.infected",
+            file.language_version.document,
+            version=file.number,
+            language=file.language_version.language,
+            signature=result.detail,
+        )
+        FileVersion.objects.filter(pk=file.pk).update(
+            processing=Processing.DONE, progress=100, step=""
+        )
+        return False
+    return True
+
+
+def _pages(file: FileVersion, source: Path, workdir: Path) -> None:
+    """The PDF (converted from Office files), its page images and the thumbnail."""
+    storage = file.file.storage
+    if file.kind == FileVersion.Kind.PDF:
+        pdf = source
+    else:
+        _progress(file.pk, 20, gettext_noop("Converting to PDF"))
+        pdf = conversion.to_pdf(source, workdir)
+        with pdf.open("rb") as handle:
+            file.pdf.save(f"pdf/{file.pk}.pdf", File(handle), save=False)
+        FileVersion.objects.filter(pk=file.pk).update(pdf=file.pdf.name)
+    pages = min(pdf_pages(pdf), MAX_PAGE_IMAGES)
+    FileVersion.objects.filter(pk=file.pk).update(page_count=pages)
+    for first in range(1, pages + 1, PAGES_PER_BATCH):
+        last = min(first + PAGES_PER_BATCH - 1, pages)
+        _progress(
+            file.pk, 40 + int(55 * (first - 1) / max(pages, 1)), gettext_noop("Drawing the pages")
+        )
+        batch = workdir / f"pages-{first}"
+        for number, image in enumerate(conversion.page_images(pdf, batch, first, last), first):
+            _replace(storage, file.page_name(number), image)
+        shutil.rmtree(batch, ignore_errors=True)
+    if pages:
+        _replace(storage, f"pages/{file.pk}/thumb.png", conversion.thumbnail(pdf, workdir))
+
+
+def _replace(storage: Storage, name: str, path: Path) -> None:
+    if storage.exists(name):
+        storage.delete(name)
+    with path.open("rb") as handle:
+        saved = storage.save(name, File(handle))
+    if saved != name:  # the storage renamed it: a step ran twice at once; keep one
+        storage.delete(saved)
+
+
+def resume_unfinished() -> int:
+    """Submit again what a previous server left queued, running, or waiting for a scanner."""
+    unfinished = FileVersion.objects.filter(
+        Q(processing__in=[Processing.QUEUED, Processing.RUNNING])
+        | Q(processing=Processing.FAILED, scan=FileVersion.Scan.PENDING)
+    ).values_list("pk", flat=True)
+    ids = list(unfinished)
+    FileVersion.objects.filter(pk__in=ids).update(processing=Processing.QUEUED)
+    for file_id in ids:
+        runner.submit(process_file, file_id)
+    return len(ids)
