@@ -11,7 +11,9 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from plenary.core.errors import NotFoundRefusal
 from plenary.meetings.models import (
     AttendanceMode,
     Meeting,
@@ -61,6 +63,15 @@ def upcoming_meetings(
     if virtual is not None:
         meetings = meetings.filter(site__isnull=virtual)
     return meetings.order_by("start_date", "code")
+
+
+def visible_meeting(user: Any, code: str) -> Meeting:
+    """A published or cancelled meeting, or a draft its manager may see; else "not found"."""
+    meeting = Meeting.objects.select_related("sector", "site").filter(code=code).first()
+    hidden = meeting is not None and meeting.status == Meeting.Status.DRAFT
+    if meeting is None or (hidden and not can_manage(user, meeting)):
+        raise NotFoundRefusal(_("There is no such meeting."))
+    return meeting
 
 
 def open_session_ids(sessions: Any) -> set[int]:

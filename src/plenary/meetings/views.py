@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -40,10 +40,8 @@ from plenary.meetings.services.access import can_decide, can_manage, check_can_m
 
 def _visible_meeting(request: HttpRequest, code: str) -> Meeting:
     """A published or cancelled meeting, or a draft its manager may see."""
-    meeting = get_object_or_404(Meeting.objects.select_related("sector", "site"), code=code)
-    if meeting.status == Meeting.Status.DRAFT and not can_manage(request.user, meeting):
-        raise Http404
-    return meeting
+    with refusals_as_http():
+        return queries.visible_meeting(request.user, code)
 
 
 def _managed_meeting(request: HttpRequest, code: str) -> Meeting:
