@@ -9,6 +9,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self) -> None:
         from plenary.core import children
+
+        # Registers the documents.* commands on the session socket.
+        from plenary.documents import commands  # noqa: F401
         from plenary.documents.services.processing import resume_unfinished
 
         children.before_serving(resume_unfinished)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from plenary.accounts.models import Entity
-from plenary.core.languages import Language
+from plenary.core.languages import UN_LANGUAGES, Language
 from plenary.documents.models import Document, LanguageVersion, Series
 from plenary.documents.services.submission import Submission
 from plenary.meetings.models import AgendaItem, Meeting
@@ -72,7 +73,11 @@ class SubmitForm(forms.Form):
         fields["agenda_items"].queryset = meeting.agenda_items.all()  # type: ignore[attr-defined]
         if not meeting.agenda_items.exists():
             del fields["agenda_items"]
-        fields["language"].initial = meeting.working_language
+        # Most people write in the language they read the site in.
+        reading = translation.get_language() or ""
+        fields["language"].initial = (
+            reading if reading in UN_LANGUAGES else meeting.working_language
+        )
         if len(entities) > 1 or (manager and entities):
             fields["entity"].queryset = Entity.objects.filter(pk__in=[e.pk for e in entities])  # type: ignore[attr-defined]
         else:

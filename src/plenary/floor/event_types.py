@@ -67,6 +67,24 @@ class LimitSet(Payload):
     seconds: int
 
 
+class DocumentShown(Payload):
+    """The document on the room's screen (see ``plenary.floor.state``)."""
+
+    document_id: int
+    reference: str
+    title: str
+    title_language: str
+    language: str
+    number: int
+    pages: int
+    page: int
+    path: str
+
+
+class DocumentPage(Payload):
+    page: int
+
+
 event_type("session.opened", "session.suspended", "session.closed")(FloorEvent[Nothing])
 event_type("floor.muted", "floor.unmuted")(FloorEvent[Nothing])
 event_type("chair.assigned")(FloorEvent[ChairAssigned])
@@ -76,3 +94,6 @@ event_type("floor.reordered")(FloorEvent[Reordered])
 event_type("floor.given")(FloorEvent[Given])
 event_type("floor.ended")(FloorEvent[Ended])
 event_type("floor.limit_set")(FloorEvent[LimitSet])
+event_type("document.shown")(FloorEvent[DocumentShown])
+event_type("document.page")(FloorEvent[DocumentPage])
+event_type("document.cleared")(FloorEvent[Nothing])

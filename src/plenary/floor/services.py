@@ -210,6 +210,13 @@ def _change(user: Any, session_id: int, version: int | None, check: Check) -> in
         return row.version
 
 
+def do_record(user: Any, session_id: int, check: Check) -> int:
+    """Append the events ``check`` returns, as a floor command does: for the other apps
+    whose events the session's state keeps (the document on screen, ``documents.screen``).
+    ``check(standing, state)`` refuses or returns the changes; the new version comes back."""
+    return _change(user, session_id, None, check)
+
+
 def _require(condition: bool, message: str, code: str = "forbidden") -> None:
     if not condition:
         raise PermissionRefusal(message, code)

@@ -10,12 +10,21 @@ from the events. The state is plain JSON::
      "limit_s": speaking-time limit in seconds (0: none),
      "queue": [request, ...],          # in speaking order
      "speaker": null | {"request": request, "started_at": ISO time,
-                        "limit_s": int, "muted": bool}}
+                        "limit_s": int, "muted": bool},
+     "document": null | document}      # the document on the room's screen
 
     request = {"id": int, "user_id": int, "name": str, "entity": str,
                "kind": "speak" | "contribution" | "point_of_order" | "right_of_reply",
                "attendance": "onsite" | "remote", "requested_at": ISO time,
                "added_by": user id of the chair or secretariat, or null}
+    document = {"document_id": int, "reference": str, "title": str, "title_language": str,
+                "language": str, "number": int (file version), "pages": int, "page": int,
+                "path": str (where its page images are, "<path><page>.png")}
+
+The document's events (``document.*``) come from the documents app
+(``plenary.documents.screen``) through ``services.do_record``: the log is the
+session's record of which document was discussed when. A state stored before
+the document existed has no "document" key; every reader uses ``.get``.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ def initial_state() -> State:
         "limit_s": DEFAULT_LIMIT_S,
         "queue": [],
         "speaker": None,
+        "document": None,
     }
 
 
@@ -62,10 +72,24 @@ def _suspended(state: State, data: dict[str, Any]) -> None:
     state["speaker"] = None
 
 
+def _document_shown(state: State, data: dict[str, Any]) -> None:
+    state["document"] = dict(data)
+
+
+def _document_page(state: State, data: dict[str, Any]) -> None:
+    if state.get("document"):
+        state["document"]["page"] = data["page"]
+
+
+def _document_cleared(state: State, data: dict[str, Any]) -> None:
+    state["document"] = None
+
+
 def _closed(state: State, data: dict[str, Any]) -> None:
     state["status"] = "closed"
     state["speaker"] = None
     state["queue"] = []
+    state["document"] = None
 
 
 def _chair_assigned(state: State, data: dict[str, Any]) -> None:
@@ -126,6 +150,9 @@ _APPLY: dict[str, Callable[[State, dict[str, Any]], None]] = {
     "floor.muted": _muted,
     "floor.unmuted": _unmuted,
     "floor.limit_set": _limit_set,
+    "document.shown": _document_shown,
+    "document.page": _document_page,
+    "document.cleared": _document_cleared,
 }
 EVENT_KINDS = frozenset(_APPLY)
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.errors import refusals_as_http
 from plenary.floor import queries
+from plenary.documents import screen
 from plenary.floor.views import live_texts
 from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
@@ -89,5 +90,6 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "speak_heading": _("Your microphone"),
             "texts": live_texts(),
             "chat_texts": _chat_texts(),
+            "screen": screen.panel_context(standing, session),
         },
     )

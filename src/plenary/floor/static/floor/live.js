@@ -25,7 +25,7 @@
     switch (kind) {
       case "session.opened": s.status = "open"; break;
       case "session.suspended": s.status = "suspended"; s.speaker = null; break;
-      case "session.closed": s.status = "closed"; s.speaker = null; s.queue = []; break;
+      case "session.closed": s.status = "closed"; s.speaker = null; s.queue = []; s.document = null; break;
       case "chair.assigned": s.presiding = data.user_id; break;
       case "floor.requested": {
         var rank = PRIORITY[data.request.kind];
@@ -50,6 +50,9 @@
         s.limit_s = data.seconds;
         if (s.speaker) s.speaker.limit_s = data.seconds;
         break;
+      case "document.shown": s.document = Object.assign({}, data); break;
+      case "document.page": if (s.document) s.document.page = data.page; break;
+      case "document.cleared": s.document = null; break;
       default: return null;
     }
     return s;
@@ -58,7 +61,8 @@
   /* --- Socket ------------------------------------------------------------------ */
   var KINDS = ["session.opened", "session.suspended", "session.closed", "chair.assigned",
     "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
-    "floor.muted", "floor.unmuted", "floor.limit_set"];
+    "floor.muted", "floor.unmuted", "floor.limit_set",
+    "document.shown", "document.page", "document.cleared"];
   var live = window.PlenaryLive.open(sessionId);
   // The page's other scripts share the socket: their errors are theirs to show.
   var sent = new Set();

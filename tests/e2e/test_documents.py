@@ -1,0 +1,140 @@
+"""Documents in real browsers: a delegate submits, the secretariat publishes, the register
+lists it, the secretariat puts it on the room's screen and a delegate follows page 3.
+
+A French delegate on a phone uploads a contribution (a real DOCX, converted by
+LibreOffice in the server's background runner); the secretariat, on a laptop,
+publishes it; an Arabic delegate on a phone finds it in the register, by
+search. In the room, the secretariat shows it and turns to page 3: the Arabic
+delegate's screen follows, detaches to read page 4 alone and comes back.
+Every page passes axe-core's WCAG 2.1 AA rules and fits the phone's width.
+Screenshots go to ``/tmp/shots/walk/``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from playwright.sync_api import expect
+
+from plenary.accounts.tests.helpers import verified_session_cookie
+from plenary.core.tasks import runner
+from plenary.documents.models import Document, FileVersion
+from plenary.documents.tests import samples
+from plenary.documents.tests.factories import SeriesFactory
+from plenary.floor.tests.factories import cast
+from tests.e2e.a11y import LAPTOP, PHONE, axe_violations, describe, horizontal_overflow, screenshot
+from tests.e2e.a11y import translated as _t
+
+pytestmark = pytest.mark.e2e
+
+
+def browser_for(
+    new_page: Any, live_url: str, user: Any, *, language: str, size: dict[str, int]
+) -> Any:
+    page = new_page(viewport=size, bypass_csp=True)
+    page.context.add_cookies(
+        [
+            verified_session_cookie(user, live_url),
+            {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url},
+        ]
+    )
+    return page
+
+
+def checked(page: Any, name: str, axe_script: Path) -> None:
+    assert horizontal_overflow(page) == [], name
+    screenshot(page, name)
+    assert not (violations := axe_violations(page, axe_script)), describe(violations)
+
+
+def test_submit_publish_register_and_follow_the_screen(
+    live_url: str, new_page: Any, settings: Any, axe_script: Path, tmp_path: Path
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    c = cast()
+    meeting = c.session.meeting
+    SeriesFactory.create(meeting=meeting, prefix="SG17-C-")
+    arabic_delegate = type(c.delegate).objects.get(pk=c.onsite.pk)
+
+    # A French delegate on a phone submits a six-page contribution.
+    delegate = browser_for(new_page, live_url, c.delegate, language="fr", size=PHONE)
+    delegate.goto(f"{live_url}/meetings/{meeting.code}/documents/submit/")
+    checked(delegate, "documents-submit-fr-phone", axe_script)
+    contribution = tmp_path / "contribution.docx"
+    contribution.write_bytes(samples.docx_bytes("Réseaux quantiques sûrs", pages=6))
+    delegate.get_by_label(_t("fr", "Title")).fill("Réseaux quantiques sûrs")
+    delegate.get_by_label(_t("fr", "File (PDF, DOCX, XLSX or PPTX)")).set_input_files(
+        str(contribution)
+    )
+    delegate.get_by_role("button", name=_t("fr", "Submit"), exact=True).click()
+    expect(delegate.locator(".message-success")).to_contain_text("SG17-C-1")
+    document = Document.objects.get()
+    runner.join()  # LibreOffice converts it in the server's background runner
+    file = FileVersion.objects.get(language_version__document=document)
+    assert (file.processing, file.page_count) == ("done", 6), file.error
+    delegate.reload()
+    checked(delegate, "documents-detail-fr-phone", axe_script)
+
+    # The secretariat, on a laptop in English, publishes it.
+    staff = browser_for(new_page, live_url, c.secretariat, language="en", size=LAPTOP)
+    staff.goto(f"{live_url}/documents/{document.pk}/")
+    staff.locator("#publish").click()
+    expect(staff.locator("#document-state")).to_have_text("Published")
+
+    # An Arabic delegate on a phone finds it in the register, by a word of its text.
+    reader = browser_for(new_page, live_url, arabic_delegate, language="ar", size=PHONE)
+    reader.goto(f"{live_url}/meetings/{meeting.code}/documents/?q=quantiques")
+    expect(reader.locator("html")).to_have_attribute("dir", "rtl")
+    expect(reader.locator("#register .doc-entry")).to_have_count(1)
+    expect(reader.locator("#register")).to_contain_text("SG17-C-1")
+    checked(reader, "documents-register-ar-phone", axe_script)
+    reader.goto(f"{live_url}/meetings/{meeting.code}/documents/?q=absent")
+    expect(reader.locator("#register .doc-entry")).to_have_count(0)
+
+    # In the room, the secretariat shows it from page 2 and turns to page 3.
+    staff.goto(f"{live_url}/live/sessions/{c.session.pk}/")
+    expect(staff.locator("[data-connection]")).to_have_text("Connected")
+    reader.goto(f"{live_url}/live/sessions/{c.session.pk}/")
+    expect(reader.locator("[data-connection]")).to_have_text(_t("ar", "Connected"))
+    expect(reader.locator("#doc-screen")).to_be_hidden()
+    staff.locator("#doc-start-page").fill("2")
+    staff.get_by_role("button", name="Show on screen").click()
+    expect(reader.locator("#doc-screen")).to_be_visible()
+    expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "2")
+    staff.locator("#doc-screen [data-doc-next]").click()
+    expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "3")
+    caption = _t("ar", "Page %(page)s of %(count)s") % {"page": 3, "count": 6}
+    expect(reader.locator("[data-doc-caption]")).to_have_text(caption)
+    image = reader.locator("[data-doc-image]")
+    expect(image).to_have_attribute("src", f"/documents/{document.pk}/fr/v1/pages/3.png")
+    reader.wait_for_function(
+        "() => { const i = document.querySelector('[data-doc-image]'); "
+        "return i.complete && i.naturalWidth > 0; }"
+    )
+    reader.locator("#doc-screen").scroll_into_view_if_needed()
+    checked(reader, "documents-screen-ar-phone", axe_script)
+    screenshot(staff, "documents-screen-en-laptop")
+
+    # The reader reads page 4 alone; the room stays on 3 and then moves on without them.
+    reader.locator("[data-doc-next]").click()
+    expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "4")
+    staff.locator("#doc-screen [data-doc-prev]").click()  # the room: 3 -> 2
+    expect(staff.locator("#doc-screen")).to_have_attribute("data-page", "2")
+    expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "4")
+    # (a template string: its msgid doubles the percent signs)
+    detached = _t("ar", "You are reading on your own; the room is on page %%(page)s.")
+    expect(reader.locator("[data-doc-mode]")).to_have_text(detached % {"page": 2})
+    reader.locator("[data-doc-follow]").click()
+    expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "2")
+
+    # A late joiner gets the room's page in the snapshot.
+    late = browser_for(new_page, live_url, c.vice_chair, language="fr", size=LAPTOP)
+    late.goto(f"{live_url}/live/sessions/{c.session.pk}/")
+    expect(late.locator("#doc-screen")).to_have_attribute("data-page", "2")
+    staff.locator("[data-doc-clear]").click()
+    expect(reader.locator("#doc-screen")).to_be_hidden()
+    kinds = list(document.events.values_list("kind", flat=True))
+    assert kinds == ["submitted", "published", "shown"]
