@@ -50,18 +50,12 @@ def checked(page: Any, name: str, axe_script: Path) -> None:
     assert not (violations := axe_violations(page, axe_script)), describe(violations)
 
 
-def test_submit_publish_register_and_follow_the_screen(
-    live_url: str, new_page: Any, settings: Any, axe_script: Path, tmp_path: Path
-) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    c = cast()
-    meeting = c.session.meeting
-    SeriesFactory.create(meeting=meeting, prefix="SG17-C-")
-    arabic_delegate = type(c.delegate).objects.get(pk=c.onsite.pk)
-
-    # A French delegate on a phone submits a six-page contribution.
+def submitted_by_a_french_delegate(
+    new_page: Any, live_url: str, c: Any, axe_script: Path, tmp_path: Path
+) -> Document:
+    """A French delegate on a phone submits a six-page contribution; LibreOffice converts it."""
     delegate = browser_for(new_page, live_url, c.delegate, language="fr", size=PHONE)
-    delegate.goto(f"{live_url}/meetings/{meeting.code}/documents/submit/")
+    delegate.goto(f"{live_url}/meetings/{c.session.meeting.code}/documents/submit/")
     checked(delegate, "documents-submit-fr-phone", axe_script)
     contribution = tmp_path / "contribution.docx"
     contribution.write_bytes(samples.docx_bytes("Réseaux quantiques sûrs", pages=6))
@@ -77,6 +71,32 @@ def test_submit_publish_register_and_follow_the_screen(
     assert (file.processing, file.page_count) == ("done", 6), file.error
     delegate.reload()
     checked(delegate, "documents-detail-fr-phone", axe_script)
+    return document
+
+
+def found_by_an_arabic_delegate(reader: Any, live_url: str, code: str, axe_script: Path) -> None:
+    """The register on a phone in Arabic, searched by a word of the document's text."""
+    reader.goto(f"{live_url}/meetings/{code}/documents/?q=quantiques")
+    expect(reader.locator("html")).to_have_attribute("dir", "rtl")
+    expect(reader.locator("#register .doc-entry")).to_have_count(1)
+    expect(reader.locator("#register")).to_contain_text("SG17-C-1")
+    checked(reader, "documents-register-ar-phone", axe_script)
+    reader.goto(f"{live_url}/meetings/{code}/documents/?q=absent")
+    expect(reader.locator("#register .doc-entry")).to_have_count(0)
+
+
+def room_of(page: Any, live_url: str, session_id: int, language: str) -> None:
+    page.goto(f"{live_url}/live/sessions/{session_id}/")
+    expect(page.locator("[data-connection]")).to_have_text(_t(language, "Connected"))
+
+
+def test_submit_publish_register_and_follow_the_screen(
+    live_url: str, new_page: Any, settings: Any, axe_script: Path, tmp_path: Path
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    c = cast()
+    SeriesFactory.create(meeting=c.session.meeting, prefix="SG17-C-")
+    document = submitted_by_a_french_delegate(new_page, live_url, c, axe_script, tmp_path)
 
     # The secretariat, on a laptop in English, publishes it.
     staff = browser_for(new_page, live_url, c.secretariat, language="en", size=LAPTOP)
@@ -84,25 +104,15 @@ def test_submit_publish_register_and_follow_the_screen(
     staff.locator("#publish").click()
     expect(staff.locator("#document-state")).to_have_text("Published")
 
-    # An Arabic delegate on a phone finds it in the register, by a word of its text.
-    reader = browser_for(new_page, live_url, arabic_delegate, language="ar", size=PHONE)
-    reader.goto(f"{live_url}/meetings/{meeting.code}/documents/?q=quantiques")
-    expect(reader.locator("html")).to_have_attribute("dir", "rtl")
-    expect(reader.locator("#register .doc-entry")).to_have_count(1)
-    expect(reader.locator("#register")).to_contain_text("SG17-C-1")
-    checked(reader, "documents-register-ar-phone", axe_script)
-    reader.goto(f"{live_url}/meetings/{meeting.code}/documents/?q=absent")
-    expect(reader.locator("#register .doc-entry")).to_have_count(0)
+    reader = browser_for(new_page, live_url, c.onsite, language="ar", size=PHONE)
+    found_by_an_arabic_delegate(reader, live_url, c.session.meeting.code, axe_script)
 
     # In the room, the secretariat shows it from page 2 and turns to page 3.
-    staff.goto(f"{live_url}/live/sessions/{c.session.pk}/")
-    expect(staff.locator("[data-connection]")).to_have_text("Connected")
-    reader.goto(f"{live_url}/live/sessions/{c.session.pk}/")
-    expect(reader.locator("[data-connection]")).to_have_text(_t("ar", "Connected"))
+    room_of(staff, live_url, c.session.pk, "en")
+    room_of(reader, live_url, c.session.pk, "ar")
     expect(reader.locator("#doc-screen")).to_be_hidden()
     staff.locator("#doc-start-page").fill("2")
     staff.get_by_role("button", name="Show on screen").click()
-    expect(reader.locator("#doc-screen")).to_be_visible()
     expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "2")
     staff.locator("#doc-screen [data-doc-next]").click()
     expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "3")
@@ -130,9 +140,9 @@ def test_submit_publish_register_and_follow_the_screen(
     reader.locator("[data-doc-follow]").click()
     expect(reader.locator("#doc-screen")).to_have_attribute("data-page", "2")
 
-    # A late joiner gets the room's page in the snapshot.
+    # A late joiner gets the room's page in the snapshot; clearing hides it everywhere.
     late = browser_for(new_page, live_url, c.vice_chair, language="fr", size=LAPTOP)
-    late.goto(f"{live_url}/live/sessions/{c.session.pk}/")
+    room_of(late, live_url, c.session.pk, "fr")
     expect(late.locator("#doc-screen")).to_have_attribute("data-page", "2")
     staff.locator("[data-doc-clear]").click()
     expect(reader.locator("#doc-screen")).to_be_hidden()

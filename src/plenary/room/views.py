@@ -14,8 +14,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import refusals_as_http
-from plenary.floor import queries
 from plenary.documents import screen
+from plenary.floor import queries
 from plenary.floor.views import live_texts
 from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
