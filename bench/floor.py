@@ -168,7 +168,8 @@ def rss_kib(pid: int) -> int:
 
 
 class Tab(asyncio.Protocol):
-    """One simulated browser tab: records when each ``floor.given`` version arrives.
+    """One simulated browser tab: records when each version of the session's state arrives
+    (every event of the log carries the version it makes: ``floor.given``, ``document.page``).
 
     A browser parses every message in its own process; here 2,000 tabs share
     one core with each other (the server has the other one), so a tab is an
@@ -213,10 +214,11 @@ class Tab(asyncio.Protocol):
     def on_message(self, message: dict[str, Any]) -> None:
         if message.get("type") == "pong" and message.get("ref"):
             self.pongs[message["ref"]] = time.perf_counter()
-        if message.get("type") == "floor.given":
+        if message.get("type") == "snapshot":
+            if not self.snapshot.done():
+                self.snapshot.set_result(None)
+        elif "version" in message:
             self.given[message["version"]] = time.perf_counter()
-        elif message.get("type") == "snapshot" and not self.snapshot.done():
-            self.snapshot.set_result(None)
 
     def send(self, message: dict[str, Any]) -> None:
         self.conn.send_text(json.dumps(message).encode())
@@ -276,11 +278,11 @@ async def serve_clients(pipe: Connection) -> None:
 
 
 async def arrivals(tabs: list[Tab], version: int) -> list[float]:
-    """When each tab received the ``floor.given`` event of ``version``."""
+    """When each tab received the event that made ``version`` of the session's state."""
     deadline = time.perf_counter() + 60
     while any(version not in tab.given for tab in tabs):
         if time.perf_counter() > deadline:
-            raise RuntimeError("some clients never received the floor event")
+            raise RuntimeError(f"some clients never received the event of version {version}")
         await asyncio.sleep(0.005)
     return [tab.given[version] for tab in tabs]
 

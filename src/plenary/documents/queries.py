@@ -25,15 +25,25 @@ def register(
 ) -> QuerySet[Document]:
     """The meeting's documents that ``user`` may see, filtered, in register order."""
     documents = visible_documents(user, meeting)
+    # Filters by subquery, never by join: a join would repeat rows and need DISTINCT, which
+    # compares whole rows (extracted text included) and is what made a large register slow.
     if series is not None:
         documents = documents.filter(series=series)
     if agenda is not None:
-        documents = documents.filter(agenda_items=agenda)
+        documents = documents.filter(
+            pk__in=Document.agenda_items.through.objects.filter(agendaitem=agenda).values(
+                "document_id"
+            )
+        )
     if language:
-        documents = documents.filter(languages__language=language, languages__files__isnull=False)
+        documents = documents.filter(
+            pk__in=LanguageVersion.objects.filter(language=language, files__isnull=False).values(
+                "document_id"
+            )
+        )
     documents = search.matching(documents, query)
     return (
-        documents.distinct()
+        documents.defer("search_text")
         .select_related("series__meeting", "entity")
         .prefetch_related(
             Prefetch(

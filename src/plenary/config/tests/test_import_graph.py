@@ -24,7 +24,9 @@ LAYERS: list[set[str]] = [
     {"floor", "speech"},
     {"media"},
     {"interpretation"},
-    {"proposals", "room"},
+    {"proposals"},
+    {"documents"},
+    {"room"},
     {"demo"},
     {"config"},
 ]

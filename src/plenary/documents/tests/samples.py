@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import http.client
 import io
+import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -80,3 +83,60 @@ def upload(
 
 def contribution(text: str = "Proposal on quantum-safe networks.") -> SimpleUploadedFile:
     return upload("contribution.docx", docx_bytes(text), DOCX_TYPE)
+
+
+def large_docx(path: Path, megabytes: int) -> None:
+    """A real DOCX carrying ``megabytes`` of incompressible media, stored (not a bomb)."""
+    small = zipfile.ZipFile(io.BytesIO(docx_bytes("A large contribution.")))
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for item in small.infolist():
+            archive.writestr(item, small.read(item.filename))
+        with archive.open("word/media/filler.bin", "w", force_zip64=True) as part:
+            block = os.urandom(1024 * 1024)
+            for _ in range(megabytes):
+                part.write(block)
+
+
+def post_submission(port: int, cookie: str, code: str, series_id: int, path: Path) -> int:
+    """The submission form posted as a browser would, the file streamed from disk in
+    1 MB chunks (never whole in this process's memory); the reply's HTTP status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+    form = f"/meetings/{code}/documents/submit/"
+    connection.request("GET", form, headers={"Cookie": cookie})
+    reply = connection.getresponse()
+    page = reply.read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    csrf = re.search(r"csrftoken=([^;]+)", reply.getheader("Set-Cookie") or "")
+    if reply.status != 200 or token is None or csrf is None:
+        raise RuntimeError(f"submission form: HTTP {reply.status}")
+    boundary = "----plenary-upload"
+    fields = {"csrfmiddlewaretoken": token.group(1), "series": str(series_id)}
+    fields |= {"title": "Large", "language": "en", "access": "accredited"}
+    head = "".join(
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{k}"\r\n\r\n{v}\r\n'
+        for k, v in fields.items()
+    )
+    head += (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="large.docx"'
+        "\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    tail = f"\r\n--{boundary}--\r\n".encode()
+    connection.putrequest("POST", form)
+    headers = {
+        "Cookie": f"{cookie}; csrftoken={csrf.group(1)}",
+        "Content-Type": f"multipart/form-data; boundary={boundary}",
+        "Content-Length": str(len(head.encode()) + path.stat().st_size + len(tail)),
+        "Origin": f"http://127.0.0.1:{port}",
+        "Referer": f"http://127.0.0.1:{port}{form}",
+    }
+    for name, value in headers.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    connection.send(head.encode())
+    with path.open("rb") as handle:
+        while chunk := handle.read(1024 * 1024):
+            connection.send(chunk)
+    connection.send(tail)
+    status = connection.getresponse().status
+    connection.close()
+    return status

@@ -8,16 +8,19 @@ import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.storage import Storage
 from django.test import override_settings
 
+from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.documents import search
 from plenary.documents.models import Document, FileVersion
 from plenary.documents.services import access, processing, secretariat, submission
 from plenary.documents.tests import samples
 from plenary.documents.tests.helpers import Cast, submit
+from plenary.speech.tests.tinymt import build_tiny_mt_model
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +210,23 @@ def test_a_scanner_that_is_down_leaves_the_file_waiting_not_clean(
     assert file.scan == FileVersion.Scan.PENDING
     assert file.processing == FileVersion.Processing.FAILED
     assert "virus scanner unavailable" in file.error
+
+
+def test_a_machine_draft_for_the_translators_through_the_speech_planes_mt(
+    cast: Cast, settings: Any, tmp_path: Path
+) -> None:
+    """The PMS's MT path with the tiny model the speech tests build (meaningless output:
+    the pipeline is what is checked); no model for a pair: no draft, said so."""
+    document = submit(cast)
+    with pytest.raises(Refusal):  # no text yet: the file is not processed
+        secretariat.machine_draft(cast.secretariat, document, "fr")
+    processed(newest_file(document))
+    build_tiny_mt_model(tmp_path, pairs=[("en", "fr")])
+    settings.SPEECH_MODEL_DIRS = [str(tmp_path)]
+    assert secretariat.machine_draft(cast.secretariat, document, "es") is None
+    version = secretariat.machine_draft(cast.secretariat, document, "fr")
+    assert version is not None and version.machine_draft.strip()
+    assert version.machine_draft_at is not None
+    assert not version.files.exists()  # a draft, never a file version
+    with pytest.raises(PermissionRefusal):
+        secretariat.machine_draft(cast.delegate, document, "fr")
