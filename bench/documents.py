@@ -49,7 +49,7 @@ from django.test import Client
 from django.test.utils import setup_test_environment
 
 from plenary.accounts.models import Entity, User
-from plenary.documents.models import Document, FileVersion, LanguageVersion, Series
+from plenary.documents.models import Document, FileVersion, LanguageVersion, SearchText, Series
 from plenary.documents.search import searchable
 from plenary.documents.services import processing, secretariat, submission
 from plenary.documents.tests import samples
@@ -202,10 +202,10 @@ def populate(meeting: Meeting, count: int) -> AgendaItem:
     languages = list(WORDS)
     through = Document.agenda_items.through
     for start in range(0, count, 1000):
-        batch = []
+        batch, texts = [], {}
         for number in range(start + 1, min(start + 1000, count) + 1):
             language = languages[number % len(languages)]
-            text = synthetic_text(rng, language)
+            texts[number] = synthetic_text(rng, language)
             title = " ".join(rng.choice(WORDS[language]) for _ in range(6))
             batch.append(
                 Document(
@@ -219,10 +219,15 @@ def populate(meeting: Meeting, count: int) -> AgendaItem:
                     access="public",
                     state="published",
                     published_at=meeting.created_at,
-                    search_text=searchable(f"{title}\n{text}"),
                 )
             )
         created = Document.objects.bulk_create(batch)
+        SearchText.objects.bulk_create(
+            SearchText(
+                document=d, text=searchable(f"{d.titles[d.original_language]}\n{texts[d.number]}")
+            )
+            for d in created
+        )
         LanguageVersion.objects.bulk_create(
             LanguageVersion(document=d, language=d.original_language, translation="original")
             for d in created

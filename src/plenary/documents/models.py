@@ -140,8 +140,6 @@ class Document(NeverDeleted):
     )
     submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    # Folded titles, abstracts and extracted text (every language): the search index's source.
-    search_text = models.TextField(editable=False, default="")
 
     class Meta:
         verbose_name = _("document")
@@ -172,6 +170,24 @@ class Document(NeverDeleted):
     @property
     def abstract_language(self) -> str:
         return shown_language(self.abstracts, self.original_language)
+
+
+class SearchText(models.Model):
+    """A document's searchable text: titles, abstracts and extracted text in every language,
+    in the form ``search.searchable`` gives. A row of its own, so that listing and counting
+    documents never reads it; the database's full-text index is built on it."""
+
+    document = models.OneToOneField(
+        Document, primary_key=True, on_delete=models.CASCADE, related_name="search_text"
+    )
+    text = models.TextField(default="")
+
+    class Meta:
+        verbose_name = _("search text")
+        verbose_name_plural = _("search texts")
+
+    def __str__(self) -> str:
+        return str(self.document_id)
 
 
 class DocumentEvent(models.Model):

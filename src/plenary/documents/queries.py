@@ -25,8 +25,7 @@ def register(
 ) -> QuerySet[Document]:
     """The meeting's documents that ``user`` may see, filtered, in register order."""
     documents = visible_documents(user, meeting)
-    # Filters by subquery, never by join: a join would repeat rows and need DISTINCT, which
-    # compares whole rows (extracted text included) and is what made a large register slow.
+    # Filters by subquery, never by join: a join would repeat rows and need DISTINCT.
     if series is not None:
         documents = documents.filter(series=series)
     if agenda is not None:
@@ -42,21 +41,17 @@ def register(
             )
         )
     documents = search.matching(documents, query)
-    return (
-        documents.defer("search_text")
-        .select_related("series__meeting", "entity")
-        .prefetch_related(
-            Prefetch(
-                "languages",
-                queryset=LanguageVersion.objects.prefetch_related(
-                    Prefetch(
-                        "files",
-                        queryset=FileVersion.objects.only(
-                            "pk", "number", "language_version_id", "kind", "scan", "size"
-                        ),
-                    )
-                ),
-            )
+    return documents.select_related("series__meeting", "entity").prefetch_related(
+        Prefetch(
+            "languages",
+            queryset=LanguageVersion.objects.prefetch_related(
+                Prefetch(
+                    "files",
+                    queryset=FileVersion.objects.only(
+                        "pk", "number", "language_version_id", "kind", "scan", "size"
+                    ),
+                )
+            ),
         )
     )
 

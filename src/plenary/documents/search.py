@@ -1,10 +1,12 @@
 """Full-text search over documents: SQLite FTS5 on the embedded default, PostgreSQL's
 full-text search on the scale-out one, one normalisation for both.
 
-``Document.search_text`` holds the searchable form of a document's titles,
-abstracts, authors and extracted text in every language; the database keeps
-its own index of that column (an FTS5 table kept by triggers, or a GIN index
-on ``to_tsvector('simple', search_text)``, see migration 0002). Words are
+``SearchText.text`` holds the searchable form of a document's titles,
+abstracts, authors and extracted text in every language, in a table of its
+own (the documents' rows stay small: the register counts and sorts them
+without reading any text); the database keeps its own index of that column
+(an FTS5 table kept by triggers, or a GIN index on
+``to_tsvector('simple', text)``, see migration 0002). Words are
 normalised the same way when stored and when asked for:
 
 - case, accents and Arabic diacritics folded (``core.text.fold``);
@@ -79,12 +81,12 @@ def matching(queryset: QuerySet[M], query: str) -> QuerySet[M]:
     elif connection.vendor == "postgresql":
         tsquery = " && ".join(["phraseto_tsquery('simple', %s)"] * len(terms))
         ids = RawSQL(  # noqa: S611 - fixed SQL, the terms are parameters
-            "SELECT id FROM documents_document "  # noqa: S608 - placeholders only
-            f"WHERE to_tsvector('simple', search_text) @@ ({tsquery})",
+            "SELECT document_id FROM documents_searchtext "  # noqa: S608 - placeholders only
+            f"WHERE to_tsvector('simple', text) @@ ({tsquery})",
             terms,
         )
     else:  # another database: a plain scan, correct and slow
         for term in terms:
-            queryset = queryset.filter(search_text__contains=term)
+            queryset = queryset.filter(search_text__text__contains=term)
         return queryset
     return queryset.filter(pk__in=ids)

@@ -1,4 +1,4 @@
-"""The full-text index over ``Document.search_text`` (see ``documents/search.py``).
+"""The full-text index over ``SearchText.text`` (see ``documents/search.py``).
 
 SQLite: an external-content FTS5 table kept in step by triggers (documents
 are never deleted, but the delete trigger keeps the index right if an operator
@@ -10,20 +10,20 @@ from django.db import migrations
 
 SQLITE_FORWARD = [
     """CREATE VIRTUAL TABLE documents_fts USING fts5(
-        search_text, content='documents_document', content_rowid='id',
+        text, content='documents_searchtext', content_rowid='document_id',
         tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents_document BEGIN
-        INSERT INTO documents_fts(rowid, search_text) VALUES (new.id, new.search_text);
+    """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents_searchtext BEGIN
+        INSERT INTO documents_fts(rowid, text) VALUES (new.document_id, new.text);
     END""",
-    """CREATE TRIGGER documents_fts_update AFTER UPDATE OF search_text ON documents_document
+    """CREATE TRIGGER documents_fts_update AFTER UPDATE OF text ON documents_searchtext
     BEGIN
-        INSERT INTO documents_fts(documents_fts, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
-        INSERT INTO documents_fts(rowid, search_text) VALUES (new.id, new.search_text);
+        INSERT INTO documents_fts(documents_fts, rowid, text)
+            VALUES ('delete', old.document_id, old.text);
+        INSERT INTO documents_fts(rowid, text) VALUES (new.document_id, new.text);
     END""",
-    """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents_document BEGIN
-        INSERT INTO documents_fts(documents_fts, rowid, search_text)
-            VALUES ('delete', old.id, old.search_text);
+    """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents_searchtext BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, text)
+            VALUES ('delete', old.document_id, old.text);
     END""",
 ]
 SQLITE_BACKWARD = [
@@ -33,8 +33,8 @@ SQLITE_BACKWARD = [
     "DROP TABLE documents_fts",
 ]
 POSTGRESQL_FORWARD = [
-    "CREATE INDEX documents_search_gin ON documents_document "
-    "USING gin (to_tsvector('simple', search_text))",
+    "CREATE INDEX documents_search_gin ON documents_searchtext "
+    "USING gin (to_tsvector('simple', text))",
 ]
 POSTGRESQL_BACKWARD = ["DROP INDEX documents_search_gin"]
 

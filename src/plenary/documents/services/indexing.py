@@ -1,8 +1,8 @@
-"""Keeping ``Document.search_text`` (the search index's source) up to date."""
+"""Keeping a document's ``SearchText`` (the search index's source) up to date."""
 
 from __future__ import annotations
 
-from plenary.documents.models import Document
+from plenary.documents.models import Document, SearchText
 from plenary.documents.search import MAX_INDEXED_CHARS, searchable
 
 
@@ -21,5 +21,6 @@ def search_text_for(document: Document) -> str:
 
 
 def reindex(document: Document) -> None:
-    document.search_text = search_text_for(document)
-    Document.objects.filter(pk=document.pk).update(search_text=document.search_text)
+    SearchText.objects.update_or_create(
+        document_id=document.pk, defaults={"text": search_text_for(document)}
+    )
