@@ -3,13 +3,15 @@
 Each conversion runs ``soffice`` in a child process of its own, with a
 throw-away profile (two conversions at once would otherwise share and lock
 one) and a time limit; on time-out its whole process group is killed, so no
-LibreOffice is left behind. Page images are PNGs from ``pdftoppm``: one size
+LibreOffice is left behind. A LibreOffice that crashes or is killed is tried
+once more. Page images are PNGs from ``pdftoppm``: one size
 for the screen and the phone viewer, and a small one of the first page for
 the register's thumbnails.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import signal
@@ -18,6 +20,8 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 SOFFICE_TIMEOUT_SECONDS = 600
 PDFTOPPM_TIMEOUT_SECONDS = 600
@@ -30,8 +34,30 @@ class ConversionFailed(Exception):
     pass
 
 
+class TimedOut(ConversionFailed):
+    pass
+
+
+# A LibreOffice that dies or fails (a crash, a killed process) is tried this many times in
+# all; one that runs out of time is not tried again (it would again).
+SOFFICE_ATTEMPTS = 2
+
+
 def to_pdf(source: Path, workdir: Path) -> Path:
     """``source`` (DOCX, XLSX, PPTX) as a PDF in ``workdir``."""
+    for attempt in range(1, SOFFICE_ATTEMPTS + 1):
+        try:
+            return _soffice_to_pdf(source, workdir)
+        except TimedOut:
+            raise
+        except ConversionFailed:
+            if attempt == SOFFICE_ATTEMPTS:
+                raise
+            logger.warning("LibreOffice failed on %s; trying again", source.name, exc_info=True)
+    raise AssertionError("unreachable")
+
+
+def _soffice_to_pdf(source: Path, workdir: Path) -> Path:
     profile = Path(tempfile.mkdtemp(prefix="lo-profile-", dir=workdir))
     outdir = workdir / "pdf"
     outdir.mkdir(exist_ok=True)
@@ -47,8 +73,10 @@ def to_pdf(source: Path, workdir: Path) -> Path:
         str(outdir),
         str(source),
     ]
-    _run(command, SOFFICE_TIMEOUT_SECONDS, "LibreOffice")
-    shutil.rmtree(profile, ignore_errors=True)
+    try:
+        _run(command, SOFFICE_TIMEOUT_SECONDS, "LibreOffice")
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
     produced = outdir / (source.stem + ".pdf")
     if not produced.is_file() or produced.stat().st_size == 0:
         raise ConversionFailed("LibreOffice produced no PDF")
@@ -119,7 +147,7 @@ def _run(command: list[str], timeout: int, what: str) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
-        raise ConversionFailed(f"{what} took longer than {timeout} s") from None
+        raise TimedOut(f"{what} took longer than {timeout} s") from None
     if process.returncode != 0:
         message = error_output.decode("utf-8", "replace").strip()[-300:]
         raise ConversionFailed(f"{what} failed ({process.returncode}): {message}")

@@ -16,6 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import Refusal
@@ -23,7 +24,8 @@ from plenary.core.errors import Refusal
 # A member expanding more than this many times its compressed size is a bomb (Office XML
 # compresses ten to thirty times; images not at all).
 MAX_RATIO = 200
-# Nothing in an Office file legitimately expands beyond this, all members together.
+# Nothing in an Office file legitimately expands beyond this, all members together, or four
+# times the largest upload accepted when that is more (stored media do not shrink at all).
 MAX_EXPANDED_BYTES = 1024 * 1024 * 1024
 MAX_MEMBERS = 20_000
 PDFINFO_TIMEOUT_SECONDS = 60
@@ -117,7 +119,7 @@ def check_expansion(members: list[zipfile.ZipInfo]) -> None:
             member.compress_size, 1
         ):
             raise bomb
-    if total > MAX_EXPANDED_BYTES:
+    if total > max(MAX_EXPANDED_BYTES, 4 * settings.DOCUMENT_MAX_BYTES):
         raise bomb
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -40,7 +41,27 @@ def register(
                 "document_id"
             )
         )
-    documents = search.matching(documents, query)
+    return search.matching(documents, query)
+
+
+def register_page(
+    documents: QuerySet[Document], number: Any, size: int, *, searched: bool
+) -> Page[Document]:
+    """Page ``number`` of ``documents`` (bad numbers give the first or last page).
+
+    Without a search, a count and a slice, both on the covering index. With one, the
+    matching ids in one query and the page's documents in a second: the full-text
+    search is evaluated once, not twice (for the count and for the slice)."""
+    if not searched:
+        return Paginator(_for_listing(documents), size).get_page(number)
+    ids: list[Any] = list(documents.values_list("pk", flat=True))
+    page = Paginator(ids, size).get_page(number)
+    rows = {row.pk: row for row in _for_listing(Document.objects.filter(pk__in=page.object_list))}
+    page.object_list = [rows[pk] for pk in page.object_list]
+    return page
+
+
+def _for_listing(documents: QuerySet[Document]) -> QuerySet[Document]:
     return documents.select_related("series__meeting", "entity").prefetch_related(
         Prefetch(
             "languages",

@@ -17,7 +17,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import Storage
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -89,7 +88,9 @@ def register(request: HttpRequest, code: str) -> HttpResponse:
         agenda=chosen.get("agenda"),
         language=chosen.get("language", ""),
     )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = queries.register_page(
+        documents, request.GET.get("page"), PAGE_SIZE, searched=bool(chosen.get("q"))
+    )
     kept = request.GET.copy()
     kept.pop("page", None)
     return render(

@@ -2,9 +2,11 @@
 
 Every check runs before anything is written; the rows are written in one
 transaction, the series row locked so that two submissions never take the
-same number. The file goes to storage inside that transaction and is removed
-again if it fails, so a refusal leaves neither a row nor a stray file.
-Scanning, text extraction and conversion run afterwards, in the background
+same number. The file goes to storage just before its row and is removed
+again if the row cannot be written: a refusal leaves no row, and never a row
+without its file (a rollback later in the same transaction could leave an
+unreferenced file in storage, which harms nothing). Scanning, text
+extraction and conversion run after commit, in the background
 (``services.processing``).
 """
 
@@ -35,6 +37,7 @@ from plenary.documents.services.access import (
     submitting_entities,
 )
 from plenary.documents.services.indexing import reindex
+from plenary.documents.services.processing import process_file
 from plenary.documents.uploads import Received, received
 from plenary.meetings.models import AgendaItem
 
@@ -157,14 +160,8 @@ def _add_file(user: Any, version: LanguageVersion, incoming: Received, label: st
     except Exception:
         file.file.storage.delete(file.file.name)
         raise
-    transaction.on_commit(lambda: _start_processing(file.pk))
+    transaction.on_commit(lambda: runner.submit(process_file, file.pk))
     return file
-
-
-def _start_processing(file_id: int) -> None:
-    from plenary.documents.services.processing import process_file
-
-    runner.submit(process_file, file_id)
 
 
 def submit(user: Any, series: Series, submission: Submission, upload: UploadedFile) -> Document:

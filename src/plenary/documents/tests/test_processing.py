@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import os
 import shutil
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -230,3 +234,44 @@ def test_a_machine_draft_for_the_translators_through_the_speech_planes_mt(
     assert not version.files.exists()  # a draft, never a file version
     with pytest.raises(PermissionRefusal):
         secretariat.machine_draft(cast.delegate, document, "fr")
+
+
+def libreoffice_pids(file_id: int) -> list[int]:
+    """The LibreOffice processes converting ``file_id`` (their profile is in its workdir)."""
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if b"lo-profile-" in command and f"plenary-file-{file_id}-".encode() in command:
+            pids.append(int(entry.name))
+    return pids
+
+
+def test_a_libreoffice_killed_mid_conversion_is_tried_again(cast: Cast) -> None:
+    """LibreOffice dies for real (SIGKILL) while it converts: the conversion runs again
+    and the file ends with its PDF and pages, nobody having to ask."""
+    content = samples.docx_bytes("Clause " * 150, pages=30)
+    document = submit(cast, upload=samples.upload("long.docx", content))
+    file = newest_file(document)
+    killed: list[int] = []
+
+    def kill_the_first_libreoffice() -> None:
+        deadline = time.monotonic() + 120
+        while not killed and time.monotonic() < deadline:
+            for pid in libreoffice_pids(file.pk):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+                    killed.append(pid)
+            time.sleep(0.005)
+
+    killer = threading.Thread(target=kill_the_first_libreoffice)
+    killer.start()
+    file = processed(file)
+    killer.join()
+    assert killed, "LibreOffice was never seen running"
+    assert file.processing == FileVersion.Processing.DONE, file.error
+    assert file.page_count == 30
