@@ -27,6 +27,7 @@ from plenary.accounts.models import Entity, User
 from plenary.demo.common import session_data
 from plenary.demo.history import load_past_year
 from plenary.demo.live import ensure_live_session
+from plenary.documents.demo import load_demo_documents
 from plenary.meetings.models import (
     AttendanceMode,
     Meeting,
@@ -334,7 +335,8 @@ def load_demo() -> list[DemoAccount]:
             _council(people)
             delegates = [person for person in people.values() if person.entity_id]
             load_past_year(people, [*delegates, people["observer"], *crowd])
-        ensure_live_session(people)
+        live = ensure_live_session(people)
+        load_demo_documents(live.meeting, people)
         # WRC-27 in the Proposals Management System: base texts, agenda, and a
         # published common proposal by France co-signed by Saudi Arabia.
         proposals_demo.load_demo_proposals(

@@ -15,6 +15,14 @@ from plenary.documents.services.submission import Submission
 from plenary.meetings.models import AgendaItem, Meeting
 
 
+def file_field() -> forms.FileField:
+    """The upload field of every document form (its kind is checked by the services)."""
+    return forms.FileField(
+        label=_("File (PDF, DOCX, XLSX or PPTX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx"}),
+    )
+
+
 class SubmitForm(forms.Form):
     series = forms.ModelChoiceField(label=_("Series"), queryset=Series.objects.none())
     title = forms.CharField(label=_("Title"), max_length=500)
@@ -50,10 +58,7 @@ class SubmitForm(forms.Form):
         required=False,
         help_text=_("Empty: the next free number."),
     )
-    file = forms.FileField(
-        label=_("File (PDF, DOCX, XLSX or PPTX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx"}),
-    )
+    file = file_field()
 
     def __init__(
         self,
@@ -108,10 +113,7 @@ class FileForm(forms.Form):
         max_length=120,
         help_text=_("Optional, for example “as presented”."),
     )
-    file = forms.FileField(
-        label=_("File (PDF, DOCX, XLSX or PPTX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx"}),
-    )
+    file = file_field()
 
 
 class ReviseForm(forms.Form):
@@ -121,10 +123,7 @@ class ReviseForm(forms.Form):
         max_length=500,
         help_text=_("Empty: the same title."),
     )
-    file = forms.FileField(
-        label=_("File (PDF, DOCX, XLSX or PPTX)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.xlsx,.pptx"}),
-    )
+    file = file_field()
 
 
 class TranslationForm(forms.Form):

@@ -69,7 +69,13 @@ def _for_listing(documents: QuerySet[Document]) -> QuerySet[Document]:
                 Prefetch(
                     "files",
                     queryset=FileVersion.objects.only(
-                        "pk", "number", "language_version_id", "kind", "scan", "size"
+                        "pk",
+                        "number",
+                        "language_version_id",
+                        "kind",
+                        "scan",
+                        "processing",
+                        "page_count",
                     ),
                 )
             ),
