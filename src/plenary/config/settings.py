@@ -385,6 +385,10 @@ HEALTH_SAMPLE_SECONDS = env("PLENARY_HEALTH_SAMPLE_SECONDS", int, default=300)
 
 # The largest file one upload may carry; larger uploads are refused while streaming to disk.
 DOCUMENT_MAX_BYTES = env("PLENARY_DOCUMENT_MAX_BYTES", int, default=300 * 1024 * 1024)
+# What one person (the secretariat aside) may upload in an hour, so that nobody fills the
+# disk or the conversion queue for everyone else.
+DOCUMENT_UPLOADS_PER_HOUR = env("PLENARY_DOCUMENT_UPLOADS_PER_HOUR", int, default=60)
+DOCUMENT_BYTES_PER_HOUR = env("PLENARY_DOCUMENT_BYTES_PER_HOUR", int, default=2 * 1024**3)
 # clamd's address, "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no
 # scanner, and every file says "not scanned".
 CLAMD_ADDRESS = env("PLENARY_CLAMD", default="")

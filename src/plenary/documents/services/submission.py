@@ -21,7 +21,8 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Sum
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +40,7 @@ from plenary.documents.services.access import (
 from plenary.documents.services.indexing import reindex
 from plenary.documents.services.processing import process_file
 from plenary.documents.uploads import Received, received
-from plenary.meetings.models import AgendaItem
+from plenary.meetings.models import AgendaItem, Meeting
 
 _SOURCE_FOR_CATEGORY: dict[str, str] = {
     Entity.Category.MEMBER_STATE: Document.Source.MEMBER_STATE,
@@ -67,6 +68,25 @@ def local_deadline(series: Series) -> dt.datetime | None:
     if series.deadline is None:
         return None
     return series.deadline.astimezone(series.meeting.tzinfo)
+
+
+def check_quota(user: Any, meeting: Meeting) -> None:
+    """One person's uploads in the last hour stay within the limits (the secretariat's do not
+    count: it uploads for everyone)."""
+    if may_manage(user, meeting) or not getattr(user, "is_authenticated", False):
+        return
+    recent = FileVersion.objects.filter(
+        uploaded_by=user, uploaded_at__gte=timezone.now() - dt.timedelta(hours=1)
+    ).aggregate(files=Count("pk"), size=Sum("size"))
+    if (
+        recent["files"] >= settings.DOCUMENT_UPLOADS_PER_HOUR
+        or (recent["size"] or 0) >= settings.DOCUMENT_BYTES_PER_HOUR
+    ):
+        raise Refusal(
+            _("You have uploaded %(files)d files (%(size)s) in the last hour; try again later.")
+            % {"files": recent["files"], "size": filesizeformat(recent["size"] or 0)},
+            code="quota",
+        )
 
 
 def check_deadline(user: Any, series: Series) -> None:
@@ -99,6 +119,7 @@ def check_submit(user: Any, series: Series, submission: Submission) -> tuple[Ent
             _("Only delegates of this meeting and focal points submit documents.")
         )
     check_deadline(user, series)
+    check_quota(user, meeting)
     if not submission.title.strip():
         raise Refusal(_("Give the document a title."), code="title", field="title")
     if submission.language not in UN_LANGUAGES:
@@ -228,6 +249,7 @@ def add_file(
     """A new file version in ``language`` (a new language version where there was none)."""
     check_write(user, document)
     check_deadline(user, document.series)
+    check_quota(user, document.series.meeting)
     if language not in UN_LANGUAGES:
         raise Refusal(_("Choose one of the six languages."), code="language", field="language")
     with received(upload) as incoming, transaction.atomic():
@@ -254,6 +276,7 @@ def revise(user: Any, document: Document, upload: UploadedFile, title: str = "")
     earlier revision is superseded (``secretariat.publish``)."""
     check_write(user, document)
     check_deadline(user, document.series)
+    check_quota(user, document.series.meeting)
     if document.state == Document.State.WITHDRAWN:
         raise Refusal(_("A withdrawn document cannot be revised."), code="withdrawn")
     with received(upload) as incoming, transaction.atomic():

@@ -242,3 +242,19 @@ def test_translation_status_per_language(cast: Cast) -> None:
     with pytest.raises(PermissionRefusal):
         secretariat.set_translation(cast.delegate, document, "fr", "done")
     assert document.languages.get(language="ar").translation == "in_progress"
+
+
+@override_settings(DOCUMENT_UPLOADS_PER_HOUR=2)
+def test_one_person_cannot_flood_the_uploads(cast: Cast) -> None:
+    document = submit(cast)
+    submission.add_file(cast.delegate, document, "fr", samples.contribution())
+    with pytest.raises(Refusal) as refused:
+        submission.add_file(cast.delegate, document, "es", samples.contribution())
+    assert refused.value.code == "quota"
+    with pytest.raises(Refusal):
+        submit(cast)
+    # Others are not held back, nor the secretariat.
+    submission.add_file(cast.colleague, document, "es", samples.contribution())
+    for _ in range(3):
+        submission.add_file(cast.secretariat, document, "ru", samples.contribution())
+    assert FileVersion.objects.filter(uploaded_by=cast.delegate).count() == 2
