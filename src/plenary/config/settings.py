@@ -392,6 +392,8 @@ DOCUMENT_BYTES_PER_HOUR = env("PLENARY_DOCUMENT_BYTES_PER_HOUR", int, default=2 
 # clamd's address, "unix:/run/clamav/clamd.ctl" or "tcp:127.0.0.1:3310"; empty: no
 # scanner, and every file says "not scanned".
 CLAMD_ADDRESS = env("PLENARY_CLAMD", default="")
+# Files whose scan failed because clamd was down are tried again this often (0: only at start).
+DOCUMENT_SCAN_RETRY_SECONDS = env("PLENARY_DOCUMENT_SCAN_RETRY_SECONDS", int, default=60)
 # With a front server (nginx X-Accel-Redirect, Apache/lighttpd X-Sendfile), the URL prefix
 # under which it serves the documents folder internally; empty: Django sends the file.
 DOCUMENT_ACCEL_PREFIX = env("PLENARY_DOCUMENT_ACCEL_PREFIX", default="")

@@ -6,7 +6,9 @@ It never raises: a failure is stored on the row, with the text already
 extracted kept. A file whose scan found a threat goes no further. A server
 that dies mid-way leaves rows ``queued`` or ``running``;
 :func:`resume_unfinished` (a start-up step of ``plenary serve``) submits them
-again, and each step is idempotent (it overwrites its own outputs).
+again, and each step is idempotent (it overwrites its own outputs). A file
+whose scanner was down waits, unpublishable, and is tried again every minute
+while the server runs (:func:`start_scan_retries`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,15 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
+from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_noop
@@ -153,14 +158,50 @@ def _replace(storage: Storage, name: str, path: Path) -> None:
         storage.delete(saved)
 
 
-def resume_unfinished() -> int:
-    """Submit again what a previous server left queued, running, or waiting for a scanner."""
-    unfinished = FileVersion.objects.filter(
-        Q(processing__in=[Processing.QUEUED, Processing.RUNNING])
-        | Q(processing=Processing.FAILED, scan=FileVersion.Scan.PENDING)
-    ).values_list("pk", flat=True)
-    ids = list(unfinished)
+def _waiting_for_a_scanner() -> Q:
+    return Q(processing=Processing.FAILED, scan=FileVersion.Scan.PENDING)
+
+
+def _resubmit(files: Q) -> int:
+    ids = list(FileVersion.objects.filter(files).values_list("pk", flat=True))
     FileVersion.objects.filter(pk__in=ids).update(processing=Processing.QUEUED)
     for file_id in ids:
         runner.submit(process_file, file_id)
     return len(ids)
+
+
+def resume_unfinished() -> int:
+    """Submit again what a previous server left queued, running, or waiting for a scanner."""
+    return _resubmit(
+        Q(processing__in=[Processing.QUEUED, Processing.RUNNING]) | _waiting_for_a_scanner()
+    )
+
+
+def retry_scans() -> int:
+    """Submit again the files whose scan failed because the scanner was unavailable."""
+    return _resubmit(_waiting_for_a_scanner())
+
+
+def _retry_scans_forever(interval: float) -> None:
+    stop = threading.Event()
+    while not stop.wait(interval):
+        close_old_connections()
+        try:
+            retry_scans()
+        except Exception:
+            logger.exception("retrying the virus scans failed")
+        finally:
+            connection.close()
+
+
+def start_scan_retries() -> threading.Thread | None:
+    """While ``plenary serve`` runs, files that wait for a scanner that was down are tried
+    again every ``PLENARY_DOCUMENT_SCAN_RETRY_SECONDS`` (0, or no scanner: never)."""
+    interval = settings.DOCUMENT_SCAN_RETRY_SECONDS
+    if interval <= 0 or not settings.CLAMD_ADDRESS:
+        return None
+    thread = threading.Thread(
+        target=_retry_scans_forever, args=(interval,), name="plenary-scan-retries", daemon=True
+    )
+    thread.start()
+    return thread

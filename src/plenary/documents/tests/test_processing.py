@@ -205,8 +205,8 @@ def test_eicar_is_refused_and_a_clean_file_is_published_once_scanned(
     assert secretariat.publish(cast.secretariat, clean).state == Document.State.PUBLISHED
 
 
-def test_a_scanner_that_is_down_leaves_the_file_waiting_not_clean(
-    cast: Cast, tmp_path: Path
+def test_a_scanner_that_is_down_leaves_the_file_waiting_then_it_is_scanned(
+    cast: Cast, tmp_path: Path, clamd: str
 ) -> None:
     with override_settings(CLAMD_ADDRESS=f"unix:{tmp_path / 'nobody-listens.sock'}"):
         document = submit(cast)
@@ -214,6 +214,15 @@ def test_a_scanner_that_is_down_leaves_the_file_waiting_not_clean(
     assert file.scan == FileVersion.Scan.PENDING
     assert file.processing == FileVersion.Processing.FAILED
     assert "virus scanner unavailable" in file.error
+    # The scanner is back: the periodic retry submits the file again, and it is scanned.
+    submitted: list[int] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(processing.runner, "submit", lambda task, pk: submitted.append(pk))
+        assert processing.retry_scans() == 1
+    assert submitted == [file.pk]
+    with override_settings(CLAMD_ADDRESS=clamd):
+        file = processed(file)
+    assert (file.scan, file.processing) == (FileVersion.Scan.CLEAN, "done")
 
 
 def test_a_machine_draft_for_the_translators_through_the_speech_planes_mt(
