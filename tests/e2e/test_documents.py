@@ -21,9 +21,12 @@ import pytest
 from django.conf import settings as django_settings
 from playwright.sync_api import expect
 
+from plenary.accounts.tests.factories import StaffFactory
 from plenary.accounts.tests.helpers import verified_session_cookie
 from plenary.core.tasks import runner
-from plenary.documents.models import Document, FileVersion
+from plenary.documents import screen
+from plenary.documents.models import Document, FileVersion, Series
+from plenary.documents.services import secretariat, submission
 from plenary.documents.tests import samples
 from plenary.documents.tests.factories import SeriesFactory
 from plenary.floor.tests.factories import cast
@@ -203,3 +206,60 @@ def test_a_200_mb_upload_keeps_the_servers_memory_flat(
     assert stored.size == large.stat().st_size
     growth_mib = (peak[0] - before) / 1024
     assert growth_mib < 64, f"the server's memory grew by {growth_mib:.0f} MiB for 200 MB"
+
+
+def published_in(meeting: Any, title: str, access: str) -> Document:
+    """A converted, published two-page document of ``meeting`` (by the secretariat)."""
+    staff = StaffFactory.create()
+    series = Series.objects.filter(meeting=meeting).first() or SeriesFactory.create(
+        meeting=meeting, code="TD", prefix="TD-"
+    )
+    document = submission.submit(
+        staff,
+        series,
+        submission.Submission(title=title, language="en", access=access),
+        samples.upload("td.docx", samples.docx_bytes(title, pages=2)),
+    )
+    runner.join()
+    return secretariat.publish(staff, document)
+
+
+@pytest.mark.parametrize(("language", "size"), [("fr", PHONE), ("ar", LAPTOP)])
+def test_the_public_webcast_shows_the_public_document_on_screen(
+    live_url: str, new_page: Any, axe_script: Path, language: str, size: dict[str, int]
+) -> None:
+    from plenary.media.tests.fixtures import (
+        WEBCAST_TOKEN,
+        outside_any_event_loop,
+        public_webcast_session,
+    )
+
+    session = public_webcast_session()
+    chair = session.meeting.organiser
+    public = published_in(session.meeting, "Draft agenda", Document.Access.PUBLIC)
+    restricted = published_in(session.meeting, "Draft liaison", Document.Access.ACCREDITED)
+    page = new_page(viewport=size, bypass_csp=True)
+    page.context.add_cookies(
+        [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url}]
+    )
+    page.goto(f"{live_url}/services/webcast/{WEBCAST_TOKEN}/")
+    expect(page.locator("[data-connection]")).to_have_text(_t(language, "Connected"))
+    outside_any_event_loop(screen.do_show, chair, session.pk, public.pk, "en", 2)
+    expect(page.locator("#doc-screen")).to_have_attribute("data-page", "2")
+    page.wait_for_function(
+        "() => { const i = document.querySelector('[data-doc-image]'); "
+        "return i.complete && i.naturalWidth > 0; }"
+    )
+    assert page.locator("#doc-present").count() == 0  # nothing to control on a webcast
+    page.locator("#doc-screen").scroll_into_view_if_needed()
+    checked(
+        page, f"documents-webcast-{language}-{'phone' if size is PHONE else 'laptop'}", axe_script
+    )
+    # A document for the participants only: the public is told, and sees neither it nor its pages.
+    outside_any_event_loop(screen.do_show, chair, session.pk, restricted.pk, "en", 1)
+    not_public = _t(
+        language, "A document for the meeting\u2019s participants is on screen; it is not public."
+    )
+    expect(page.locator("[data-doc-mode]")).to_have_text(not_public)
+    expect(page.locator("[data-doc-image]")).to_be_hidden()
+    expect(page.locator("[data-doc-title]")).to_be_hidden()

@@ -29,22 +29,23 @@ FEED_SIZE = 50
 class RegisterFeed(Feed):
     feed_type = Atom1Feed
 
-    def get_object(self, request: HttpRequest, code: str) -> Meeting:
+    # One instance serves every request: what a request asks for travels in the object.
+    def get_object(self, request: HttpRequest, code: str) -> tuple[Meeting, str]:
         with refusals_as_http():
             meeting = visible_meeting(AnonymousUser(), code)
-        self.agenda = request.GET.get("agenda", "")
-        return meeting
+        return meeting, request.GET.get("agenda", "")
 
-    def title(self, meeting: Meeting) -> str:
-        return _("Documents of %(meeting)s") % {"meeting": meeting.title}
+    def title(self, asked: tuple[Meeting, str]) -> str:
+        return _("Documents of %(meeting)s") % {"meeting": asked[0].title}
 
-    def link(self, meeting: Meeting) -> str:
-        return reverse("documents:register", args=[meeting.code])
+    def link(self, asked: tuple[Meeting, str]) -> str:
+        return reverse("documents:register", args=[asked[0].code])
 
-    def items(self, meeting: Meeting) -> Any:
+    def items(self, asked: tuple[Meeting, str]) -> Any:
+        meeting, agenda = asked
         documents = visible_documents(AnonymousUser(), meeting).filter(state__in=SHOWN_STATES)
-        if self.agenda.isdigit():
-            documents = documents.filter(agenda_items=int(self.agenda))
+        if agenda.isdigit():
+            documents = documents.filter(agenda_items=int(agenda))
         return documents.select_related("entity").order_by("-published_at")[:FEED_SIZE]
 
     def item_title(self, document: Document) -> str:

@@ -106,6 +106,7 @@ def _shown_data(session: Session, document_id: int, language: str, page: int) ->
         "pages": file.page_count,
         "page": page,
         "path": path,
+        "public": document.access == Document.Access.PUBLIC,
     }
 
 

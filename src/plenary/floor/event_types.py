@@ -79,6 +79,7 @@ class DocumentShown(Payload):
     pages: int
     page: int
     path: str
+    public: bool
 
 
 class DocumentPage(Payload):

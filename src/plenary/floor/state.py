@@ -19,7 +19,8 @@ from the events. The state is plain JSON::
                "added_by": user id of the chair or secretariat, or null}
     document = {"document_id": int, "reference": str, "title": str, "title_language": str,
                 "language": str, "number": int (file version), "pages": int, "page": int,
-                "path": str (where its page images are, "<path><page>.png")}
+                "path": str (where its page images are, "<path><page>.png"),
+                "public": bool (the public webcast shows it)}
 
 The document's events (``document.*``) come from the documents app
 (``plenary.documents.screen``) through ``services.do_record``: the log is the

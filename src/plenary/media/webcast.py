@@ -48,8 +48,10 @@ from plenary.provisioning.services import webcast_by_token
 from plenary.speech.commands import Subscribe, Unsubscribe, subscribe, unsubscribe
 from plenary.stats.services import record_webcast_view
 
-# What of the session's events a webcast viewer is sent (by type prefix).
-PUBLIC_EVENTS = ("session.", "chair.", "floor.", "media.", "booth.", "captions.")
+# What of the session's events a webcast viewer is sent (by type prefix). Every event of the
+# session's log is among them (``document.*`` too), so that the viewer's copy of the state
+# stays in step without a resync.
+PUBLIC_EVENTS = ("session.", "chair.", "floor.", "document.", "media.", "booth.", "captions.")
 
 
 def is_public(event_type: str) -> bool:

@@ -174,3 +174,15 @@ def test_the_status_of_a_file_for_the_page_to_follow(cast: Cast) -> None:
 def test_any_register_query_gets_a_page_never_an_error(cast: Cast, params: dict[str, str]) -> None:
     reply = Client().get(reverse("documents:register", args=[cast.meeting.code]), params)
     assert reply.status_code == 200
+
+
+def test_the_feed_narrows_to_an_agenda_item(cast: Cast) -> None:
+    item = AgendaItem.objects.create(meeting=cast.meeting, number="2", titles={"en": "Two"})
+    on_item = submit(cast, access=Document.Access.PUBLIC, title="On item two", agenda_items=[item])
+    other = submit(cast, access=Document.Access.PUBLIC, title="Elsewhere")
+    for document in (on_item, other):
+        secretariat.publish(cast.secretariat, document)
+    url = reverse("documents:feed", args=[cast.meeting.code])
+    narrowed = Client().get(url, {"agenda": item.pk}).content.decode()
+    assert "On item two" in narrowed and "Elsewhere" not in narrowed
+    assert "Elsewhere" in Client().get(url).content.decode()

@@ -62,11 +62,11 @@ def public_webcast_session() -> Session:
     # Live is the floor's state, not the clock: the chair opens the session.
     chair = session.meeting.organiser
     Participation.objects.create(meeting=session.meeting, user=chair, role=Participation.Role.CHAIR)
-    _outside_any_event_loop(floor.do_set_status, chair, session.pk, "open", 0)
+    outside_any_event_loop(floor.do_set_status, chair, session.pk, "open", 0)
     return session
 
 
-def _outside_any_event_loop(function: Any, *args: Any) -> None:
+def outside_any_event_loop(function: Any, *args: Any) -> None:
     """Call ``function`` here, or in a thread where this one runs an event loop
     (Playwright's, in browser tests): publishing after commit needs a loop-free thread."""
     try:

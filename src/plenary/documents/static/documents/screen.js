@@ -14,9 +14,21 @@
   let following = true;
   let page = 1;  // the page this reader sees
 
+  // The public webcast shows public documents only (the pages of the others are refused to
+  // anonymous readers anyway): for those it only says that one is on screen.
+  const publicOnly = panel.hasAttribute("data-public-only");
+
   function render() {
     panel.hidden = !shown;
     if (!shown) return;
+    const withheld = publicOnly && !shown.public;
+    panel.querySelectorAll(".doc-screen-title, .doc-screen-page, .actions").forEach((part) => {
+      part.hidden = withheld;
+    });
+    if (withheld) {
+      $("[data-doc-mode]").textContent = panel.dataset.textNotPublic;
+      return;
+    }
     const values = { reference: shown.reference, page, count: shown.pages };
     $("[data-doc-ref]").textContent = shown.reference;
     const title = $("[data-doc-title]");
