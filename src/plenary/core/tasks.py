@@ -55,3 +55,25 @@ class TaskRunner:
 
 
 runner = TaskRunner()
+
+
+def repeat(interval: float, name: str, task: Callable[[], Any]) -> threading.Thread:
+    """Run ``task`` every ``interval`` seconds in a daemon thread of its own, for as long as
+    the process lives (``plenary serve``'s periodic work: health samples, scan retries).
+    A failure is logged and the next round comes; the thread's database connection is
+    closed after each round."""
+
+    def forever() -> None:
+        stop = threading.Event()
+        while not stop.wait(interval):
+            close_old_connections()
+            try:
+                task()
+            except Exception:
+                logger.exception("periodic task %s failed", name)
+            finally:
+                connection.close()
+
+    thread = threading.Thread(target=forever, name=name, daemon=True)
+    thread.start()
+    return thread

@@ -42,8 +42,9 @@ class Showable:
         return self.file.language_version.language
 
 
-def showable(meeting: Meeting) -> list[Showable]:
-    """The files of ``meeting`` that may go on the screen, in register order."""
+def showable(meeting: Meeting, document_id: int | None = None) -> list[Showable]:
+    """The files of ``meeting`` (of one document) that may go on the screen, in register
+    order."""
     files = (
         FileVersion.objects.filter(
             language_version__document__series__meeting=meeting,
@@ -52,6 +53,7 @@ def showable(meeting: Meeting) -> list[Showable]:
             processing=FileVersion.Processing.DONE,
             scan__in=[FileVersion.Scan.CLEAN, FileVersion.Scan.NOT_SCANNED],
             page_count__gt=0,
+            **({} if document_id is None else {"language_version__document": document_id}),
         )
         .select_related("language_version__document__series")
         .order_by(
@@ -78,8 +80,8 @@ def _shown_data(session: Session, document_id: int, language: str, page: int) ->
     choice = next(
         (
             item
-            for item in showable(session.meeting)
-            if item.document.pk == document_id and (not language or item.language == language)
+            for item in showable(session.meeting, document_id)
+            if not language or item.language == language
         ),
         None,
     )

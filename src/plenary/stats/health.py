@@ -12,10 +12,10 @@ import logging
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections, connection
 from django.utils import timezone
 
 from plenary.core.health import run_checks
+from plenary.core.tasks import repeat
 from plenary.stats.models import HealthSample
 
 logger = logging.getLogger(__name__)
@@ -31,25 +31,9 @@ def sample_now() -> list[HealthSample]:
     )
 
 
-def _sample_forever(interval: float) -> None:
-    stop = threading.Event()
-    while not stop.wait(interval):
-        close_old_connections()
-        try:
-            sample_now()
-        except Exception:
-            logger.exception("health sampling failed")
-        finally:
-            connection.close()
-
-
 def start_sampler() -> threading.Thread | None:
     """Start the sampling thread (``plenary serve``); ``None`` when sampling is off."""
     interval = settings.HEALTH_SAMPLE_SECONDS
     if interval <= 0:
         return None
-    thread = threading.Thread(
-        target=_sample_forever, args=(interval,), name="plenary-health-sampler", daemon=True
-    )
-    thread.start()
-    return thread
+    return repeat(interval, "plenary-health-sampler", sample_now)

@@ -24,13 +24,12 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage
-from django.db import close_old_connections, connection
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_noop
 
 from plenary.core import audit
-from plenary.core.tasks import runner
+from plenary.core.tasks import repeat, runner
 from plenary.documents import conversion, extraction, scanning
 from plenary.documents.files import pdf_pages
 from plenary.documents.models import FileVersion
@@ -182,26 +181,10 @@ def retry_scans() -> int:
     return _resubmit(_waiting_for_a_scanner())
 
 
-def _retry_scans_forever(interval: float) -> None:
-    stop = threading.Event()
-    while not stop.wait(interval):
-        close_old_connections()
-        try:
-            retry_scans()
-        except Exception:
-            logger.exception("retrying the virus scans failed")
-        finally:
-            connection.close()
-
-
 def start_scan_retries() -> threading.Thread | None:
     """While ``plenary serve`` runs, files that wait for a scanner that was down are tried
     again every ``PLENARY_DOCUMENT_SCAN_RETRY_SECONDS`` (0, or no scanner: never)."""
     interval = settings.DOCUMENT_SCAN_RETRY_SECONDS
     if interval <= 0 or not settings.CLAMD_ADDRESS:
         return None
-    thread = threading.Thread(
-        target=_retry_scans_forever, args=(interval,), name="plenary-scan-retries", daemon=True
-    )
-    thread.start()
-    return thread
+    return repeat(interval, "plenary-scan-retries", retry_scans)

@@ -18,6 +18,17 @@ from plenary.proposals import mt
 State = Document.State
 
 
+def _original_file(document: Document) -> FileVersion | None:
+    """The newest file of the document's original language."""
+    original = document.languages.filter(language=document.original_language).first()
+    return original.current_file if original else None
+
+
+def _check_other_language(document: Document, language: str) -> None:
+    if language not in UN_LANGUAGES or language == document.original_language:
+        raise Refusal(_("Choose a language other than the original."), field="language")
+
+
 @transaction.atomic
 def publish(user: Any, document: Document) -> Document:
     """Publish a submitted document once its original file is clean (or honestly unscanned);
@@ -30,8 +41,7 @@ def publish(user: Any, document: Document) -> Document:
             % {"state": document.get_state_display()},
             code="state",
         )
-    original = document.languages.filter(language=document.original_language).first()
-    newest = original.current_file if original else None
+    newest = _original_file(document)
     if newest is None:
         raise Refusal(_("The document has no file in its original language."), code="no_file")
     if newest.scan == FileVersion.Scan.PENDING:
@@ -85,8 +95,7 @@ def withdraw(user: Any, document: Document, reason: str = "") -> Document:
 def set_translation(user: Any, document: Document, language: str, status: str) -> LanguageVersion:
     """Request a translation, or mark one in progress or done."""
     check_manage(user, document.series.meeting)
-    if language not in UN_LANGUAGES or language == document.original_language:
-        raise Refusal(_("Choose a language other than the original."), field="language")
+    _check_other_language(document, language)
     allowed = {choice for choice in LanguageVersion.Translation.values if choice != "original"}
     if status not in allowed:
         raise Refusal(_("Choose a translation status."), field="status")
@@ -113,10 +122,8 @@ def machine_draft(user: Any, document: Document, language: str) -> LanguageVersi
     """A machine translation of the original's text for the translators (``None`` when no
     model serves the pair): stored apart from the files, labelled, never published."""
     check_manage(user, document.series.meeting)
-    if language not in UN_LANGUAGES or language == document.original_language:
-        raise Refusal(_("Choose a language other than the original."), field="language")
-    original = document.languages.filter(language=document.original_language).first()
-    newest = original.current_file if original else None
+    _check_other_language(document, language)
+    newest = _original_file(document)
     if newest is None or not newest.text.strip():
         raise Refusal(
             _("The original has no text yet (it is still being converted, or has none)."),
