@@ -9,6 +9,7 @@ and fits the phone's width. Screenshots go to ``/tmp/shots/walk/``.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -90,11 +91,18 @@ def test_chat_between_a_delegate_and_the_chair_is_text_and_the_chair_moderates_i
     chair = room(new_page, live_url, c.chair, c.session.pk, language="ar", size=LAPTOP)
     observer = room(new_page, live_url, c.observer, c.session.pk, language="fr", size=PHONE)
     expect(chair.locator("html")).to_have_attribute("dir", "rtl")
-    # Each page measures its connection and shows it; the chair sees the delegate's.
-    good = _t("fr", "Connection: %(quality)s") % {"quality": _t("fr", "good")}
-    expect(delegate.locator("[data-quality]")).to_have_text(good)
+    # Each page measures its connection and shows it; the chair sees the delegate's. Which
+    # level a loaded machine measures is not this test's business (a round trip over 400 ms
+    # reads "fair"): the level the delegate is shown is the one the chair sees.
+    shown = {
+        _t("fr", "Connection: %(quality)s") % {"quality": _t("fr", level)}: level
+        for level in ("good", "fair", "poor")
+    }
+    badge = delegate.locator("[data-quality]")
+    expect(badge).to_have_text(re.compile("|".join(re.escape(text) for text in shown)))
+    level = shown[badge.inner_text().strip()]
     expect(chair.locator("[data-presence]")).to_contain_text(
-        _t("ar", "connection: %(quality)s") % {"quality": _t("ar", "good")}
+        _t("ar", "connection: %(quality)s") % {"quality": _t("ar", level)}
     )
 
     payload = "<img src=x onerror=alert(1)> Bonjour"
