@@ -31,10 +31,8 @@ import argparse
 import asyncio
 import http.client
 import json
-import multiprocessing
 import os
 import random
-import resource
 import statistics
 import sys
 import tempfile
@@ -485,19 +483,9 @@ def main() -> None:
     parser.add_argument("--upload-mb", type=int, default=1024)
     args = parser.parse_args()
     parts = set(args.parts.split(","))
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    harness.raise_open_files()
     print(f"# load average {os.getloadavg()}", file=sys.stderr)
-    pipes, processes = [], []
-    if "screen" in parts:
-        for _ in range(args.client_processes):  # forked before any event loop exists
-            ours, theirs = multiprocessing.Pipe()
-            process = multiprocessing.Process(
-                target=harness.client_process, args=(theirs,), daemon=True
-            )
-            process.start()
-            pipes.append(ours)
-            processes.append(process)
+    pipes, processes = harness.start_clients(args.client_processes if "screen" in parts else 0)
     harness.call_command("migrate", verbosity=0)
     try:
         if "register" in parts:

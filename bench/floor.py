@@ -169,7 +169,8 @@ def rss_kib(pid: int) -> int:
 
 class Tab(asyncio.Protocol):
     """One simulated browser tab: records when each version of the session's state arrives
-    (every event of the log carries the version it makes: ``floor.given``, ``document.page``).
+    (every event of the log carries the version it makes: ``floor.given``, ``document.page``),
+    or, on a workspace socket, when each new message arrives (by its id).
 
     A browser parses every message in its own process; here 2,000 tabs share
     one core with each other (the server has the other one), so a tab is an
@@ -214,11 +215,13 @@ class Tab(asyncio.Protocol):
     def on_message(self, message: dict[str, Any]) -> None:
         if message.get("type") == "pong" and message.get("ref"):
             self.pongs[message["ref"]] = time.perf_counter()
-        if message.get("type") == "snapshot":
+        if message.get("type") in ("snapshot", "workspace.snapshot"):
             if not self.snapshot.done():
                 self.snapshot.set_result(None)
         elif "version" in message:
             self.given[message["version"]] = time.perf_counter()
+        elif message.get("type") == "workspace.message":  # ./scripts/bench workspaces
+            self.given[message["message"]["id"]] = time.perf_counter()
 
     def send(self, message: dict[str, Any]) -> None:
         self.conn.send_text(json.dumps(message).encode())
@@ -235,8 +238,10 @@ class Tab(asyncio.Protocol):
             self.transport.write(b"".join(data))
 
 
-async def open_tab(port: int, session_id: int, cookie: str) -> Tab:
-    url = f"ws://127.0.0.1:{port}/ws/sessions/{session_id}/"
+async def open_tab(port: int, session_id: int | str, cookie: str) -> Tab:
+    """A tab on a session's socket, or on the socket at the path ``session_id`` names."""
+    path = session_id if isinstance(session_id, str) else f"/ws/sessions/{session_id}/"
+    url = f"ws://127.0.0.1:{port}{path}"
     _transport, tab = await asyncio.get_running_loop().create_connection(
         lambda: Tab(url, cookie), "127.0.0.1", port
     )
@@ -250,6 +255,25 @@ class Chair:
     user: User
     session_id: int
     speakers: list[User]
+
+
+def raise_open_files() -> None:
+    """Thousands of sockets in one process: lift the soft limit on open files."""
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+
+
+def start_clients(count: int) -> tuple[list[Connection], list[multiprocessing.Process]]:
+    """``count`` client processes (``client_process``) and the pipes to command them;
+    call before any event loop exists (they are forked)."""
+    pipes, processes = [], []
+    for _ in range(count):
+        ours, theirs = multiprocessing.Pipe()
+        process = multiprocessing.Process(target=client_process, args=(theirs,), daemon=True)
+        process.start()
+        pipes.append(ours)
+        processes.append(process)
+    return pipes, processes
 
 
 def client_process(pipe: Connection) -> None:
@@ -561,8 +585,7 @@ def main() -> None:
     parser.add_argument("--flood-rate", type=int, default=1000, help="frames a second per socket")
     parser.add_argument("--flood-seconds", type=float, default=20.0)
     args = parser.parse_args()
-    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
+    raise_open_files()
     if args.flood:
         flood = Flood(args.flood_sockets, args.flood_rate, args.flood_seconds)
         ours, theirs = multiprocessing.Pipe()
@@ -573,13 +596,7 @@ def main() -> None:
         finally:
             flooder.terminate()
         return
-    pipes, processes = [], []
-    for _ in range(args.client_processes):  # forked before any event loop exists
-        ours, theirs = multiprocessing.Pipe()
-        process = multiprocessing.Process(target=client_process, args=(theirs,), daemon=True)
-        process.start()
-        pipes.append(ours)
-        processes.append(process)
+    pipes, processes = start_clients(args.client_processes)
     sizes = [int(s) for s in args.sizes.split(",")]
     try:
         asyncio.run(run(sizes, args.rounds, args.deflate, pipes))

@@ -12,7 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import translation
+
+from plenary.accounts.tests.helpers import verified_session_cookie
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 PHONE = {"width": 390, "height": 844}
@@ -112,3 +115,24 @@ def screenshot(page: Any, name: str, *, full_page: bool = True) -> Path:
     path = SHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
     return path
+
+
+def browser_for(
+    new_page: Any, live_url: str, user: Any, *, language: str, size: dict[str, int]
+) -> Any:
+    """A page signed in as ``user``, in ``language``, at ``size`` (CSP bypassed for axe)."""
+    page = new_page(viewport=size, bypass_csp=True)
+    page.context.add_cookies(
+        [
+            verified_session_cookie(user, live_url),
+            {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url},
+        ]
+    )
+    return page
+
+
+def checked(page: Any, name: str, axe_script: Path) -> None:
+    """The page fits its width, passes axe-core's rules, and is kept as a screenshot."""
+    assert horizontal_overflow(page) == [], name
+    screenshot(page, name)
+    assert not (violations := axe_violations(page, axe_script)), describe(violations)

@@ -30,29 +30,10 @@ from plenary.documents.services import secretariat, submission
 from plenary.documents.tests import samples
 from plenary.documents.tests.factories import SeriesFactory
 from plenary.floor.tests.factories import cast
-from tests.e2e.a11y import LAPTOP, PHONE, axe_violations, describe, horizontal_overflow, screenshot
+from tests.e2e.a11y import LAPTOP, PHONE, browser_for, checked, screenshot
 from tests.e2e.a11y import translated as _t
 
 pytestmark = pytest.mark.e2e
-
-
-def browser_for(
-    new_page: Any, live_url: str, user: Any, *, language: str, size: dict[str, int]
-) -> Any:
-    page = new_page(viewport=size, bypass_csp=True)
-    page.context.add_cookies(
-        [
-            verified_session_cookie(user, live_url),
-            {"name": django_settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_url},
-        ]
-    )
-    return page
-
-
-def checked(page: Any, name: str, axe_script: Path) -> None:
-    assert horizontal_overflow(page) == [], name
-    screenshot(page, name)
-    assert not (violations := axe_violations(page, axe_script)), describe(violations)
 
 
 def submitted_by_a_french_delegate(

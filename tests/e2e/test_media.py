@@ -44,6 +44,7 @@ else:
     from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
         Peer,
         aio,
+        floor_energy,
         janus,
         launch_chromium,
         listen,
@@ -158,11 +159,6 @@ else:
             Sector.objects.get_or_create(code=code)
         return SessionFactory.create(meeting__languages=["en", "fr"])
 
-    def _floor_energy(page: Any, seconds: float = 2.0) -> float:
-        before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
-        page.wait_for_timeout(seconds * 1000)
-        return float(page.evaluate("window.plenaryMediaEnergy()").get("floor", 0) - before)
-
     def test_a_browser_delegate_is_heard_only_once_given_the_floor(
         served: str, chromium: Any
     ) -> None:
@@ -185,7 +181,7 @@ else:
         listening.goto(f"{served}/live/sessions/{session.pk}/")
         listening.get_by_role("button", name="Start listening", exact=True).click()
         listening.wait_for_function("() => window.plenaryMediaState.listening")
-        assert _floor_energy(listening) < 1e-4  # sending, but not given the floor
+        assert floor_energy(listening) < 1e-4  # sending, but not given the floor
 
         def give_floor(to: frozenset[int]) -> None:
             off_loop(
@@ -196,11 +192,11 @@ else:
 
         give_floor(frozenset({delegate.pk}))
         speaking.get_by_text("On air: you are heard").wait_for()
-        assert _floor_energy(listening) > 1e-3
+        assert floor_energy(listening) > 1e-3
 
         give_floor(frozenset())
         listening.wait_for_timeout(500)
-        assert _floor_energy(listening) < 1e-4
+        assert floor_energy(listening) < 1e-4
 
         # A page that connects its microphone while its user has the floor
         # (a reload, a reconnect) is on air at once, not after the next change.
@@ -208,7 +204,7 @@ else:
         speaking.reload()
         speaking.get_by_role("button", name="Connect my microphone", exact=True).click()
         speaking.get_by_text("On air: you are heard").wait_for()
-        assert _floor_energy(listening) > 1e-3
+        assert floor_energy(listening) > 1e-3
 
     def test_an_interpreter_console_is_heard_on_its_channel_until_the_cough_key(
         served: str,
@@ -265,7 +261,7 @@ else:
     def _heard_again(page: Any) -> bool:
         """Whether the floor is heard on the page again within a few seconds."""
         page.wait_for_timeout(1000)  # the old connection is gone; the new one comes up
-        return any(_floor_energy(page, 1.0) > 1e-3 for _ in range(8))
+        return any(floor_energy(page, 1.0) > 1e-3 for _ in range(8))
 
     async def grow(layout: SessionLayout) -> None:
         """Janus work for ``layout``, by this loop's room manager (as a new booth's first offer)."""
@@ -290,7 +286,7 @@ else:
         page.goto(f"{served}/media/sessions/{session.pk}/listen/")
         page.get_by_role("button", name="Start listening", exact=True).click()
         page.wait_for_function("() => window.plenaryMediaState.listening")
-        assert _floor_energy(page) > 1e-3
+        assert floor_energy(page) > 1e-3
 
         # A Spanish booth is added: the next Janus work rebuilds the mountpoint and
         # tells the page (media.reset), which listens again through the new one.

@@ -124,6 +124,13 @@ def off_loop(call: Any, *args: Any) -> None:
         pool.submit(call, *args).result()
 
 
+def floor_energy(page: Any, seconds: float = 2.0) -> float:
+    """The floor channel's audio energy a room page received during the next ``seconds``."""
+    before = page.evaluate("window.plenaryMediaEnergy()").get("floor", 0)
+    page.wait_for_timeout(seconds * 1000)
+    return float(page.evaluate("window.plenaryMediaEnergy()").get("floor", 0) - before)
+
+
 def signed_in_page(browser: Any, live_url: str, user: Any, language: str = "en") -> Any:
     from django.conf import settings
     from django.test import Client
@@ -142,6 +149,15 @@ def signed_in_page(browser: Any, live_url: str, user: Any, language: str = "en")
     return context.new_page()
 
 
+async def _cancel_the_rest() -> None:
+    """Cancel the loop's other tasks and let them finish, so that none is left to be
+    collected after the loop is closed (pytest reports that as an error)."""
+    tasks = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
 @pytest.fixture
 def aio() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
     """Run coroutines on an event loop of their own, in a thread (aiortc peers live there).
@@ -158,6 +174,7 @@ def aio() -> Iterator[Callable[[Coroutine[Any, Any, T]], T]]:
 
     yield run
     run(engine.shutdown())
+    run(_cancel_the_rest())  # a recorder still reading its track, for one
     loop.call_soon_threadsafe(loop.stop)
     thread.join(5)
     loop.close()

@@ -5,16 +5,15 @@ personal access token, ``Authorization: Bearer <token>`` (scripts; no CSRF,
 since a browser never sends that header by itself).
 """
 
-from typing import Any
-
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
-from ninja.security import HttpBearer, SessionAuth
+from ninja.security import SessionAuth
 
 from plenary.accounts import tokens
 from plenary.accounts.api import router as accounts_router
+from plenary.accounts.api_auth import TokenAuth
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.floor.api import router as floor_router
 from plenary.guidance.api import router as guidance_router
@@ -23,23 +22,7 @@ from plenary.proposals.api import router as proposals_router
 from plenary.provisioning.api import router as provisioning_router
 from plenary.speech.api import router as speech_router
 from plenary.stats.api import router as stats_router
-
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-
-
-class TokenAuth(HttpBearer):
-    """A personal access token: ``read`` for safe methods, ``write`` for the others.
-
-    A request that names a token is decided by it alone (an unusable token is
-    401 even with a session cookie), and acts as the token's owner.
-    """
-
-    def authenticate(self, request: HttpRequest, token: str) -> Any:
-        scope = tokens.Scope.READ if request.method in SAFE_METHODS else tokens.Scope.WRITE
-        user = tokens.check_token(token, scope)  # raises a Refusal, answered below
-        request.user = user
-        return user
-
+from plenary.workspaces.api import router as workspaces_router
 
 api = NinjaAPI(
     title="Plenary API",
@@ -57,6 +40,7 @@ api.add_router("/speech/", speech_router)
 api.add_router("/pms/", proposals_router)
 api.add_router("/stats/", stats_router)
 api.add_router("/guidance/", guidance_router)
+api.add_router("/workspaces/", workspaces_router)
 
 
 @api.exception_handler(Refusal)

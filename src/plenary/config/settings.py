@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "plenary.speech",
     "plenary.proposals",
     "plenary.documents",
+    "plenary.workspaces",
     "plenary.stats",
     "plenary.guidance",
     "plenary.demo",
@@ -399,3 +400,15 @@ DOCUMENT_SCAN_RETRY_SECONDS = env("PLENARY_DOCUMENT_SCAN_RETRY_SECONDS", int, de
 DOCUMENT_ACCEL_PREFIX = env("PLENARY_DOCUMENT_ACCEL_PREFIX", default="")
 # The LibreOffice binary that converts Office files to PDF.
 SOFFICE = env("PLENARY_SOFFICE", default="soffice")
+
+# --- Workspaces (plenary.workspaces) --------------------------------------
+
+# What one person may post in a minute, across all workspaces (a flood guard for everyone else).
+WORKSPACE_MESSAGES_PER_MINUTE = env("PLENARY_WORKSPACE_MESSAGES_PER_MINUTE", int, default=20)
+# The reply address of workspace e-mails, with "{token}" where the signed token of the
+# person and the topic goes: "reply+{token}@plenary.example.org". Mail to it is piped to
+# `plenary workspace_inbound`; empty: e-mails carry no reply address.
+WORKSPACE_REPLY_ADDRESS = env("PLENARY_WORKSPACE_REPLY_ADDRESS", default="")
+# `plenary serve` sends the workspace digests that are due this often (0: never; then run
+# `plenary workspace_digests` from cron on one host).
+WORKSPACE_DIGEST_SECONDS = env("PLENARY_WORKSPACE_DIGEST_SECONDS", int, default=3600)

@@ -1,4 +1,4 @@
-"""Folding text for search: the same on the stored column and on the query."""
+"""Text as people type it: kept clean (``typed``), and folded for search (``fold``)."""
 
 from __future__ import annotations
 
@@ -17,3 +17,12 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold().replace(TATWEEL, ""))
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return unicodedata.normalize("NFC", stripped)
+
+
+def typed(text: str) -> str:
+    """What someone typed, as it is kept: line breaks as ``\\n``, no control characters
+    (tabs and line breaks aside), trimmed."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return "".join(
+        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
+    ).strip()

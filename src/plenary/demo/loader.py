@@ -43,6 +43,7 @@ from plenary.meetings.services import registration as registration_services
 from plenary.proposals import demo as proposals_demo
 from plenary.provisioning import services as provisioning_services
 from plenary.provisioning.models import Service
+from plenary.workspaces.demo import load_demo_workspace
 
 
 @dataclass(frozen=True)
@@ -337,6 +338,7 @@ def load_demo() -> list[DemoAccount]:
             load_past_year(people, [*delegates, people["observer"], *crowd])
         live = ensure_live_session(people)
         load_demo_documents(live.meeting, people)
+        load_demo_workspace(live.meeting, people)
         # WRC-27 in the Proposals Management System: base texts, agenda, and a
         # published common proposal by France co-signed by Saudi Arabia.
         proposals_demo.load_demo_proposals(

@@ -23,7 +23,7 @@ AGENDA = [
 ]
 
 
-def _docx(title: str, *paragraphs: str, pages: int = 3) -> SimpleUploadedFile:
+def demo_docx(title: str, *paragraphs: str, pages: int = 3) -> SimpleUploadedFile:
     document = docx.Document()
     document.add_heading(title, 0)
     for page in range(pages):
@@ -69,7 +69,7 @@ def load_demo_documents(meeting: Meeting, people: dict[str, User]) -> None:
             abstract="La France propose un cadre pour la distribution quantique de clés.",
             agenda_items=[items[1]],
         ),
-        _docx(
+        demo_docx(
             "Réseaux à sécurité quantique",
             "La France propose que la commission d'études étudie la distribution quantique "
             "de clés dans les réseaux de télécommunication.",
@@ -81,7 +81,7 @@ def load_demo_documents(meeting: Meeting, people: dict[str, User]) -> None:
         submission.Submission(
             title="关于数字包容的建议", language="zh-hans", agenda_items=[items[2]]
         ),
-        _docx("数字包容", "中国建议研究组开展数字包容和无障碍标准化工作。"),
+        demo_docx("数字包容", "中国建议研究组开展数字包容和无障碍标准化工作。"),
     )
     report = submission.submit(
         staff,
@@ -92,7 +92,7 @@ def load_demo_documents(meeting: Meeting, people: dict[str, User]) -> None:
             access="public",
             source="secretariat",
         ),
-        _docx("Draft report", "The meeting was opened by the chair.", pages=5),
+        demo_docx("Draft report", "The meeting was opened by the chair.", pages=5),
     )
     for document in (french, chinese, report):
         secretariat.publish(staff, document)

@@ -10,7 +10,8 @@ can lose one.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -19,6 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from plenary.core.languages import Language
 from plenary.documents.storage import document_storage
 from plenary.meetings.models import localized, shown_language
+
+F = TypeVar("F", bound="StoredFile")
+
+
+def newest(files: Iterable[F]) -> F | None:
+    """The highest-numbered of ``files`` (versions of one thing), if any."""
+    return max(files, key=lambda file: file.number, default=None)
 
 
 class NeverDeleted(models.Model):
@@ -266,17 +274,18 @@ class LanguageVersion(NeverDeleted):
     @property
     def current_file(self) -> FileVersion | None:
         """The newest file version (prefetched ``files`` are used where present)."""
-        files = list(self.files.all())
-        return max(files, key=lambda f: f.number) if files else None
+        return newest(self.files.all())
 
 
-def _stored_name(instance: FileVersion, filename: str) -> str:
+def _stored_name(instance: StoredFile, filename: str) -> str:
     # Never the uploader's name on disk: a random name, the kind as the extension.
     return f"files/{uuid.uuid4().hex}.{instance.kind}"
 
 
-class FileVersion(NeverDeleted):
-    """One uploaded file of a language version; numbered 1, 2, 3… and kept for ever."""
+class StoredFile(NeverDeleted):
+    """An uploaded file and what processing makes of it (virus scan, text, PDF, page
+    images): a document's :class:`FileVersion` or a library's :class:`LibraryFile`.
+    Numbered 1, 2, 3… within what it is a version of, and kept for ever."""
 
     class Kind(models.TextChoices):
         PDF = "pdf", "PDF"
@@ -296,9 +305,10 @@ class FileVersion(NeverDeleted):
         DONE = "done", _("Ready")
         FAILED = "failed", _("Conversion failed")
 
-    language_version = models.ForeignKey(
-        LanguageVersion, on_delete=models.PROTECT, related_name="files"
-    )
+    # Where this model's PDF and page images are kept (a folder each: keys overlap).
+    pdf_folder = "pdf"
+    pages_folder = "pages"
+
     number = models.PositiveSmallIntegerField(_("version"))
     label = models.CharField(
         _("version name"), max_length=120, blank=True, help_text=_("For example “as presented”.")
@@ -330,6 +340,38 @@ class FileVersion(NeverDeleted):
     page_count = models.PositiveIntegerField(_("pages"), default=0)
 
     class Meta:
+        abstract = True
+
+    @property
+    def servable(self) -> bool:
+        """Whether anyone but the secretariat may download it (clean, or honestly unscanned)."""
+        return self.scan in {self.Scan.CLEAN, self.Scan.NOT_SCANNED}
+
+    def page_name(self, page: int) -> str:
+        return f"{self.pages_folder}/{self.pk}/{page}.png"
+
+    def pdf_name(self) -> str:
+        return f"{self.pdf_folder}/{self.pk}.pdf"
+
+    def thumbnail_name(self) -> str:
+        return f"{self.pages_folder}/{self.pk}/thumb.png"
+
+    def text_extracted(self) -> None:
+        """Called by processing once ``text`` is stored: the owner's search index follows."""
+
+    def owner(self) -> models.Model:
+        """What the file is a version of (the audit's subject when a scan finds a threat)."""
+        raise NotImplementedError
+
+
+class FileVersion(StoredFile):
+    """One uploaded file of a language version."""
+
+    language_version = models.ForeignKey(
+        LanguageVersion, on_delete=models.PROTECT, related_name="files"
+    )
+
+    class Meta:
         verbose_name = _("file version")
         verbose_name_plural = _("file versions")
         ordering = ["language_version", "number"]
@@ -342,10 +384,85 @@ class FileVersion(NeverDeleted):
     def __str__(self) -> str:
         return f"{self.language_version} v{self.number}"
 
-    @property
-    def servable(self) -> bool:
-        """Whether anyone but the secretariat may download it (clean, or honestly unscanned)."""
-        return self.scan in {self.Scan.CLEAN, self.Scan.NOT_SCANNED}
+    def text_extracted(self) -> None:
+        from plenary.documents.services.indexing import reindex
 
-    def page_name(self, page: int) -> str:
-        return f"pages/{self.pk}/{page}.png"
+        reindex(self.language_version.document)
+
+    def owner(self) -> models.Model:
+        return self.language_version.document
+
+
+class Library(NeverDeleted):
+    """A shelf of documents kept for a group between meetings (a workspace's library).
+
+    Who reads and adds to it is the owner's rule (the workspace that points to it
+    checks its readers and writers before calling ``services.library``); the files
+    are stored and processed as a meeting document's are."""
+
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("library")
+        verbose_name_plural = _("libraries")
+
+    def __str__(self) -> str:
+        return f"library {self.pk}"
+
+
+class LibraryDocument(NeverDeleted):
+    """A document of a library: a title and its numbered, named file versions."""
+
+    library = models.ForeignKey(Library, on_delete=models.PROTECT, related_name="documents")
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now_add=True)
+    # The searchable form of the title and the newest version's text, after the
+    # library's own word (``library_search.scope_term``); indexed (migration 0003).
+    search = models.TextField(editable=False, default="")
+
+    class Meta:
+        verbose_name = _("library document")
+        verbose_name_plural = _("library documents")
+        ordering = ["library", "-updated_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def current_file(self) -> LibraryFile | None:
+        """The newest version (prefetched ``files`` are used where present)."""
+        return newest(self.files.all())
+
+
+class LibraryFile(StoredFile):
+    """One version of a library document."""
+
+    pdf_folder = "library-pdf"
+    pages_folder = "library-pages"
+
+    document = models.ForeignKey(LibraryDocument, on_delete=models.PROTECT, related_name="files")
+
+    class Meta:
+        verbose_name = _("library file")
+        verbose_name_plural = _("library files")
+        ordering = ["document", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "number"], name="library_file_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document} v{self.number}"
+
+    def text_extracted(self) -> None:
+        from plenary.documents.services.library import reindex
+
+        reindex(self.document)
+
+    def owner(self) -> models.Model:
+        return self.document

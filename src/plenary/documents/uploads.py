@@ -12,18 +12,21 @@ from __future__ import annotations
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 from plenary.core.errors import Refusal
 from plenary.documents.files import sniff
@@ -77,10 +80,10 @@ class Received:
 
 
 @contextmanager
-def received(upload: UploadedFile) -> Iterator[Received]:
+def received(upload: UploadedFile | None) -> Iterator[Received]:
     """The upload as a checked file on disk (its kind sniffed), or a translated refusal."""
-    name = Path(upload.name or "").name[:255]
-    if not name:
+    name = Path(upload.name or "").name[:255] if upload is not None else ""
+    if upload is None or not name:
         raise Refusal(_("Choose a file to upload."), code="no_file", field="file")
     if (upload.size or 0) > settings.DOCUMENT_MAX_BYTES:
         raise too_large()
@@ -113,3 +116,25 @@ def _size_and_digest(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def upload_view(inner: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A signed-in view that receives a file: the size limit goes in before the body is
+    read, then CSRF is checked (``inner`` gets the limit as ``limit``)."""
+    protected = csrf_protect(inner)
+
+    @wraps(inner)
+    def outer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        limit = limit_uploads(request) if request.method == "POST" else None
+        return protected(request, *args, limit=limit, **kwargs)
+
+    return login_required(csrf_exempt(outer))
+
+
+def accepts(form: Any, limit: SizeLimit | None) -> bool:
+    """The form is valid and its file within the size limit (else the form says why)."""
+    if limit is not None and limit.exceeded:
+        form.is_valid()
+        form.add_error("file", str(too_large()))
+        return False
+    return bool(form.is_valid())

@@ -3,30 +3,25 @@
 Views are thin: the rules are in ``services``, reading in ``queries``. The
 upload views read their body only after the size limit is in place (CSRF is
 checked by an inner view for that reason: the middleware would otherwise read
-the body first). Files are always served by :func:`_send`, after the access
+the body first). Files are always served by ``serving``, after the access
 check, never from a public URL.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import Storage
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, refusals_as_http
-from plenary.documents import queries
+from plenary.documents import queries, serving
 from plenary.documents.forms import (
     FileForm,
     RegisterFilter,
@@ -36,33 +31,11 @@ from plenary.documents.forms import (
 )
 from plenary.documents.models import Document, FileVersion
 from plenary.documents.services import access, secretariat, submission
-from plenary.documents.uploads import SizeLimit, limit_uploads, too_large
+from plenary.documents.uploads import SizeLimit, accepts, upload_view
 from plenary.meetings.models import Meeting
 from plenary.meetings.queries import visible_meeting
 
 PAGE_SIZE = 50
-
-
-def upload_view(inner: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """A signed-in view that receives a file: the size limit goes in before the body is
-    read, then CSRF is checked (``inner`` gets the limit as ``limit``)."""
-    protected = csrf_protect(inner)
-
-    @wraps(inner)
-    def outer(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        limit = limit_uploads(request) if request.method == "POST" else None
-        return protected(request, *args, limit=limit, **kwargs)
-
-    return login_required(csrf_exempt(outer))
-
-
-def _accepts(form: Any, limit: SizeLimit | None) -> bool:
-    """The form is valid and its file within the size limit (else the form says why)."""
-    if limit is not None and limit.exceeded:
-        form.is_valid()
-        form.add_error("file", str(too_large()))
-        return False
-    return bool(form.is_valid())
 
 
 def _meeting(request: HttpRequest, code: str) -> Meeting:
@@ -139,7 +112,7 @@ def submit(request: HttpRequest, code: str, limit: SizeLimit | None) -> HttpResp
         entities=access.submitting_entities(request.user, meeting),
         manager=manager,
     )
-    if request.method == "POST" and _accepts(form, limit):
+    if request.method == "POST" and accepts(form, limit):
         chosen = form.cleaned_data["series"]
         document = _attempt(
             form,
@@ -220,7 +193,7 @@ def _detail(
 def add_file(request: HttpRequest, pk: int, limit: SizeLimit | None) -> HttpResponse:
     document = _document(request, pk)
     form = FileForm(request.POST, request.FILES)
-    if _accepts(form, limit):
+    if accepts(form, limit):
         data = form.cleaned_data
         added = _attempt(
             form,
@@ -239,7 +212,7 @@ def add_file(request: HttpRequest, pk: int, limit: SizeLimit | None) -> HttpResp
 def revise(request: HttpRequest, pk: int, limit: SizeLimit | None) -> HttpResponse:
     document = _document(request, pk)
     form = ReviseForm(request.POST, request.FILES)
-    if _accepts(form, limit):
+    if accepts(form, limit):
         data = form.cleaned_data
         revision = _attempt(
             form, lambda: submission.revise(request.user, document, data["file"], data["title"])
@@ -316,42 +289,9 @@ def _file(request: HttpRequest, pk: int, language: str, number: int) -> FileVers
     return file
 
 
-def _send(
-    storage: Storage, name: str, content_type: str, filename: str | None, *, inline: bool
-) -> HttpResponseBase:
-    """The stored file ``name``: by the front server where one is configured, else by us."""
-    if not storage.exists(name):
-        raise Http404(_("This file is not ready yet."))
-    response: HttpResponseBase
-    if settings.DOCUMENT_ACCEL_PREFIX:
-        response = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = settings.DOCUMENT_ACCEL_PREFIX.rstrip("/") + "/" + name
-    else:
-        response = FileResponse(storage.open(name), content_type=content_type)
-    disposition = content_disposition_header(not inline, filename) if filename else None
-    response["Content-Disposition"] = disposition or "inline"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-_CONTENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-}
-
-
 @require_GET
 def download(request: HttpRequest, pk: int, language: str, number: int) -> HttpResponseBase:
-    file = _file(request, pk, language, number)
-    return _send(
-        file.file.storage,
-        file.file.name or "",
-        _CONTENT_TYPES[file.kind],
-        file.original_name,
-        inline=file.kind == "pdf",
-    )
+    return serving.send_original(_file(request, pk, language, number))
 
 
 @require_GET
@@ -361,7 +301,7 @@ def pdf(request: HttpRequest, pk: int, language: str, number: int) -> HttpRespon
     if not name:
         raise Http404(_("This file is not ready yet."))
     stem = file.original_name.rsplit(".", 1)[0]
-    return _send(file.file.storage, name, "application/pdf", f"{stem}.pdf", inline=True)
+    return serving.send(file.file.storage, name, "application/pdf", f"{stem}.pdf", inline=True)
 
 
 @require_GET
@@ -371,13 +311,13 @@ def page_image(
     file = _file(request, pk, language, number)
     if not 1 <= page <= file.page_count:
         raise Http404(_("There is no such page."))
-    return _send(file.file.storage, file.page_name(page), "image/png", None, inline=True)
+    return serving.send(file.file.storage, file.page_name(page), "image/png", None, inline=True)
 
 
 @require_GET
 def thumbnail(request: HttpRequest, pk: int, language: str, number: int) -> HttpResponseBase:
     file = _file(request, pk, language, number)
-    return _send(file.file.storage, f"pages/{file.pk}/thumb.png", "image/png", None, inline=True)
+    return serving.send(file.file.storage, file.thumbnail_name(), "image/png", None, inline=True)
 
 
 @require_GET

@@ -20,8 +20,9 @@ transport is paused) only delays itself: its outbox holds at most
 ``OUTBOX_CAPACITY`` frames and drops the rest, as a full channel-layer queue
 did; the client notices the version gap and asks for a fresh snapshot.
 
-Only the session group goes through here; per-user and staff groups stay on
-the ordinary per-socket path (few members each).
+Only the session group and a workspace's group (``plenary.workspaces``) go
+through here; per-user and staff groups stay on the ordinary per-socket path
+(few members each).
 """
 
 from __future__ import annotations

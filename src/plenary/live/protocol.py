@@ -39,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -133,8 +133,16 @@ class Context:
         )
 
 
+class Sender(Protocol):
+    """What a registry needs of any socket's context (``Context``, or another app's)."""
+
+    connection_id: str
+    language: str
+    replies: list[dict[str, Any]]
+
+
 C = TypeVar("C", bound=Command)
-Handler = Callable[[Context, Any], None]
+Handler = Callable[[Any, Any], None]
 
 
 @dataclass(frozen=True)
@@ -148,17 +156,18 @@ registries: list[Registry] = []
 
 class Registry:
     """Commands a kind of socket accepts: the session socket's (``session_commands``),
-    and those of sockets that accept a subset with handlers of their own (the webcast)."""
+    those of sockets that accept a subset with handlers of their own (the webcast),
+    and those of other sockets on the same protocol (the workspaces')."""
 
     def __init__(self, name: str) -> None:
         self.name = name
         self._commands: dict[str, Registration] = {}
         registries.append(self)
 
-    def command(self, type_: str, schema: type[C]) -> Callable[[Callable[[Context, C], None]], Any]:
+    def command(self, type_: str, schema: type[C]) -> Callable[[Callable[[Any, C], None]], Any]:
         """Register ``handler`` for commands of ``type_`` validated by ``schema``."""
 
-        def register(handler: Callable[[Context, C], None]) -> Callable[[Context, C], None]:
+        def register(handler: Callable[[Any, C], None]) -> Callable[[Any, C], None]:
             existing = self._commands.get(type_)
             if existing is not None and existing.handler is not handler:
                 raise ValueError(f"{self.name} command {type_!r} is already registered")
@@ -179,7 +188,7 @@ class Registry:
         registration = self._commands.get(type_)
         return registration.schema if registration is not None else None
 
-    def dispatch(self, ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
+    def dispatch(self, ctx: Sender, message: dict[str, Any]) -> list[dict[str, Any]]:
         """Validate and run one command; return the events to send back to its socket.
 
         Every failure becomes one ``error`` event (a message in the socket's
@@ -191,7 +200,7 @@ class Registry:
         with translation.override(ctx.language):
             return self._dispatch(ctx, message)
 
-    def _dispatch(self, ctx: Context, message: dict[str, Any]) -> list[dict[str, Any]]:
+    def _dispatch(self, ctx: Sender, message: dict[str, Any]) -> list[dict[str, Any]]:
         ref = reference(message)
         type_ = message.get("type")
         registration = self._commands.get(type_) if isinstance(type_, str) else None

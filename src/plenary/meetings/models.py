@@ -160,6 +160,7 @@ class Meeting(models.Model):
         CONFERENCE = "conference", _("Conference or assembly")
         REGIONAL = "regional", _("Regional meeting")
         WORKSHOP = "workshop", _("Workshop")
+        CALL = "call", _("Call from a workspace")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -18,7 +18,6 @@ Changes follow the services' order: ``do_*`` locks, ``check_*`` decides.
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import Any
 
 from django.db import transaction
@@ -31,6 +30,7 @@ from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.events import publish
 from plenary.core.locking import lock
+from plenary.core.text import typed
 from plenary.live.events import event, publish_to_session, publish_to_staff, publish_to_user
 from plenary.live.standing import Standing, standing_for
 from plenary.meetings.models import Participation, Session
@@ -150,10 +150,7 @@ def translate(standing: Standing, session: Session, message_id: int, language: s
 def clean_text(text: str) -> str:
     """The message as it will be kept: trimmed, line breaks as ``\\n``, no control
     characters; ``Refusal`` if empty or too long."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = "".join(
-        ch for ch in text if ch in "\n\t" or not unicodedata.category(ch).startswith("C")
-    ).strip()
+    text = typed(text)
     if not text:
         raise Refusal(_("Write a message first."), "invalid_chat", "text")
     if len(text) > MAX_CHARS:

@@ -27,6 +27,7 @@ LAYERS: list[set[str]] = [
     {"proposals"},
     {"documents"},
     {"room"},
+    {"workspaces"},
     {"demo"},
     {"config"},
 ]

@@ -159,3 +159,20 @@ def test_demo_command_refuses_outside_demo_mode() -> None:
     with pytest.raises(CommandError, match="PLENARY_DEMO"):
         call_command("demo")
     assert not Meeting.objects.exists()
+
+
+def test_demo_has_a_study_group_workspace_with_a_multilingual_conversation() -> None:
+    from plenary.workspaces.models import Message, Notification, Workspace
+    from plenary.workspaces.services import access
+
+    load_demo()
+    workspace = Workspace.objects.get(slug="sg17")
+    assert set(workspace.channels.values_list("slug", flat=True)) == {"general", "q4"}
+    assert set(Message.objects.values_list("language", flat=True)) == {"en", "fr", "ar", "zh-hans"}
+    assert Message.objects.filter(reply_to__isnull=False).count() == 2
+    kenya = User.objects.get(username="delegate.kenya")
+    assert access.place_of(kenya, workspace).is_member  # by entity
+    mentioned = Notification.objects.filter(reason="mention").values_list(
+        "user__username", flat=True
+    )
+    assert {"delegate.france", "fp.france", "delegate.saudi"} <= set(mentioned)

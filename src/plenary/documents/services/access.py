@@ -14,7 +14,12 @@ the meeting's secretariat     yes     yes         yes    yes (and withdrawn)
 
 Only published and superseded documents reach anyone beyond the submitting
 entity and the secretariat; a withdrawn document is hidden from all but the
-secretariat. Workspace libraries (a later issue) add a "workspace" row.
+secretariat.
+
+The documents of a library (``services.library``) have one more row: whoever its
+owner lets in — a workspace's readers read its library and its writers add to it
+(``workspaces.services.library`` checks before it calls); a file is handed out
+only once clean or honestly unscanned, to them as to anyone.
 """
 
 from __future__ import annotations

@@ -17,9 +17,10 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -32,19 +33,25 @@ from plenary.core import audit
 from plenary.core.tasks import repeat, runner
 from plenary.documents import conversion, extraction, scanning
 from plenary.documents.files import pdf_pages
-from plenary.documents.models import FileVersion
-from plenary.documents.services.indexing import reindex
+from plenary.documents.models import FileVersion, LibraryFile, StoredFile
 
 logger = logging.getLogger(__name__)
 
-Processing = FileVersion.Processing
+Processing = StoredFile.Processing
+Scan = StoredFile.Scan
 # Page images for the screen and the viewer: at most this many pages of one file.
 MAX_PAGE_IMAGES = 1000
 PAGES_PER_BATCH = 10
 
 
-def _progress(file_id: int, percent: int, step: str) -> None:
-    FileVersion.objects.filter(pk=file_id).update(progress=percent, step=step[:120])
+def _rows(file: StoredFile) -> Any:
+    """An update of ``file``'s own row (processing writes its columns one by one, so that
+    a page polling it sees each step)."""
+    return type(file)._default_manager.filter(pk=file.pk)
+
+
+def _progress(file: StoredFile, percent: int, step: str) -> None:
+    _rows(file).update(progress=percent, step=step[:120])
 
 
 @contextmanager
@@ -62,90 +69,101 @@ def _local(field: FieldFile, workdir: Path) -> Iterator[Path]:
 
 
 def process_file(file_id: int) -> None:
-    file = (
+    """Process a meeting document's file version."""
+    _process(
         FileVersion.objects.select_related("language_version__document").filter(pk=file_id).first()
     )
+
+
+def process_library_file(file_id: int) -> None:
+    """Process a library document's file version."""
+    _process(LibraryFile.objects.select_related("document").filter(pk=file_id).first())
+
+
+# Every model whose rows are processed here, and its task.
+WORK: dict[type[StoredFile], Callable[[int], None]] = {
+    FileVersion: process_file,
+    LibraryFile: process_library_file,
+}
+
+
+def submit(file: StoredFile) -> None:
+    """Queue ``file`` for processing (call once the transaction that stored it commits)."""
+    runner.submit(WORK[type(file)], file.pk)
+
+
+def _process(file: StoredFile | None) -> None:
     if file is None or file.processing == Processing.DONE:
         return
-    FileVersion.objects.filter(pk=file_id).update(processing=Processing.RUNNING, error="")
-    workdir = Path(tempfile.mkdtemp(prefix=f"plenary-file-{file_id}-"))
+    _rows(file).update(processing=Processing.RUNNING, error="")
+    workdir = Path(tempfile.mkdtemp(prefix=f"plenary-file-{file.pk}-"))
     try:
         with _local(file.file, workdir) as source:
             if not _scan(file, source):
                 return
-            _progress(file_id, 10, gettext_noop("Extracting the text"))
+            _progress(file, 10, gettext_noop("Extracting the text"))
             file.text = extraction.extract_text(source, file.kind)
-            FileVersion.objects.filter(pk=file_id).update(text=file.text)
-            reindex(file.language_version.document)
+            _rows(file).update(text=file.text)
+            file.text_extracted()
             _pages(file, source, workdir)
-        FileVersion.objects.filter(pk=file_id).update(
-            processing=Processing.DONE, progress=100, step=""
-        )
+        _rows(file).update(processing=Processing.DONE, progress=100, step="")
     except Exception as error:  # stored on the row for the page; the runner must go on
-        logger.exception("processing file version %s failed", file_id)
-        FileVersion.objects.filter(pk=file_id).update(
-            processing=Processing.FAILED, error=str(error)[:500], step=""
-        )
+        logger.exception("processing %s %s failed", type(file).__name__, file.pk)
+        _rows(file).update(processing=Processing.FAILED, error=str(error)[:500], step="")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _scan(file: FileVersion, source: Path) -> bool:
+def _scan(file: StoredFile, source: Path) -> bool:
     """Scan where a scanner is configured; whether processing goes on."""
-    if file.scan != FileVersion.Scan.PENDING:
-        return file.scan != FileVersion.Scan.INFECTED
-    _progress(file.pk, 5, gettext_noop("Scanning for viruses"))
+    if file.scan != Scan.PENDING:
+        return file.scan != Scan.INFECTED
+    _progress(file, 5, gettext_noop("Scanning for viruses"))
     try:
         result = scanning.scan_file(source)
     except scanning.ScannerUnavailable as error:
-        FileVersion.objects.filter(pk=file.pk).update(
+        _rows(file).update(
             processing=Processing.FAILED,
             step="",
             error=f"virus scanner unavailable: {error}"[:500],
         )
         return False
-    FileVersion.objects.filter(pk=file.pk).update(scan=result.status, scan_detail=result.detail)
+    _rows(file).update(scan=result.status, scan_detail=result.detail)
     file.scan = result.status
-    if result.status == FileVersion.Scan.INFECTED:
-        audit.record(
-            None,
-            "documents.infected",
-            file.language_version.document,
-            version=file.number,
-            language=file.language_version.language,
-            signature=result.detail,
-        )
-        FileVersion.objects.filter(pk=file.pk).update(
-            processing=Processing.DONE, progress=100, step=""
-        )
+    if result.status == Scan.INFECTED:
+        details = {"version": file.number, "signature": result.detail}
+        if isinstance(file, FileVersion):
+            details["language"] = file.language_version.language
+        audit.record(None, "documents.infected", file.owner(), **details)
+        _rows(file).update(processing=Processing.DONE, progress=100, step="")
         return False
     return True
 
 
-def _pages(file: FileVersion, source: Path, workdir: Path) -> None:
+def _pages(file: StoredFile, source: Path, workdir: Path) -> None:
     """The PDF (converted from Office files), its page images and the thumbnail."""
     storage = file.file.storage
-    if file.kind == FileVersion.Kind.PDF:
+    if file.kind == StoredFile.Kind.PDF:
         pdf = source
     else:
-        _progress(file.pk, 20, gettext_noop("Converting to PDF"))
+        _progress(file, 20, gettext_noop("Converting to PDF"))
         pdf = conversion.to_pdf(source, workdir)
         with pdf.open("rb") as handle:
-            file.pdf.save(f"pdf/{file.pk}.pdf", File(handle), save=False)
-        FileVersion.objects.filter(pk=file.pk).update(pdf=file.pdf.name)
+            file.pdf.save(file.pdf_name(), File(handle), save=False)
+        _rows(file).update(pdf=file.pdf.name)
     pages = min(pdf_pages(pdf), MAX_PAGE_IMAGES)
-    FileVersion.objects.filter(pk=file.pk).update(page_count=pages)
+    _rows(file).update(page_count=pages)
     for first in range(1, pages + 1, PAGES_PER_BATCH):
         last = min(first + PAGES_PER_BATCH - 1, pages)
         _progress(
-            file.pk, 40 + int(55 * (first - 1) / max(pages, 1)), gettext_noop("Drawing the pages")
+            file, 40 + int(55 * (first - 1) / max(pages, 1)), gettext_noop("Drawing the pages")
         )
         batch = workdir / f"pages-{first}"
         for number, image in enumerate(conversion.page_images(pdf, batch, first, last), first):
             _replace(storage, file.page_name(number), image)
         shutil.rmtree(batch, ignore_errors=True)
     if pages:
-        _replace(storage, f"pages/{file.pk}/thumb.png", conversion.thumbnail(pdf, workdir))
+        _replace(storage, file.thumbnail_name(), conversion.thumbnail(pdf, workdir))
 
 
 def _replace(storage: Storage, name: str, path: Path) -> None:
@@ -158,15 +176,18 @@ def _replace(storage: Storage, name: str, path: Path) -> None:
 
 
 def _waiting_for_a_scanner() -> Q:
-    return Q(processing=Processing.FAILED, scan=FileVersion.Scan.PENDING)
+    return Q(processing=Processing.FAILED, scan=Scan.PENDING)
 
 
 def _resubmit(files: Q) -> int:
-    ids = list(FileVersion.objects.filter(files).values_list("pk", flat=True))
-    FileVersion.objects.filter(pk__in=ids).update(processing=Processing.QUEUED)
-    for file_id in ids:
-        runner.submit(process_file, file_id)
-    return len(ids)
+    count = 0
+    for model, work in WORK.items():
+        ids = list(model._default_manager.filter(files).values_list("pk", flat=True))
+        model._default_manager.filter(pk__in=ids).update(processing=Processing.QUEUED)
+        for file_id in ids:
+            runner.submit(work, file_id)
+        count += len(ids)
+    return count
 
 
 def resume_unfinished() -> int:

@@ -17,12 +17,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Sum
-from django.template.defaultfilters import filesizeformat
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,15 +27,15 @@ from plenary.accounts.models import Entity
 from plenary.core import audit
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.core.tasks import runner
 from plenary.documents.models import Document, DocumentEvent, FileVersion, LanguageVersion, Series
+from plenary.documents.services import storing
 from plenary.documents.services.access import (
     check_write,
     may_manage,
     submitting_entities,
 )
 from plenary.documents.services.indexing import reindex
-from plenary.documents.services.processing import process_file
+from plenary.documents.services.storing import store
 from plenary.documents.uploads import Received, received
 from plenary.meetings.models import AgendaItem, Meeting
 
@@ -73,20 +70,7 @@ def local_deadline(series: Series) -> dt.datetime | None:
 def check_quota(user: Any, meeting: Meeting) -> None:
     """One person's uploads in the last hour stay within the limits (the secretariat's do not
     count: it uploads for everyone)."""
-    if may_manage(user, meeting) or not getattr(user, "is_authenticated", False):
-        return
-    recent = FileVersion.objects.filter(
-        uploaded_by=user, uploaded_at__gte=timezone.now() - dt.timedelta(hours=1)
-    ).aggregate(files=Count("pk"), size=Sum("size"))
-    if (
-        recent["files"] >= settings.DOCUMENT_UPLOADS_PER_HOUR
-        or (recent["size"] or 0) >= settings.DOCUMENT_BYTES_PER_HOUR
-    ):
-        raise Refusal(
-            _("You have uploaded %(files)d files (%(size)s) in the last hour; try again later.")
-            % {"files": recent["files"], "size": filesizeformat(recent["size"] or 0)},
-            code="quota",
-        )
+    storing.check_quota(user, exempt=may_manage(user, meeting))
 
 
 def check_deadline(user: Any, series: Series) -> None:
@@ -154,35 +138,10 @@ def _entity_and_source(
     return entity, source
 
 
-def initial_scan() -> str:
-    return FileVersion.Scan.PENDING if settings.CLAMD_ADDRESS else FileVersion.Scan.NOT_SCANNED
-
-
 def _add_file(user: Any, version: LanguageVersion, incoming: Received, label: str) -> FileVersion:
     """A new file version of ``version`` (inside the caller's transaction)."""
     last = version.files.aggregate(last=Max("number"))["last"] or 0
-    file = FileVersion(
-        language_version=version,
-        number=last + 1,
-        label=label.strip()[:120],
-        kind=incoming.kind,
-        original_name=incoming.name,
-        size=incoming.size,
-        sha256=incoming.sha256,
-        uploaded_by=user if getattr(user, "is_authenticated", False) else None,
-        scan=initial_scan(),
-        page_count=incoming.pages,
-    )
-    with incoming.path.open("rb") as handle:
-        file.file.save(incoming.name, File(handle), save=False)
-    try:
-        with transaction.atomic():
-            file.save()
-    except Exception:
-        file.file.storage.delete(file.file.name)
-        raise
-    transaction.on_commit(lambda: runner.submit(process_file, file.pk))
-    return file
+    return store(FileVersion(language_version=version, number=last + 1), user, incoming, label)
 
 
 def submit(user: Any, series: Series, submission: Submission, upload: UploadedFile) -> Document:

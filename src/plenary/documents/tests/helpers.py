@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from pathlib import Path
 
+import pytest
+from django.core.files.storage import FileSystemStorage
 from django.utils import timezone
 
 from plenary.accounts.models import User
@@ -16,7 +19,7 @@ from plenary.accounts.tests.factories import (
     UserFactory,
 )
 from plenary.documents.models import Document, Series
-from plenary.documents.services import submission
+from plenary.documents.services import processing, submission
 from plenary.documents.tests import samples
 from plenary.documents.tests.factories import SeriesFactory
 from plenary.meetings.models import Meeting, Participation
@@ -81,3 +84,13 @@ def submit(cast: Cast, access: str = Document.Access.ACCREDITED, **kwargs: objec
 
 def past(hours: int = 1) -> dt.datetime:
     return timezone.now() - dt.timedelta(hours=hours)
+
+
+def store_in(folder: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test stores its document files in a folder of its own (the file fields take
+    their storage once, when the models load, so the fields are pointed at it)."""
+    storage = FileSystemStorage(location=folder)
+    for model in processing.WORK:
+        for name in ("file", "pdf"):
+            monkeypatch.setattr(model._meta.get_field(name), "storage", storage)
+    return folder

@@ -18,10 +18,10 @@ import pytest
 from django.core.files.storage import Storage
 from django.test import override_settings
 
-from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.documents import search
-from plenary.documents.models import Document, FileVersion
-from plenary.documents.services import access, processing, secretariat, submission
+from plenary.documents.models import Document, FileVersion, Library, LibraryFile
+from plenary.documents.services import access, library, processing, secretariat, submission
 from plenary.documents.tests import samples
 from plenary.documents.tests.helpers import Cast, submit
 from plenary.speech.tests.tinymt import build_tiny_mt_model
@@ -203,6 +203,35 @@ def test_eicar_is_refused_and_a_clean_file_is_published_once_scanned(
         good = processed(newest_file(clean))
     assert good.scan == FileVersion.Scan.CLEAN
     assert secretariat.publish(cast.secretariat, clean).state == Document.State.PUBLISHED
+
+
+def test_a_library_file_is_scanned_converted_and_indexed_like_a_documents(
+    cast: Cast, clamd: str
+) -> None:
+    """A library (a workspace's) takes the same path: EICAR is refused and never handed
+    out, audited; a clean file gets its text (searchable), PDF and page images."""
+    from plenary.core.models import AuditEntry
+
+    shelf = Library.objects.create()
+    with override_settings(CLAMD_ADDRESS=clamd):
+        bad = library.add(
+            cast.delegate, shelf, samples.upload("c.docx", samples.docx_carrying_eicar())
+        )
+        good = library.add(cast.delegate, shelf, samples.contribution("Cryptographic agility"))
+        for file in (bad, good):
+            assert file.scan == LibraryFile.Scan.PENDING
+            with pytest.raises(NotFoundRefusal):
+                library.get_file(shelf, file.pk)  # not before the scan
+            processing.process_library_file(file.pk)
+            file.refresh_from_db()
+    assert bad.scan == LibraryFile.Scan.INFECTED and not bad.servable
+    with pytest.raises(NotFoundRefusal):
+        library.get_file(shelf, bad.pk)
+    assert AuditEntry.objects.filter(action="documents.infected").count() == 1
+    assert good.scan == LibraryFile.Scan.CLEAN and library.get_file(shelf, good.pk) == good
+    assert good.page_count >= 1 and good.pdf.name == f"library-pdf/{good.pk}.pdf"
+    assert good.file.storage.exists(good.page_name(1))
+    assert list(library.documents(shelf, "agility")) == [good.document]
 
 
 def test_a_scanner_that_is_down_leaves_the_file_waiting_then_it_is_scanned(
