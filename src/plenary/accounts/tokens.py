@@ -39,6 +39,8 @@ Scope = AccessToken.Scope
 class TokenRefusal(Refusal):
     """The token is unknown, expired or revoked, or its owner may not sign in (HTTP 401)."""
 
+    status = 401
+
     def __init__(self) -> None:
         super().__init__(
             _("This access token is not valid: it is unknown, expired or revoked."),

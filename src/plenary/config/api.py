@@ -11,10 +11,9 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError
 from ninja.security import SessionAuth
 
-from plenary.accounts import tokens
 from plenary.accounts.api import router as accounts_router
 from plenary.accounts.api_auth import TokenAuth
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import Refusal
 from plenary.floor.api import router as floor_router
 from plenary.guidance.api import router as guidance_router
 from plenary.meetings.api import router as meetings_router
@@ -45,18 +44,9 @@ api.add_router("/workspaces/", workspaces_router)
 
 @api.exception_handler(Refusal)
 def refusal(request: HttpRequest, exc: Refusal) -> HttpResponse:
-    """A service refused: 400, or 401/403/404 for token, permission and visibility refusals."""
-    status = (
-        401
-        if isinstance(exc, tokens.TokenRefusal)
-        else 403
-        if isinstance(exc, PermissionRefusal)
-        else 404
-        if isinstance(exc, NotFoundRefusal)
-        else 400
-    )
+    """A service refused: its status (400, 401, 403, 404 or 429) and the message."""
     body = {"code": exc.code, "message": str(exc.message), "field": exc.field}
-    return api.create_response(request, body, status=status)
+    return api.create_response(request, body, status=exc.status)
 
 
 @api.exception_handler(ValidationError)

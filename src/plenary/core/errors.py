@@ -16,7 +16,11 @@ from django.utils.functional import Promise
 
 
 class Refusal(Exception):
-    """A business rule refused the action; ``message`` is shown to the user."""
+    """A business rule refused the action; ``message`` is shown to the user.
+
+    ``status`` is the HTTP status that pages and the API answer with."""
+
+    status = 400
 
     def __init__(self, message: str | Promise, code: str = "refused", field: str | None = None):
         super().__init__(str(message))
@@ -31,6 +35,8 @@ class Refusal(Exception):
 class PermissionRefusal(Refusal):
     """The user may not do this (HTTP 403)."""
 
+    status = 403
+
     def __init__(self, message: str | Promise, code: str = "forbidden"):
         super().__init__(message, code)
 
@@ -38,7 +44,18 @@ class PermissionRefusal(Refusal):
 class NotFoundRefusal(Refusal):
     """The object does not exist or is not visible to this user (HTTP 404)."""
 
+    status = 404
+
     def __init__(self, message: str | Promise, code: str = "not_found"):
+        super().__init__(message, code)
+
+
+class RateLimited(Refusal):
+    """One person asked too often; others are not held up (HTTP 429)."""
+
+    status = 429
+
+    def __init__(self, message: str | Promise, code: str = "rate_limited"):
         super().__init__(message, code)
 
 

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plenary.accounts.models import User
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, RateLimited, Refusal
 from plenary.floor import state as live
 from plenary.floor.models import LiveSession, SessionEvent
 from plenary.guidance.services import pending_guideline
@@ -287,9 +287,7 @@ def check_request_floor(session: Session, standing: Standing, kind: str) -> Chec
             at__gte=timezone.now() - REQUEST_WINDOW,
         ).count()
         if recent >= REQUEST_LIMIT:
-            raise Refusal(
-                _("Too many requests for the floor; please wait a minute."), "rate_limited"
-            )
+            raise RateLimited(_("Too many requests for the floor; please wait a minute."))
         return [("floor.requested", {"request": _new_request(session, standing, kind, None)})]
 
     return check

@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from plenary.accounts.models import Entity
 from plenary.core import audit
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, RateLimited, Refusal
 from plenary.core.events import publish
 from plenary.core.locking import lock
 from plenary.core.text import typed
@@ -182,7 +182,7 @@ def check_send(
         sent_at__gte=timezone.now() - SEND_WINDOW,
     ).count()
     if recent >= SEND_LIMIT:
-        raise Refusal(_("Too many messages; please wait a little."), "rate_limited")
+        raise RateLimited(_("Too many messages; please wait a little."))
 
 
 def _deliver(message: ChatMessage, payload: dict[str, Any]) -> None:

@@ -22,10 +22,19 @@ from plenary.accounts.api_auth import READERS
 from plenary.documents import serving
 from plenary.documents.models import LibraryDocument, LibraryFile
 from plenary.documents.uploads import limit_uploads, too_large
+from plenary.live.standing import display_name
 from plenary.workspaces import queries
 from plenary.workspaces import search as search_messages
 from plenary.workspaces.events import message_json, reactions_of
-from plenary.workspaces.services import access, calls, library, reading, translation
+from plenary.workspaces.services import (
+    access,
+    calls,
+    groups,
+    library,
+    reading,
+    setup,
+    translation,
+)
 from plenary.workspaces.services import messages as posting
 
 router = Router(tags=["workspaces"])
@@ -161,6 +170,39 @@ class CallOut(Schema):
     session_id: int
     room: str  # the meeting room's page, where the call takes place
     ended: bool
+
+
+class PersonOut(Schema):
+    id: int
+    username: str
+    name: str
+    entity: str
+
+
+class MemberOut(PersonOut):
+    role: str
+
+
+class MemberIn(Schema):
+    person: str = Field(max_length=254, description="A user name or an e-mail address")
+    role: str = "member"
+
+
+class GroupOut(Schema):
+    handle: str
+    name: str
+    moderators_only: bool
+    members: list[PersonOut]
+
+
+class GroupChangeIn(Schema):
+    name: str = Field("", max_length=120)
+    members: list[str] = Field(default_factory=list, description="User names or e-mail addresses")
+    moderators_only: bool = False
+
+
+class GroupIn(GroupChangeIn):
+    handle: str = Field(max_length=40)
 
 
 class LibraryIn(Schema):
@@ -462,3 +504,70 @@ def end_call(request: HttpRequest, slug: str, call_id: int) -> MessageOut:
     return _message_out(
         calls.do_end_call(request.user, place, call_id, language=get_language() or "en")
     )
+
+
+def _person_out(person: Any) -> PersonOut:
+    entity = person.entity.name if person.entity_id else ""
+    return PersonOut(
+        id=person.pk, username=person.username, name=display_name(person), entity=entity
+    )
+
+
+def _group_out(group: Any) -> GroupOut:
+    return GroupOut(
+        handle=group.handle,
+        name=group.name,
+        moderators_only=group.moderators_only,
+        members=[_person_out(person) for person in group.members.select_related("entity")],
+    )
+
+
+@router.get("/{slug}/members", response=list[MemberOut], auth=READERS)
+def list_members(request: HttpRequest, slug: str) -> list[MemberOut]:
+    """The members (the first 500 by name) with their roles; members only."""
+    people, _count = setup.roster(_place(request, slug))
+    return [MemberOut(**_person_out(person).dict(), role=role) for person, role in people]
+
+
+@router.post("/{slug}/members", response={201: MemberOut})
+def add_member(request: HttpRequest, slug: str, payload: MemberIn) -> Status:
+    """Make someone a member, or give a member another role (moderators)."""
+    membership = setup.do_invite(request.user, _place(request, slug), payload.person, payload.role)
+    return Status(201, MemberOut(**_person_out(membership.user).dict(), role=membership.role))
+
+
+@router.get("/{slug}/groups", response=list[GroupOut], auth=READERS)
+def list_groups(request: HttpRequest, slug: str) -> list[GroupOut]:
+    return [_group_out(group) for group in groups.groups(_place(request, slug))]
+
+
+@router.post("/{slug}/groups", response={201: GroupOut})
+def create_group(request: HttpRequest, slug: str, payload: GroupIn) -> Status:
+    group = groups.do_create_group(
+        request.user,
+        _place(request, slug),
+        payload.handle,
+        payload.name,
+        payload.members,
+        moderators_only=payload.moderators_only,
+    )
+    return Status(201, _group_out(group))
+
+
+@router.put("/{slug}/groups/{handle}", response=GroupOut)
+def change_group(request: HttpRequest, slug: str, handle: str, payload: GroupChangeIn) -> GroupOut:
+    group = groups.do_change_group(
+        request.user,
+        _place(request, slug),
+        handle,
+        payload.name,
+        payload.members,
+        moderators_only=payload.moderators_only,
+    )
+    return _group_out(group)
+
+
+@router.delete("/{slug}/groups/{handle}", response={204: None})
+def remove_group(request: HttpRequest, slug: str, handle: str) -> Status:
+    groups.do_remove_group(request.user, _place(request, slug), handle)
+    return Status(204, None)

@@ -12,12 +12,12 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from plenary.workspaces import pages
 from plenary.workspaces.services import calls
-from plenary.workspaces.views import _attempt, _channel, _language, _place, _topic, _wants_json
 
 
 def _done(request: HttpRequest, url: str) -> HttpResponse:
-    if _wants_json(request):
+    if pages.wants_json(request):
         return JsonResponse({"ok": True, "url": url})
     return redirect(url)
 
@@ -25,12 +25,12 @@ def _done(request: HttpRequest, url: str) -> HttpResponse:
 @require_POST
 @login_required
 def start(request: HttpRequest, slug: str, channel: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
-    topic = _topic(place, _channel(place, channel), pk)
-    call, reply = _attempt(
+    place = pages.place(request, slug)
+    topic = pages.topic(place, pages.channel(place, channel), pk)
+    call, reply = pages.attempt(
         request,
         None,
-        lambda: calls.do_start_call(request.user, place, topic.pk, language=_language()),
+        lambda: calls.do_start_call(request.user, place, topic.pk, language=pages.language()),
     )
     if call is None:
         return reply or redirect(topic.get_absolute_url())
@@ -40,8 +40,8 @@ def start(request: HttpRequest, slug: str, channel: str, pk: int) -> HttpRespons
 @require_POST
 @login_required
 def join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
-    call, reply = _attempt(request, None, lambda: calls.do_join_call(request.user, place, pk))
+    place = pages.place(request, slug)
+    call, reply = pages.attempt(request, None, lambda: calls.do_join_call(request.user, place, pk))
     if call is None:
         return reply or redirect("workspaces:home", slug)
     return _done(request, reverse("room:session", args=[call.session_id]))
@@ -50,9 +50,9 @@ def join(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def end(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
-    message, reply = _attempt(
-        request, None, lambda: calls.do_end_call(request.user, place, pk, language=_language())
+    place = pages.place(request, slug)
+    message, reply = pages.attempt(
+        request, None, lambda: calls.do_end_call(request.user, place, pk, language=pages.language())
     )
     if message is None:
         return reply or redirect("workspaces:home", slug)

@@ -110,6 +110,31 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
 
 
+class GroupForm(forms.Form):
+    """A group's name, its members and who may mention it; its handle when it is new."""
+
+    handle = forms.CharField(
+        label=_("Handle"), max_length=40, help_text=_("Mentioned as @handle: rapporteurs")
+    )
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)
+    members = forms.CharField(
+        label=_("Members"),
+        help_text=_("User names or e-mail addresses, separated by spaces, commas or lines."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=50_000,
+        required=False,
+    )
+    moderators_only = forms.BooleanField(label=_("Only moderators may mention it"), required=False)
+
+    def __init__(self, *args: Any, new: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not new:
+            del self.fields["handle"]
+
+    def people(self) -> list[str]:
+        return self.cleaned_data["members"].replace(",", " ").split()
+
+
 class WorkspaceForm(forms.Form):
     slug = forms.SlugField(
         label=_("Address"), max_length=64, help_text=_("Letters, digits and hyphens: sg17-q4")

@@ -14,14 +14,14 @@ from django.views.decorators.http import require_GET, require_POST
 from plenary.core.errors import refusals_as_http
 from plenary.documents import serving
 from plenary.documents.uploads import SizeLimit, accepts, upload_view
+from plenary.workspaces import pages
 from plenary.workspaces.forms import LibraryForm, LibrarySearchForm, VersionForm
 from plenary.workspaces.services import library
-from plenary.workspaces.views import _attempt, _place
 
 
 @require_GET
 def index(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     return _index_page(request, place, LibraryForm())
 
 
@@ -48,10 +48,10 @@ def _index_page(
 @require_POST
 @upload_view
 def add(request: HttpRequest, slug: str, limit: SizeLimit | None) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     form = LibraryForm(request.POST, request.FILES)
     if accepts(form, limit):
-        file, _reply = _attempt(
+        file, _reply = pages.attempt(
             request,
             form,
             lambda: library.do_add(
@@ -69,7 +69,7 @@ def add(request: HttpRequest, slug: str, limit: SizeLimit | None) -> HttpRespons
 
 @require_GET
 def document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    return _document_page(request, _place(request, slug), pk, VersionForm())
+    return _document_page(request, pages.place(request, slug), pk, VersionForm())
 
 
 def _document_page(
@@ -94,10 +94,10 @@ def _document_page(
 @require_POST
 @upload_view
 def add_version(request: HttpRequest, slug: str, pk: int, limit: SizeLimit | None) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     form = VersionForm(request.POST, request.FILES)
     if accepts(form, limit):
-        file, _reply = _attempt(
+        file, _reply = pages.attempt(
             request,
             form,
             lambda: library.do_add_version(

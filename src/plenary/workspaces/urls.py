@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from plenary.workspaces import call_views, library_views, views
+from plenary.workspaces import call_views, group_views, library_views, views
 
 app_name = "workspaces"
 _ws = "<slug:slug>/"
@@ -22,6 +22,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_ws + "library/<int:pk>/versions/", library_views.add_version, name="library_version"),
     path(_ws + "join/", views.join, name="join"),
     path(_ws + "members/", views.members, name="members"),
+    path(_ws + "groups/", group_views.index, name="groups"),
+    path(_ws + "groups/<slug:handle>/", group_views.change, name="change_group"),
+    path(_ws + "groups/<slug:handle>/remove/", group_views.remove, name="remove_group"),
     path(_ws + "search/", views.search, name="search"),
     path(_ws + "channels/", views.create_channel, name="create_channel"),
     path(_channel, views.channel, name="channel"),

@@ -1,15 +1,9 @@
-"""The workspace pages. Thin: rules in ``services``, reads in ``queries``.
-
-Every form works without JavaScript (post, then redirect back); the pages'
-script sends the same forms with ``Accept: application/json`` and gets
-``{"ok": true, ...}`` or ``{"error": {"code", "message", "field"}}`` in the
-reader's language, so that the message appears through the socket and the
-page does not reload.
+"""The workspace pages. Thin: rules in ``services``, reads in ``queries``, what
+every page does (forms with or without JavaScript) in ``pages``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,14 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, refusals_as_http
+from plenary.core.errors import PermissionRefusal, refusals_as_http
 from plenary.documents.uploads import SizeLimit, accepts, upload_view
 from plenary.live.standing import display_name
-from plenary.workspaces import queries
+from plenary.workspaces import pages, queries
 from plenary.workspaces import search as search_messages
 from plenary.workspaces.events import call_json
 from plenary.workspaces.forms import (
@@ -64,65 +57,6 @@ TEMPLATE_MESSAGE: dict[str, Any] = {
 }  # fmt: skip
 
 
-def _place(request: HttpRequest, slug: str) -> Place:
-    with refusals_as_http():
-        return access.get_place(request.user, slug=slug)
-
-
-def _channel(place: Place, slug: str) -> Channel:
-    channel = Channel.objects.filter(workspace=place.workspace, slug=slug).first()
-    if channel is None:
-        raise Http404(_("This channel does not exist."))
-    return channel
-
-
-def _topic(place: Place, channel: Channel, pk: int) -> Topic:
-    with refusals_as_http():
-        topic = posting.get_topic(place, pk)
-        if topic.channel_id != channel.pk:
-            raise NotFoundRefusal(_("This topic does not exist."))
-    return topic
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return "application/json" in request.headers.get("Accept", "")
-
-
-STATUS = {"rate_limited": 429, "forbidden": 403, "not_found": 404}
-
-
-def _attempt(
-    request: HttpRequest, form: Any, action: Callable[[], Any]
-) -> tuple[Any, JsonResponse | None]:
-    """Run a service call; a refusal goes to the form, or to the JSON reply."""
-    try:
-        return action(), None
-    except Refusal as refusal:
-        if _wants_json(request):
-            body = {"code": refusal.code, "message": str(refusal), "field": refusal.field}
-            return None, JsonResponse({"error": body}, status=STATUS.get(refusal.code, 400))
-        if isinstance(refusal, (PermissionRefusal, NotFoundRefusal)):
-            with refusals_as_http():
-                raise
-        if form is not None and refusal.field in form.fields:
-            form.add_error(refusal.field, str(refusal))
-        elif form is not None:
-            form.add_error(None, str(refusal))
-        else:
-            messages.error(request, str(refusal))
-    return None, None
-
-
-def _form_errors(form: Any) -> JsonResponse:
-    field, errors = next(iter(form.errors.items()))
-    body = {"code": "invalid", "message": str(errors[0]), "field": field}
-    return JsonResponse({"error": body}, status=400)
-
-
-def _language() -> str:
-    return get_language() or ""
-
-
 # --- Pages ------------------------------------------------------------------
 
 
@@ -148,7 +82,7 @@ def create(request: HttpRequest) -> HttpResponse:
     form = WorkspaceForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        workspace, _reply = _attempt(
+        workspace, _reply = pages.attempt(
             request,
             form,
             lambda: setup.do_create_workspace(
@@ -167,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def home(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     return render(
         request,
         "workspaces/home.html",
@@ -183,8 +117,8 @@ def home(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_GET
 def channel(request: HttpRequest, slug: str, channel: str) -> HttpResponse:
-    place = _place(request, slug)
-    found = _channel(place, channel)
+    place = pages.place(request, slug)
+    found = pages.channel(place, channel)
     return _channel_page(request, place, found, TopicForm())
 
 
@@ -214,14 +148,14 @@ def _channel_page(
 def start_topic(
     request: HttpRequest, slug: str, channel: str, limit: SizeLimit | None
 ) -> HttpResponse:
-    place = _place(request, slug)
-    found = _channel(place, channel)
+    place = pages.place(request, slug)
+    found = pages.channel(place, channel)
     form = TopicForm(request.POST, request.FILES)
     if not accepts(form, limit):
-        if _wants_json(request):
-            return _form_errors(form)
+        if pages.wants_json(request):
+            return pages.form_errors(form)
         return _channel_page(request, place, found, form, status=400)
-    message, reply = _attempt(
+    message, reply = pages.attempt(
         request,
         form,
         lambda: posting.do_start_topic(
@@ -230,7 +164,7 @@ def start_topic(
             found.pk,
             form.cleaned_data["title"],
             form.cleaned_data["text"],
-            language=_language(),
+            language=pages.language(),
             upload=form.cleaned_data["file"],
         ),
     )
@@ -239,15 +173,15 @@ def start_topic(
     if message is None:
         return _channel_page(request, place, found, form, status=400)
     url = message.get_absolute_url()
-    if _wants_json(request):
+    if pages.wants_json(request):
         return JsonResponse({"ok": True, "id": message.pk, "url": url})
     return redirect(url)
 
 
 @require_GET
 def topic(request: HttpRequest, slug: str, channel: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
-    found = _topic(place, _channel(place, channel), pk)
+    place = pages.place(request, slug)
+    found = pages.topic(place, pages.channel(place, channel), pk)
     reply_to = request.GET.get("reply_to", "")
     initial = {"reply_to": reply_to} if reply_to.isdigit() and len(reply_to) < 19 else {}
     return _topic_page(request, place, found, PostForm(initial=initial))
@@ -295,14 +229,14 @@ def _topic_page(
 def post(
     request: HttpRequest, slug: str, channel: str, pk: int, limit: SizeLimit | None
 ) -> HttpResponse:
-    place = _place(request, slug)
-    found = _topic(place, _channel(place, channel), pk)
+    place = pages.place(request, slug)
+    found = pages.topic(place, pages.channel(place, channel), pk)
     form = PostForm(request.POST, request.FILES)
     if not accepts(form, limit):
-        if _wants_json(request):
-            return _form_errors(form)
+        if pages.wants_json(request):
+            return pages.form_errors(form)
         return _topic_page(request, place, found, form, status=400)
-    message, reply = _attempt(
+    message, reply = pages.attempt(
         request,
         form,
         lambda: posting.do_post(
@@ -310,7 +244,7 @@ def post(
             place,
             found.pk,
             form.cleaned_data["text"],
-            language=_language(),
+            language=pages.language(),
             reply_to_id=form.cleaned_data.get("reply_to"),
             upload=form.cleaned_data["file"],
         ),
@@ -319,7 +253,7 @@ def post(
         return reply
     if message is None:
         return _topic_page(request, place, found, form, status=400)
-    if _wants_json(request):
+    if pages.wants_json(request):
         return JsonResponse({"ok": True, "id": message.pk})
     return redirect(message.get_absolute_url())
 
@@ -331,15 +265,15 @@ def _message(place: Place, pk: int) -> Message:
 
 @login_required
 def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     message = _message(place, pk)
     form = EditForm(request.POST or None, initial={"text": message.text})
     if request.method == "POST":
         if not form.is_valid():
-            if _wants_json(request):
-                return _form_errors(form)
+            if pages.wants_json(request):
+                return pages.form_errors(form)
         else:
-            edited, reply = _attempt(
+            edited, reply = pages.attempt(
                 request,
                 form,
                 lambda: posting.do_edit(request.user, place, pk, form.cleaned_data["text"]),
@@ -347,7 +281,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             if reply is not None:
                 return reply
             if edited is not None:
-                if _wants_json(request):
+                if pages.wants_json(request):
                     return JsonResponse({"ok": True, "id": edited.pk})
                 return redirect(edited.get_absolute_url())
     elif message.author_id != place.user_id:
@@ -362,7 +296,7 @@ def edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     message = _message(place, pk)
     return render(
         request,
@@ -377,7 +311,7 @@ def history(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def _done(request: HttpRequest, url: str, **fields: Any) -> HttpResponse:
-    if _wants_json(request):
+    if pages.wants_json(request):
         return JsonResponse({"ok": True, **fields})
     return redirect(url)
 
@@ -385,12 +319,12 @@ def _done(request: HttpRequest, url: str, **fields: Any) -> HttpResponse:
 @require_GET
 def read_in(request: HttpRequest, slug: str, pk: int, language: str) -> HttpResponse:
     """The message in ``language`` (JSON for the page's script, else a page of its own)."""
-    place = _place(request, slug)
-    shown, reply = _attempt(request, None, lambda: translation.read_in(place, pk, language))
+    place = pages.place(request, slug)
+    shown, reply = pages.attempt(request, None, lambda: translation.read_in(place, pk, language))
     if reply is not None:
         return reply
     label = translation.labels()[shown.kind] if shown is not None else ""
-    if _wants_json(request):
+    if pages.wants_json(request):
         return JsonResponse(
             {"html": shown.html, "language": shown.language, "kind": shown.kind, "label": label}
         )
@@ -411,13 +345,13 @@ def read_in(request: HttpRequest, slug: str, pk: int, language: str) -> HttpResp
 @login_required
 def translate_own(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """The author gives their message in another language."""
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     message = _message(place, pk)
     if message.author_id != place.user_id:
         raise PermissionDenied(_("Only its author translates a message this way."))
     form = OwnTranslationForm(request.POST or None, original=message.language)
     if request.method == "POST" and form.is_valid():
-        _saved, _reply = _attempt(
+        _saved, _reply = pages.attempt(
             request,
             form,
             lambda: translation.do_translate_own(
@@ -445,10 +379,10 @@ def translate_own(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def react(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     emoji = request.POST.get("emoji", "")
     on = request.POST.get("on", "1") != "0"
-    message, reply = _attempt(
+    message, reply = pages.attempt(
         request, None, lambda: posting.do_react(request.user, place, pk, emoji, on)
     )
     if reply is not None:
@@ -461,9 +395,9 @@ def react(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     hidden = request.POST.get("hidden", "1") != "0"
-    message, reply = _attempt(
+    message, reply = pages.attempt(
         request, None, lambda: posting.do_hide(request.user, place, pk, hidden)
     )
     if reply is not None:
@@ -476,8 +410,8 @@ def hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def moderate_topic(request: HttpRequest, slug: str, channel: str, pk: int) -> HttpResponse:
-    place = _place(request, slug)
-    found = _topic(place, _channel(place, channel), pk)
+    place = pages.place(request, slug)
+    found = pages.topic(place, pages.channel(place, channel), pk)
     action = request.POST.get("action", "")
     actions = {
         "lock": lambda: posting.do_lock(request.user, place, found.pk, True),
@@ -488,7 +422,7 @@ def moderate_topic(request: HttpRequest, slug: str, channel: str, pk: int) -> Ht
     if action not in actions:
         messages.error(request, _("Unknown action."))
     else:
-        _result, reply = _attempt(request, None, actions[action])
+        _result, reply = pages.attempt(request, None, actions[action])
         if reply is not None:
             return reply
     return _done(request, reverse("workspaces:topic", args=[slug, channel, found.pk]))
@@ -497,16 +431,16 @@ def moderate_topic(request: HttpRequest, slug: str, channel: str, pk: int) -> Ht
 @require_POST
 @login_required
 def set_level(request: HttpRequest, slug: str, channel: str, pk: int | None = None) -> HttpResponse:
-    place = _place(request, slug)
-    found = _channel(place, channel)
+    place = pages.place(request, slug)
+    found = pages.channel(place, channel)
     level = request.POST.get("level", "")
     if pk is not None:
-        target = {"topic_id": _topic(place, found, pk).pk}
+        target = {"topic_id": pages.topic(place, found, pk).pk}
         url = reverse("workspaces:topic", args=[slug, channel, pk])
     else:
         target = {"channel_id": found.pk}
         url = reverse("workspaces:channel", args=[slug, channel])
-    _result, reply = _attempt(
+    _result, reply = pages.attempt(
         request, None, lambda: reading.do_set_level(request.user, place, level, **target)
     )
     return reply or _done(request, url, level=level)
@@ -515,8 +449,8 @@ def set_level(request: HttpRequest, slug: str, channel: str, pk: int | None = No
 @require_POST
 @login_required
 def mark_channel_read(request: HttpRequest, slug: str, channel: str) -> HttpResponse:
-    place = _place(request, slug)
-    found = _channel(place, channel)
+    place = pages.place(request, slug)
+    found = pages.channel(place, channel)
     reading.do_mark_channel_read(request.user, place, found.pk)
     return _done(request, reverse("workspaces:channel", args=[slug, channel]))
 
@@ -524,8 +458,8 @@ def mark_channel_read(request: HttpRequest, slug: str, channel: str) -> HttpResp
 @require_POST
 @login_required
 def join(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
-    membership, _reply = _attempt(request, None, lambda: setup.do_join(request.user, place))
+    place = pages.place(request, slug)
+    membership, _reply = pages.attempt(request, None, lambda: setup.do_join(request.user, place))
     if membership is not None:
         messages.success(request, _("You are a member of this workspace now."))
     return redirect("workspaces:home", slug)
@@ -534,12 +468,12 @@ def join(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 @login_required
 def create_channel(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     form = ChannelForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Name the channel."))
         return redirect("workspaces:home", slug)
-    created, _reply = _attempt(
+    created, _reply = pages.attempt(
         request,
         None,
         lambda: setup.do_create_channel(
@@ -556,16 +490,15 @@ def create_channel(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def members(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
-    if not place.is_member:  # a public workspace shows its messages, not its list of people
-        with refusals_as_http():
-            raise PermissionRefusal(_("Only the workspace's members see who belongs to it."))
+    place = pages.place(request, slug)
+    with refusals_as_http():
+        people, count = setup.roster(place)
     form = InviteForm(request.POST or None) if place.is_moderator else None
     if request.method == "POST":
         if form is None:
             raise PermissionDenied(_("Only the workspace's moderators and staff may do this."))
         if form.is_valid():
-            membership, _reply = _attempt(
+            membership, _reply = pages.attempt(
                 request,
                 form,
                 lambda: setup.do_invite(
@@ -578,20 +511,14 @@ def members(request: HttpRequest, slug: str) -> HttpResponse:
                     _("%(person)s is a member now.") % {"person": display_name(membership.user)},
                 )
                 return redirect("workspaces:members", slug)
-    people = (
-        access.members(place.workspace)
-        .select_related("entity")
-        .order_by("last_name", "first_name", "username")
-    )
-    roles = dict(place.workspace.memberships.values_list("user_id", "role"))
     return render(
         request,
         "workspaces/members.html",
         {
             "place": place,
             "workspace": place.workspace,
-            "people": [(person, roles.get(person.pk, "member")) for person in people[:500]],
-            "count": people.count(),
+            "people": people,
+            "count": count,
             "form": form,
         },
     )
@@ -634,7 +561,7 @@ def start(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def search(request: HttpRequest, slug: str) -> HttpResponse:
-    place = _place(request, slug)
+    place = pages.place(request, slug)
     form = SearchForm(request.GET or None, workspace=place.workspace)
     page = None
     shelved: Any = []  # the library's documents that match the words

@@ -7,6 +7,8 @@
 - Every e-mail carries a one-click unsubscribe for the channel it is about
   (``List-Unsubscribe`` and ``List-Unsubscribe-Post``, RFC 8058, and a link in
   the text): a signed address that mutes the channel, no sign-in needed.
+- Whoever a moderator makes a member is told, with the workspace's address
+  (``invited``); that one is about no channel, so it has no unsubscribe.
 - Where ``PLENARY_REPLY_ADDRESS`` is set, a mention's ``Reply-To`` is a
   signed address for its topic: the answer lands there (``services.inbound``).
 """
@@ -27,7 +29,14 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from plenary.live.standing import display_name
-from plenary.workspaces.models import Channel, Message, Notification, Subscription, Topic
+from plenary.workspaces.models import (
+    Channel,
+    Membership,
+    Message,
+    Notification,
+    Subscription,
+    Topic,
+)
 
 QUOTE_CHARS = 2000
 UNSUBSCRIBE_SALT = "plenary.workspaces.unsubscribe"
@@ -158,3 +167,29 @@ def mentioned(message: Message, notices: Iterable[Notification]) -> None:
     Notification.objects.filter(message=message, user_id__in=ids).update(
         emailed_at=message.created_at
     )
+
+
+def invited(membership: Membership) -> None:
+    """Tell the person a moderator just made a member, in their language, after commit."""
+    person, workspace = membership.user, membership.workspace
+    if not person.email:
+        return
+    with translation.override(person.preferred_language):
+        values = {
+            "person": display_name(membership.invited_by) if membership.invited_by else "",
+            "workspace": workspace.name,
+            "role": membership.get_role_display(),
+        }
+        subject = _("You are a member of %(workspace)s") % values
+        body = "\n\n".join(
+            [
+                _("%(person)s made you a member of the workspace %(workspace)s (%(role)s).")
+                % values,
+                _("Open it: %(url)s")
+                % {"url": settings.BASE_URL + reverse("workspaces:home", args=[workspace.slug])},
+            ]
+        )
+    email = EmailMessage(
+        subject, body, to=[person.email], headers={"Auto-Submitted": "auto-generated"}
+    )
+    transaction.on_commit(email.send)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plenary.core import audit
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, RateLimited, Refusal
 from plenary.core.events import publish
 from plenary.core.locking import lock
 from plenary.core.text import typed
@@ -80,7 +80,7 @@ def check_rate(user: Any) -> None:
     limit = settings.WORKSPACE_MESSAGES_PER_MINUTE
     recent = Message.objects.filter(author=user, created_at__gte=timezone.now() - _WINDOW).count()
     if recent >= limit:
-        raise Refusal(_("Too many messages; please wait a minute."), "rate_limited")
+        raise RateLimited(_("Too many messages; please wait a minute."))
 
 
 def get_channel(place: Place, channel_id: int) -> Channel:

@@ -19,11 +19,13 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.workspaces.models import Channel, Group, Membership, Workspace
-from plenary.workspaces.services.access import Place, check_moderate
+from plenary.workspaces.models import Channel, Membership, Workspace
+from plenary.workspaces.services import mail
+from plenary.workspaces.services.access import Place, check_moderate, members
 
 Role = Membership.Role
 DEFAULT_CHANNELS = ("general",)
+ROSTER_LIMIT = 500  # people listed on the members page
 RESERVED = frozenset(
     {"new", "notices", "start", "unsubscribe", "digests", "files"}
 )  # the addresses of pages beside the workspaces
@@ -145,11 +147,29 @@ def do_invite(user: Any, place: Place, identifier: str, role: str = Role.MEMBER)
             user=person,
             defaults={"role": role, "invited_by": user},
         )
-        if not created and membership.role != role:
+        if created:
+            mail.invited(membership)
+        elif membership.role != role:
             membership.role = role
             membership.save(update_fields=["role"])
         audit.record(user, "workspace.member", place.workspace, user=person.pk, role=role)
         return membership
+
+
+def roster(place: Place, limit: int = ROSTER_LIMIT) -> tuple[list[tuple[Any, str]], int]:
+    """The first ``limit`` members by name, each with their role, and how many there are
+    (members only see who belongs: a public workspace shows its messages, not its people)."""
+    if not place.is_member:
+        raise PermissionRefusal(_("Only the workspace's members see who belongs to it."))
+    people = (
+        members(place.workspace)
+        .select_related("entity")
+        .order_by("last_name", "first_name", "username")
+    )
+    roles = dict(place.workspace.memberships.values_list("user_id", "role"))
+    return [
+        (person, roles.get(person.pk, Role.MEMBER)) for person in people[:limit]
+    ], people.count()
 
 
 def do_join(user: Any, place: Place) -> Membership:
@@ -162,19 +182,3 @@ def do_join(user: Any, place: Place) -> Membership:
             workspace=place.workspace, user=user, defaults={"role": Role.MEMBER}
         )
         return membership
-
-
-def do_create_group(
-    user: Any, place: Place, handle: str, name: str, member_ids: list[int]
-) -> Group:
-    with transaction.atomic():
-        check_moderate(place)
-        handle = slugify(handle)[:40]
-        if not handle or handle in ("all", "everyone"):
-            raise Refusal(_("Choose another handle."), "invalid_group", "handle")
-        group, _created = Group.objects.update_or_create(
-            workspace=place.workspace, handle=handle, defaults={"name": name[:120] or handle}
-        )
-        group.members.set(member_ids)
-        audit.record(user, "workspace.group", group, members=len(member_ids))
-        return group

@@ -43,6 +43,10 @@ def paths(message: Message) -> dict[str, tuple[str, str]]:
         "create_channel": ("post", base + "channels/"),
         "join": ("post", base + "join/"),
         "invite": ("post", base + "members/"),
+        "groups": ("get", base + "groups/"),
+        "create_group": ("post", base + "groups/"),
+        "change_group": ("post", base + "groups/chairs/"),
+        "remove_group": ("post", base + "groups/chairs/remove/"),
     }
 
 
@@ -56,6 +60,8 @@ DATA = {
     "channel_level": {"level": "mute"},
     "create_channel": {"name": "Liaison"},
     "invite": {"person": "wanjiru", "role": "member"},
+    "create_group": {"handle": "chairs", "members": "mod"},
+    "change_group": {"chairs-name": "Chairs", "chairs-members": "mod jean"},
 }
 
 # Who gets what: 200/302 when allowed, 403 forbidden, 404 not found (no leak).
@@ -68,7 +74,8 @@ MATRIX: dict[str, dict[str, Any]] = {
         "history": ALLOWED, "edit_form": (403,), "start_topic": ALLOWED, "post": ALLOWED,
         "react": ALLOWED, "hide": (403,), "moderate": (403,), "topic_level": ALLOWED,
         "channel_level": ALLOWED, "channel_read": ALLOWED, "create_channel": (403,),
-        "join": ALLOWED, "invite": (403,),
+        "join": ALLOWED, "invite": (403,), "groups": ALLOWED, "create_group": (403,),
+        "change_group": (403,), "remove_group": (403,),
     },
     "author": {"edit_form": ALLOWED},
     "moderator": {"*": ALLOWED, "edit_form": (403,)},  # moderators hide; only authors edit
