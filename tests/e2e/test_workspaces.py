@@ -158,3 +158,41 @@ def test_a_file_posted_in_a_topic_lands_in_the_library_with_its_versions(
     checked(jean, "workspaces-search-library-fr-phone", axe_script)
     jean.goto(f"{live_url}/workspaces/sg17/library/")
     checked(jean, "workspaces-library-fr-phone", axe_script)
+
+
+def test_a_moderator_makes_a_group_on_a_phone_and_its_mention_reaches_its_members(
+    live_url: str, new_page: Any, settings: Any, axe_script: Path
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    c = make_cast()
+    groups_url = f"{live_url}/workspaces/sg17/groups/"
+    moderator = browser_for(new_page, live_url, c.moderator, language="ar", size=PHONE)
+    moderator.goto(groups_url)
+    expect(moderator.locator("html")).to_have_attribute("dir", "rtl")
+    moderator.get_by_text(_t("ar", "Make a group")).click()
+    moderator.get_by_label(_t("ar", "Handle")).fill("rapporteurs")
+    moderator.locator("#id_name").fill("المقررون")
+    moderator.get_by_label(_t("ar", "Members")).fill("jean wanjiru")  # Wanjiru is no member
+    moderator.get_by_role("button", name=_t("ar", "Make the group")).click()
+    refusal = _t("ar", "%(person)s is not a member of this workspace.")
+    expect(moderator.locator(".errorlist")).to_contain_text(refusal.split("%(person)s")[1].strip())
+    checked(moderator, "workspaces-groups-refused-ar-phone", axe_script)
+    moderator.get_by_label(_t("ar", "Members")).fill("jean")
+    moderator.get_by_role("button", name=_t("ar", "Make the group")).click()
+    expect(moderator.locator(".ws-group h2")).to_contain_text("@rapporteurs")
+
+    checked(moderator, "workspaces-groups-ar-phone", axe_script)
+
+    ana = browser_for(new_page, live_url, c.brazilian, language="fr", size=LAPTOP)
+    ana.goto(groups_url)
+    expect(ana.locator(".ws-group-members")).to_contain_text("Jean Dupont")
+    expect(ana.get_by_text(_t("fr", "Make a group"))).to_have_count(0)  # members read only
+    checked(ana, "workspaces-groups-fr-laptop", axe_script)
+    ana.goto(f"{live_url}/workspaces/sg17/c/general/")
+    ana.get_by_label(_t("fr", "Topic")).fill("Relecture")
+    ana.get_by_label(_t("fr", "Message")).fill("@rapporteurs, pouvez-vous relire ?")
+    ana.get_by_role("button", name=_t("fr", "Start the topic")).click()
+    expect(ana.locator(".ws-message .mention")).to_have_text("@rapporteurs")
+    assert list(Notification.objects.values_list("user__username", "reason")) == [
+        ("jean", Notification.Reason.MENTION)
+    ]

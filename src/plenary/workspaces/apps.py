@@ -14,6 +14,8 @@ class WorkspacesConfig(AppConfig):
 
         # Registers the workspace socket's commands and the events it sends.
         from plenary.workspaces import commands, event_types  # noqa: F401
+        from plenary.workspaces.services.calls import start_ending_idle_calls
         from plenary.workspaces.services.digests import start_digests
 
         children.before_serving(start_digests)
+        children.before_serving(start_ending_idle_calls)

@@ -19,6 +19,11 @@ from plenary.workspaces.forms import GroupForm
 from plenary.workspaces.services import groups
 
 
+def isolated(handle: str) -> str:
+    """``@handle`` kept whole inside a sentence in any direction (Unicode isolates)."""
+    return f"\u2068@{handle}\u2069"
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def index(request: HttpRequest, slug: str) -> HttpResponse:
@@ -38,7 +43,9 @@ def index(request: HttpRequest, slug: str) -> HttpResponse:
             ),
         )
         if created is not None:
-            messages.success(request, _("Group @%(group)s created.") % {"group": created.handle})
+            messages.success(
+                request, _("Group %(group)s created.") % {"group": isolated(created.handle)}
+            )
             return redirect("workspaces:groups", slug)
     elif request.method == "POST" and form is None:
         raise PermissionDenied(_("Only the workspace's moderators and staff may do this."))
@@ -91,7 +98,7 @@ def change(request: HttpRequest, slug: str, handle: str) -> HttpResponse:
         ),
     )
     if changed is not None:
-        messages.success(request, _("Group @%(group)s changed.") % {"group": handle})
+        messages.success(request, _("Group %(group)s changed.") % {"group": isolated(handle)})
     return redirect("workspaces:groups", slug)
 
 
@@ -103,5 +110,5 @@ def remove(request: HttpRequest, slug: str, handle: str) -> HttpResponse:
         request, None, lambda: groups.do_remove_group(request.user, place, handle)
     )
     if removed is not None:
-        messages.success(request, _("Group @%(group)s removed.") % {"group": handle})
+        messages.success(request, _("Group %(group)s removed.") % {"group": isolated(handle)})
     return redirect("workspaces:groups", slug)

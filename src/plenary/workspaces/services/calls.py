@@ -8,37 +8,46 @@ with one click, listens on the floor channel with captions. Members only: a
 reader of a public workspace reads the topic but does not join its calls.
 Ending the call (its starter or a moderator) closes the session and posts its
 summary back to the topic: when, who took part (from the attendance the room
-recorded), the transcript's address. One open call per topic.
+recorded), the transcript's address. A call ends by itself, as its starter
+would end it, when its booked hours are over or its room has been empty for
+ten minutes (``plenary serve`` looks every minute). One open call per topic.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 import uuid
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plenary.core.errors import NotFoundRefusal, PermissionRefusal
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.events import publish
 from plenary.core.locking import lock
+from plenary.core.tasks import repeat
 from plenary.floor import services as floor
 from plenary.live.events import event
-from plenary.live.models import AttendanceRecord
+from plenary.live.models import AttendanceRecord, Presence
+from plenary.live.services import prune_stale_presence
 from plenary.live.standing import display_name
 from plenary.meetings.models import AttendanceMode, Meeting, Participation, Sector, Session
 from plenary.workspaces.events import call_json, workspace_group
 from plenary.workspaces.models import Call, Message, Topic
 from plenary.workspaces.queries import open_call
-from plenary.workspaces.services.access import Place, check_moderate, check_write
+from plenary.workspaces.services.access import Place, check_moderate, check_write, place_of
 from plenary.workspaces.services.messages import check_post, do_post, get_topic
 
-# How long a call's session is booked for; it ends earlier when someone ends it.
+# How long a call's session is booked for; it ends earlier when someone ends it, or
+# by itself when its room has been empty for EMPTY_FOR (``end_idle_calls``).
 CALL_LENGTH = dt.timedelta(hours=4)
+EMPTY_FOR = dt.timedelta(minutes=10)
+IDLE_CHECK_SECONDS = 60
 
 
 def _publish(topic: Topic, call: Call | None) -> None:
@@ -174,21 +183,89 @@ def do_end_call(user: Any, place: Place, call_id: int, *, language: str = "en") 
             check_moderate(place)
         if call.ended_at is not None:
             raise PermissionRefusal(_("This call has ended."))
-        now = timezone.now()
-        version, state = floor.current_state(call.session_id)
-        if state["status"] == "open":
-            if user.pk != call.started_by_id:  # a moderator takes the chair to close it
-                _take_part(user, call.session, Participation.Role.CHAIR)
-            floor.do_set_status(user, call.session_id, "close", version)
-        Session.objects.filter(pk=call.session_id).update(
-            ends_at=max(now, call.session.starts_at + dt.timedelta(seconds=1))
-        )
-        call.ended_at = now
+        _close_room(user, call)
         with translation.override(language):
-            text = summary_text(call, now)
+            text = summary_text(call, call.ended_at or timezone.now())
         message = do_post(user, place, call.topic_id, text, language=language)
-        call.summary = message
-        call.save(update_fields=["ended_at", "summary"])
-        topic = call.topic
-        transaction.on_commit(lambda: _publish(topic, None))
+        _ended(call, message)
         return message
+
+
+def _close_room(user: Any, call: Call) -> None:
+    """Close the call's floor (``user`` takes the chair if need be) and end its session."""
+    now = timezone.now()
+    version, state = floor.current_state(call.session_id)
+    if state["status"] == "open":
+        if user.pk != call.started_by_id:  # a moderator takes the chair to close it
+            _take_part(user, call.session, Participation.Role.CHAIR)
+        floor.do_set_status(user, call.session_id, "close", version)
+    Session.objects.filter(pk=call.session_id).update(
+        ends_at=max(now, call.session.starts_at + dt.timedelta(seconds=1))
+    )
+    call.ended_at = now
+
+
+def _ended(call: Call, summary: Message | None) -> None:
+    call.summary = summary
+    call.save(update_fields=["ended_at", "summary"])
+    topic = call.topic
+    transaction.on_commit(lambda: _publish(topic, None))
+
+
+def _left_alone(call: Call, now: dt.datetime) -> str:
+    """Why the call ends by itself now, in the active language ("" if it does not): its
+    booked time is over, or nobody has been in its room for ``EMPTY_FOR``."""
+    session = call.session
+    if session.ends_at <= now:
+        return _("The call ended by itself: its booked time was over.")
+    prune_stale_presence(session)  # the sockets of a server that died have left
+    if Presence.objects.filter(session=session).exists():
+        return ""
+    last = AttendanceRecord.objects.filter(session=session).aggregate(last=Max("at"))["last"]
+    if now - max(last or call.started_at, call.started_at) < EMPTY_FOR:
+        return ""
+    return ngettext(
+        "The call ended by itself: nobody was in it for %(count)d minute.",
+        "The call ended by itself: nobody was in it for %(count)d minutes.",
+        EMPTY_FOR.seconds // 60,
+    ) % {"count": EMPTY_FOR.seconds // 60}
+
+
+def end_idle_calls(now: dt.datetime | None = None) -> int:
+    """End the calls left alone (``_left_alone``), each as its starter ended it, with
+    its summary (and why) in the call's language; how many ended."""
+    now = now or timezone.now()
+    ended = 0
+    for call_id in Call.objects.filter(ended_at=None).values_list("pk", flat=True):
+        with transaction.atomic():
+            call = (
+                Call.objects.select_for_update(of=("self",))
+                .select_related("topic__channel__workspace", "session__meeting", "started_by")
+                .filter(pk=call_id, ended_at=None)
+                .first()
+            )
+            if call is None:
+                continue
+            language = call.session.meeting.working_language
+            with translation.override(language):
+                why = _left_alone(call, now)
+            if not why:
+                continue
+            starter = call.started_by
+            _close_room(starter, call)
+            with translation.override(language):
+                text = summary_text(call, call.ended_at or now) + "\n\n" + why
+            place = place_of(starter, call.topic.channel.workspace)
+            try:
+                with transaction.atomic():
+                    summary = do_post(starter, place, call.topic_id, text, language=language)
+            except Refusal:  # the starter may no longer post there: the call still ends
+                summary = None
+            _ended(call, summary)
+            ended += 1
+    return ended
+
+
+def start_ending_idle_calls() -> threading.Thread:
+    """While ``plenary serve`` runs, look for calls left alone every minute."""
+    return repeat(IDLE_CHECK_SECONDS, "plenary-idle-calls", end_idle_calls)

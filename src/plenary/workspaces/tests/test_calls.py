@@ -3,14 +3,16 @@ the summary posted back."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.test import Client
-from django.utils import translation
+from django.utils import timezone, translation
 
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal
 from plenary.floor.services import current_state
 from plenary.live.attendance import record_attendance
-from plenary.live.models import AttendanceRecord
+from plenary.live.models import AttendanceRecord, Presence
 from plenary.live.standing import display_name
 from plenary.meetings.models import Meeting, Participation
 from plenary.workspaces import queries
@@ -129,3 +131,42 @@ def test_the_call_pages_for_each_role(client: Client, cast: Cast, topic: Topic) 
     client.force_login(cast.french)
     ended = client.post(f"{base}calls/{call.pk}/end/", HTTP_ACCEPT="application/json")
     assert ended.json()["ok"] and Message.objects.filter(call_summary=call).exists()
+
+
+def test_a_call_left_empty_or_past_its_hours_ends_by_itself_with_its_summary(
+    cast: Cast, topic: Topic
+) -> None:
+    call = calls.do_start_call(cast.french, cast.place(cast.french), topic.pk, language="fr")
+    now = timezone.now()
+    in_room = Presence.objects.create(
+        session=call.session, user=cast.brazilian, connection="tab-1", attendance="remote",
+        device_class="laptop",
+    )  # fmt: skip
+    later = now + calls.EMPTY_FOR + dt.timedelta(minutes=1)
+    in_room.seen_at = later  # still pinging
+    in_room.save()
+    assert calls.end_idle_calls(later) == 0  # someone is in it
+    in_room.delete()
+    assert calls.end_idle_calls(now + dt.timedelta(minutes=1)) == 0  # empty, but not for long
+    assert calls.end_idle_calls(later) == 1
+    call.refresh_from_db()
+    assert call.ended_at is not None and call.summary is not None
+    assert call.summary.author == cast.french and call.summary.language == "fr"
+    assert "personne n\u2019y était depuis 10 minutes" in call.summary.text
+    assert current_state(call.session_id)[1]["status"] == "closed"
+    assert calls.end_idle_calls(later) == 0  # once
+
+
+def test_a_call_past_its_hours_ends_even_where_its_starter_may_no_longer_post(
+    cast: Cast, topic: Topic
+) -> None:
+    call = calls.do_start_call(cast.french, cast.place(cast.french), topic.pk)
+    Presence.objects.create(
+        session=call.session, user=cast.brazilian, connection="tab-1", attendance="remote",
+        device_class="laptop", seen_at=timezone.now() + calls.CALL_LENGTH,
+    )  # fmt: skip
+    posting.do_lock(cast.moderator, cast.place(cast.moderator), topic.pk, True)
+    assert calls.end_idle_calls(timezone.now() + calls.CALL_LENGTH) == 1
+    call.refresh_from_db()
+    assert call.ended_at is not None and call.summary is None
+    assert queries.open_call(topic) is None
