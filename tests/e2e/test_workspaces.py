@@ -196,3 +196,31 @@ def test_a_moderator_makes_a_group_on_a_phone_and_its_mention_reaches_its_member
     assert list(Notification.objects.values_list("user__username", "reason")) == [
         ("jean", Notification.Reason.MENTION)
     ]
+
+
+def test_an_organiser_makes_a_workspace_and_changes_its_settings(
+    live_url: str, new_page: Any, settings: Any, axe_script: Path
+) -> None:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    c = make_cast()
+    organiser = browser_for(new_page, live_url, c.organiser, language="fr", size=LAPTOP)
+    organiser.goto(f"{live_url}/workspaces/new/")
+    checked(organiser, "workspaces-new-fr-laptop", axe_script)
+    organiser.get_by_label(_t("fr", "Address")).fill("kenya-q1")
+    organiser.locator("#id_name").fill("Question 1 (Kenya)")
+    organiser.get_by_label(_t("fr", "Member entities")).select_option(label="Kenya")
+    organiser.get_by_role("button", name=_t("fr", "Create the workspace")).click()
+    expect(organiser).to_have_url(f"{live_url}/workspaces/kenya-q1/")
+
+    organiser = browser_for(new_page, live_url, c.organiser, language="ar", size=PHONE)
+    organiser.goto(f"{live_url}/workspaces/kenya-q1/")
+    organiser.get_by_role("link", name=_t("ar", "Settings")).click()
+    expect(organiser.locator("html")).to_have_attribute("dir", "rtl")
+    checked(organiser, "workspaces-settings-ar-phone", axe_script)
+    organiser.locator("#id_name").fill("السؤال 1")
+    organiser.get_by_label(_t("ar", "Language of the name")).select_option("ar")
+    organiser.get_by_role("button", name=_t("ar", "Save")).click()
+    expect(organiser.locator("h1")).to_have_text("السؤال 1")
+    wanjiru = browser_for(new_page, live_url, c.outsider, language="fr", size=PHONE)
+    wanjiru.goto(f"{live_url}/workspaces/")
+    expect(wanjiru.get_by_role("link", name="Question 1 (Kenya)")).to_be_visible()  # by entity

@@ -15,14 +15,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.decorators import decorate_view
 
 from plenary.accounts.api_auth import READERS
+from plenary.accounts.models import Entity
+from plenary.core.errors import Refusal
 from plenary.documents import serving
 from plenary.documents.models import LibraryDocument, LibraryFile
 from plenary.documents.uploads import limit_uploads, too_large
 from plenary.live.standing import display_name
+from plenary.meetings.models import Sector
 from plenary.workspaces import queries
 from plenary.workspaces import search as search_messages
 from plenary.workspaces.events import message_json, reactions_of
@@ -170,6 +174,20 @@ class CallOut(Schema):
     session_id: int
     room: str  # the meeting room's page, where the call takes place
     ended: bool
+
+
+class WorkspaceChangeIn(Schema):
+    names: dict[str, str] = Field(default_factory=dict, description="Per language; blank removes")
+    descriptions: dict[str, str] = Field(default_factory=dict)
+    visibility: str = "members"
+    entity_ids: list[int] = Field(default_factory=list)
+    sector: str = Field("", description="R, T, D or GS; blank for none")
+    archived: bool = False
+
+
+class WorkspaceIn(WorkspaceChangeIn):
+    slug: str = Field(max_length=64)
+    kind: str
 
 
 class PersonOut(Schema):
@@ -571,3 +589,52 @@ def change_group(request: HttpRequest, slug: str, handle: str, payload: GroupCha
 def remove_group(request: HttpRequest, slug: str, handle: str) -> Status:
     groups.do_remove_group(request.user, _place(request, slug), handle)
     return Status(204, None)
+
+
+def _sector(code: str) -> Any:
+    if not code:
+        return None
+    sector = Sector.objects.filter(code=code).first()
+    if sector is None:
+        raise Refusal(_("Choose a sector."), "invalid_workspace", "sector")
+    return sector
+
+
+def _entity_ids(ids: list[int]) -> list[int]:
+    found = list(Entity.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    if len(found) != len(set(ids)):
+        raise Refusal(_("Choose entities that exist."), "invalid_workspace", "entity_ids")
+    return found
+
+
+@router.post("/", response={201: WorkspaceOut})
+def create_workspace(request: HttpRequest, payload: WorkspaceIn) -> Status:
+    """A new workspace (organisers and the secretariat); its creator is its staff."""
+    workspace = setup.do_create_workspace(
+        request.user,
+        slug=payload.slug,
+        names=payload.names,
+        descriptions=payload.descriptions,
+        kind=payload.kind,
+        visibility=payload.visibility,
+        sector=_sector(payload.sector),
+        entity_ids=_entity_ids(payload.entity_ids),
+    )
+    return Status(201, _workspace_out(access.place_of(request.user, workspace)))
+
+
+@router.put("/{slug}", response=WorkspaceOut)
+def change_workspace(request: HttpRequest, slug: str, payload: WorkspaceChangeIn) -> WorkspaceOut:
+    """The workspace's settings (its staff); names and descriptions merge per language."""
+    place = _place(request, slug)
+    setup.do_change_workspace(
+        request.user,
+        place,
+        names=payload.names,
+        descriptions=payload.descriptions,
+        visibility=payload.visibility,
+        entity_ids=_entity_ids(payload.entity_ids),
+        sector=_sector(payload.sector),
+        archived=payload.archived,
+    )
+    return _workspace_out(_place(request, slug))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from plenary.accounts.models import Entity
 from plenary.core.languages import Language
 from plenary.documents.forms import file_field
+from plenary.meetings.models import Sector
 from plenary.workspaces import markup
 from plenary.workspaces.models import Channel, MailChoice, Membership, Workspace
 
@@ -135,19 +136,13 @@ class GroupForm(forms.Form):
         return self.cleaned_data["members"].replace(",", " ").split()
 
 
-class WorkspaceForm(forms.Form):
-    slug = forms.SlugField(
-        label=_("Address"), max_length=64, help_text=_("Letters, digits and hyphens: sg17-q4")
-    )
-    name = forms.CharField(label=_("Name"), max_length=200)
+class WorkspaceSettingsForm(forms.Form):
+    """What a workspace's staff change: its name and description in one language, who
+    may read it, its member entities, its sector, whether it is archived."""
+
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
     name_language = forms.ChoiceField(
         label=_("Language of the name"), choices=Language.choices, initial=Language.ENGLISH
-    )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Workspace.Kind.choices)
-    visibility = forms.ChoiceField(
-        label=_("Who may read it"),
-        choices=Workspace.Visibility.choices,
-        initial=Workspace.Visibility.MEMBERS,
     )
     description = forms.CharField(
         label=_("Description"),
@@ -155,6 +150,41 @@ class WorkspaceForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    visibility = forms.ChoiceField(
+        label=_("Who may read it"),
+        choices=Workspace.Visibility.choices,
+        initial=Workspace.Visibility.MEMBERS,
+    )
+    entities = forms.ModelMultipleChoiceField(
+        label=_("Member entities"),
+        queryset=Entity.objects.order_by("name"),
+        required=False,
+        help_text=_("Everyone who represents one of them is a member."),
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    sector = forms.ModelChoiceField(
+        label=_("Sector"), queryset=Sector.objects.all(), required=False
+    )
+    archived = forms.BooleanField(
+        label=_("Archived: everyone who read it still does; nobody writes"), required=False
+    )
+
+
+class WorkspaceForm(WorkspaceSettingsForm):
+    """A new workspace: its address and kind too, and it starts open."""
+
+    slug = forms.SlugField(
+        label=_("Address"), max_length=64, help_text=_("Letters, digits and hyphens: sg17-q4")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=Workspace.Kind.choices)
+    field_order = [
+        "slug", "name", "name_language", "kind", "visibility", "description", "entities", "sector",
+    ]  # fmt: skip
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
+        del self.fields["archived"]
 
 
 class SearchForm(forms.Form):

@@ -22,6 +22,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(_ws + "library/<int:pk>/versions/", library_views.add_version, name="library_version"),
     path(_ws + "join/", views.join, name="join"),
     path(_ws + "members/", views.members, name="members"),
+    path(_ws + "settings/", views.settings, name="settings"),
     path(_ws + "groups/", group_views.index, name="groups"),
     path(_ws + "groups/<slug:handle>/", group_views.change, name="change_group"),
     path(_ws + "groups/<slug:handle>/remove/", group_views.remove, name="remove_group"),

@@ -33,6 +33,7 @@ from plenary.workspaces.forms import (
     SearchForm,
     TopicForm,
     WorkspaceForm,
+    WorkspaceSettingsForm,
 )
 from plenary.workspaces.models import Channel, MailChoice, Message, Subscription, Topic
 from plenary.workspaces.services import (
@@ -62,13 +63,17 @@ TEMPLATE_MESSAGE: dict[str, Any] = {
 
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    mine = list(access.my_workspaces(request.user).filter(archived_at__isnull=True))
-    others = access.readable_workspaces(request.user).exclude(pk__in=[w.pk for w in mine])
+    everything_mine = list(access.my_workspaces(request.user))
+    mine = [workspace for workspace in everything_mine if workspace.archived_at is None]
+    others = access.readable_workspaces(request.user).exclude(
+        pk__in=[w.pk for w in everything_mine]
+    )
     return render(
         request,
         "workspaces/index.html",
         {
             "mine": mine,
+            "archived": [workspace for workspace in everything_mine if workspace not in mine],
             "others": others.filter(archived_at__isnull=True),
             "may_create": getattr(request.user, "can_organise", False),
         },
@@ -92,11 +97,60 @@ def create(request: HttpRequest) -> HttpResponse:
                 descriptions={data["name_language"]: data["description"]},
                 kind=data["kind"],
                 visibility=data["visibility"],
+                sector=data["sector"],
+                entity_ids=[entity.pk for entity in data["entities"]],
             ),
         )
         if workspace is not None:
             return redirect("workspaces:home", workspace.slug)
     return render(request, "workspaces/create.html", {"form": form})
+
+
+@login_required
+def settings(request: HttpRequest, slug: str) -> HttpResponse:
+    """The workspace's staff change its name, readers, member entities, sector, archive."""
+    place = pages.place(request, slug)
+    with refusals_as_http():
+        setup.check_manage(place)
+    workspace = place.workspace
+    language = pages.language() if pages.language() in workspace.names else "en"
+    form = WorkspaceSettingsForm(
+        request.POST or None,
+        initial={
+            "name": workspace.names.get(language, workspace.name),
+            "name_language": language,
+            "description": workspace.descriptions.get(language, ""),
+            "visibility": workspace.visibility,
+            "entities": list(workspace.entities.all()),
+            "sector": workspace.sector,
+            "archived": workspace.archived_at is not None,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        changed, _reply = pages.attempt(
+            request,
+            form,
+            lambda: setup.do_change_workspace(
+                request.user,
+                place,
+                names={data["name_language"]: data["name"]},
+                descriptions={data["name_language"]: data["description"]},
+                visibility=data["visibility"],
+                entity_ids=[entity.pk for entity in data["entities"]],
+                sector=data["sector"],
+                archived=data["archived"],
+            ),
+        )
+        if changed is not None:
+            messages.success(request, _("The workspace's settings are saved."))
+            return redirect("workspaces:home", slug)
+    return render(
+        request,
+        "workspaces/settings.html",
+        {"place": place, "workspace": workspace, "form": form},
+        status=400 if form.is_bound else 200,
+    )
 
 
 @require_GET

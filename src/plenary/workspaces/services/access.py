@@ -54,6 +54,11 @@ class Place:
         return self.secretariat or self.role in (Role.MODERATOR, Role.STAFF)
 
     @property
+    def may_manage(self) -> bool:
+        """Changes the workspace's settings: its staff and the secretariat."""
+        return self.secretariat or self.role == Role.STAFF
+
+    @property
     def may_read(self) -> bool:
         visibility = self.workspace.visibility
         return (

@@ -13,12 +13,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
+from plenary.core.locking import lock
 from plenary.workspaces.models import Channel, Membership, Workspace
 from plenary.workspaces.services import mail
 from plenary.workspaces.services.access import Place, check_moderate, members
@@ -90,6 +92,54 @@ def do_create_workspace(
                 workspace=workspace, slug=channel, name=_("General"), position=position
             )
         audit.record(user, "workspace.created", workspace, slug=slug)
+        return workspace
+
+
+def check_manage(place: Place) -> None:
+    """The workspace's settings are its staff's (and the secretariat's)."""
+    if not place.may_manage:
+        raise PermissionRefusal(_("Only the workspace's staff change its settings."))
+
+
+def do_change_workspace(
+    user: Any,
+    place: Place,
+    *,
+    names: dict[str, str],
+    descriptions: dict[str, str],
+    visibility: str,
+    entity_ids: list[int],
+    sector: Any = None,
+    archived: bool = False,
+) -> Workspace:
+    """Change the names and descriptions given (per language; the others stay), who may
+    read, the member entities, the sector; archive (read-only) or bring back."""
+    with transaction.atomic():
+        check_manage(place)
+        workspace = lock(place.workspace)
+        if visibility not in Workspace.Visibility.values:
+            raise Refusal(_("Choose who may read it."), "invalid_workspace", "visibility")
+        # A blank name or description takes that language's away; one name must stay.
+        workspace.names = _clean_names({**workspace.names, **names})
+        workspace.descriptions = {
+            language: text[:2000]
+            for language, text in {**workspace.descriptions, **descriptions}.items()
+            if language in UN_LANGUAGES and text.strip()
+        }
+        workspace.visibility = visibility
+        workspace.sector = sector
+        if archived != (workspace.archived_at is not None):
+            workspace.archived_at = timezone.now() if archived else None
+        workspace.save()
+        workspace.entities.set(entity_ids)
+        audit.record(
+            user,
+            "workspace.changed",
+            workspace,
+            visibility=visibility,
+            entities=len(entity_ids),
+            archived=archived,
+        )
         return workspace
 
 

@@ -44,6 +44,7 @@ def paths(message: Message) -> dict[str, tuple[str, str]]:
         "join": ("post", base + "join/"),
         "invite": ("post", base + "members/"),
         "groups": ("get", base + "groups/"),
+        "settings": ("get", base + "settings/"),
         "create_group": ("post", base + "groups/"),
         "change_group": ("post", base + "groups/chairs/"),
         "remove_group": ("post", base + "groups/chairs/remove/"),
@@ -75,10 +76,11 @@ MATRIX: dict[str, dict[str, Any]] = {
         "react": ALLOWED, "hide": (403,), "moderate": (403,), "topic_level": ALLOWED,
         "channel_level": ALLOWED, "channel_read": ALLOWED, "create_channel": (403,),
         "join": ALLOWED, "invite": (403,), "groups": ALLOWED, "create_group": (403,),
-        "change_group": (403,), "remove_group": (403,),
+        "change_group": (403,), "remove_group": (403,), "settings": (403,),
     },
     "author": {"edit_form": ALLOWED},
-    "moderator": {"*": ALLOWED, "edit_form": (403,)},  # moderators hide; only authors edit
+    # Moderators hide, only authors edit, only the workspace's staff change its settings.
+    "moderator": {"*": ALLOWED, "edit_form": (403,), "settings": (403,)},
 }  # fmt: skip
 
 
