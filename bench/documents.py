@@ -30,7 +30,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import http.client
-import json
 import os
 import random
 import statistics
@@ -158,18 +157,7 @@ SEARCHES = ["spectrum", "الطيف", "频谱", "quantum protocol", "numérotati
 
 
 def emit(metric: str, value: float, unit: str, baseline: float | None = None) -> None:
-    print(
-        json.dumps(
-            {
-                "bench": BENCH,
-                "metric": metric,
-                "value": round(value, 1),
-                "unit": unit,
-                "baseline": None if baseline is None else round(baseline, 1),
-            }
-        ),
-        flush=True,
-    )
+    harness.figure(BENCH, metric, value, unit, baseline)
 
 
 def p95(samples: list[float]) -> float:

@@ -90,19 +90,19 @@ from plenary.meetings.tests.factories import SessionFactory  # noqa: E402
 BENCH = "floor"
 
 
+def figure(
+    bench: str, metric: str, value: float, unit: str, baseline: float | None, *, digits: int = 1
+) -> None:
+    """One JSON line per figure, the same for every benchmark that uses this harness, with
+    the load average it was measured under."""
+    rounded = None if baseline is None else round(baseline, digits)
+    line = {"bench": bench, "metric": metric, "value": round(value, digits), "unit": unit}
+    line |= {"baseline": rounded, "load1": round(os.getloadavg()[0], 2)}
+    print(json.dumps(line), flush=True)
+
+
 def emit(metric: str, value: float, unit: str, baseline: float | None = None) -> None:
-    print(
-        json.dumps(
-            {
-                "bench": BENCH,
-                "metric": metric,
-                "value": round(value, 2),
-                "unit": unit,
-                "baseline": None if baseline is None else round(baseline, 2),
-            }
-        ),
-        flush=True,
-    )
+    figure(BENCH, metric, value, unit, baseline, digits=2)
 
 
 def build(delegates: int) -> tuple[Session, User, list[User]]:

@@ -52,7 +52,7 @@ from documents import WORDS, p95
 from plenary.accounts.models import Entity, User
 from plenary.workspaces import markup
 from plenary.workspaces.models import Channel, Membership, Message, Notification, Topic, Workspace
-from plenary.workspaces.search import stored
+from plenary.workspaces.search import INDEX
 from plenary.workspaces.services import digests, setup
 from plenary.workspaces.services import messages as posting
 from plenary.workspaces.services.access import place_of
@@ -65,11 +65,7 @@ BATCH = 5000
 
 
 def emit(metric: str, value: float, unit: str, baseline: float | None = None) -> None:
-    line = {"bench": BENCH, "metric": metric, "value": round(value, 1), "unit": unit}
-    print(
-        json.dumps({**line, "baseline": None if baseline is None else round(baseline, 1)}),
-        flush=True,
-    )
+    harness.figure(BENCH, metric, value, unit, baseline)
 
 
 def workspace(slug: str, owner: User) -> Workspace:
@@ -112,7 +108,7 @@ def populate(ws: Workspace, topics: int, messages: int, authors: list[User]) -> 
                     author_entity_id=author.entity_id,
                     text=text,
                     html=markup.render(text).html,
-                    search=stored(ws.pk, text),
+                    search=INDEX.stored(ws.pk, text),
                     language=language,
                 )
             )

@@ -140,6 +140,11 @@ class User(AbstractUser):
         ]
 
     @property
+    def display_name(self) -> str:
+        """The name others see: the full name, else the user name."""
+        return str(self.get_full_name() or self.username)
+
+    @property
     def is_secretariat(self) -> bool:
         """Secretariat and conference-department staff (and superusers)."""
         return self.is_superuser or self.staff_role in {

@@ -80,6 +80,17 @@ class Index:
     key: str
     column: str = "text"
     gin: str = ""  # the GIN index's name ("<table>_<column>_gin" by default)
+    # Where one index holds many scopes (every workspace's messages, every library's
+    # documents), each row's searchable form starts with its scope's word: the index
+    # itself, not a join, then keeps a search to one scope (``scoped``).
+    scope: str = ""
+
+    def scope_term(self, scope_id: int) -> str:
+        return f"{self.scope}{scope_id}"
+
+    def stored(self, scope_id: int, text: str) -> str:
+        """The searchable form of ``text`` in scope ``scope_id``."""
+        return f"{self.scope_term(scope_id)} {searchable(text)}"[:MAX_INDEXED_CHARS]
 
 
 def matching_keys(index: Index, terms: list[str]) -> RawSQL | None:
@@ -108,6 +119,11 @@ def containing(queryset: QuerySet[M], index: Index, terms: list[str], field: str
     for term in terms:
         queryset = queryset.filter(**{f"{field}__contains": term})
     return queryset
+
+
+def scoped(queryset: QuerySet[M], index: Index, scope_id: int, terms: list[str]) -> QuerySet[M]:
+    """``containing`` in one scope of a scoped index (the searchable column ``search``)."""
+    return containing(queryset, index, [index.scope_term(scope_id), *terms], "search")
 
 
 def index_operation(index: Index) -> Any:

@@ -421,7 +421,7 @@ class LibraryDocument(NeverDeleted):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now_add=True)
     # The searchable form of the title and the newest version's text, after the
-    # library's own word (``library_search.scope_term``); indexed (migration 0003).
+    # library's own word (``Index.scope``); indexed (migration 0003).
     search = models.TextField(editable=False, default="")
 
     class Meta:

@@ -244,7 +244,7 @@ def do_chat(user: Any, session: Session, language: str, text: str) -> None:
         "booth.chat",
         language=language,
         user_id=user.pk,
-        name=str(user.get_full_name() or user.username),
+        name=user.display_name,
         text=text,
         at=timezone.now().isoformat(),
     )

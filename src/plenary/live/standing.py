@@ -97,7 +97,7 @@ class Standing:
 
 
 def display_name(user: Any) -> str:
-    return str(user.get_full_name() or user.username)
+    return str(user.display_name)
 
 
 def standing_for(user: Any, session: Session) -> Standing:

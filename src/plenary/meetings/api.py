@@ -120,7 +120,7 @@ class RegistrationOut(Schema):
             id=registration.pk,
             meeting=registration.meeting.code,
             meeting_title=registration.meeting.title,
-            person=registration.user.get_full_name() or registration.user.username,
+            person=registration.user.display_name,
             entity=registration.entity.name if registration.entity else None,
             kind=registration.kind,
             attendance=registration.attendance,

@@ -215,7 +215,7 @@ def decide(request: HttpRequest, registration_id: int) -> HttpResponse:
             request,
             _("%(person)s: %(status)s.")
             % {
-                "person": registration.user.get_full_name() or registration.user.username,
+                "person": registration.user.display_name,
                 "status": registration.get_status_display(),
             },
         )

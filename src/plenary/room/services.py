@@ -93,7 +93,7 @@ def message_json(message: ChatMessage) -> dict[str, Any]:
     return {
         "id": message.pk,
         "author_id": message.author_id,
-        "author": str(author.get_full_name() or author.username),
+        "author": author.display_name,
         "entity": message.author_entity.name if message.author_entity else "",
         "audience": message.audience,
         "to_entity": message.to_entity.name if message.to_entity else "",

@@ -4,7 +4,7 @@ posted with a file. The library's documents are searched by
 ``documents.services.library`` (its own index, kept to the library the same way).
 
 ``Message.search`` holds the searchable form of the text, after a word that
-names the workspace (``scope_term``: the index, not a join, then keeps a
+names the workspace (``Index.scope``: the index, not a join, then keeps a
 search to one workspace), indexed by the database (migration 0002: an FTS5
 table kept by triggers, or a GIN index).
 Only what the reader may read is searched: the workspace's messages, hidden
@@ -18,22 +18,17 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from plenary.core.search import Index, containing, query_terms, searchable
+from plenary.core.search import Index, query_terms, scoped
 from plenary.workspaces.models import Message
 from plenary.workspaces.services.access import Place
 
-INDEX = Index(fts="workspaces_fts", table="workspaces_message", key="id", column="search")
-
-
-def scope_term(workspace_id: int) -> str:
-    """A word every message of one workspace carries in its searchable form: the index
-    itself then keeps a search to the workspace (one index holds all workspaces)."""
-    return f"inworkspace{workspace_id}"
-
-
-def stored(workspace_id: int, text: str) -> str:
-    """``Message.search`` for ``text`` in a workspace."""
-    return f"{scope_term(workspace_id)} {searchable(text)}"
+INDEX = Index(
+    fts="workspaces_fts",
+    table="workspaces_message",
+    key="id",
+    column="search",
+    scope="inworkspace",
+)
 
 
 @dataclass(frozen=True)
@@ -68,7 +63,7 @@ def messages(place: Place, filters: Filters) -> QuerySet[Message]:
         found = found.filter(created_at__date__lte=filters.until)
     terms = query_terms(filters.query)
     if terms:
-        found = containing(found, INDEX, [scope_term(place.workspace.pk), *terms], "search")
+        found = scoped(found, INDEX, place.workspace.pk, terms)
     return (
         found.select_related("topic__channel", "author", "author_entity")
         .prefetch_related("attachments__document")

@@ -19,19 +19,19 @@ from django.utils.translation import gettext as _
 
 from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.core.locking import lock
-from plenary.core.search import MAX_INDEXED_CHARS, Index, containing, query_terms, searchable
+from plenary.core.search import Index, query_terms, scoped
 from plenary.documents.models import Library, LibraryDocument, LibraryFile
 from plenary.documents.services.storing import check_quota, store
 from plenary.documents.uploads import received
 
-INDEX = Index(fts="library_fts", table="documents_librarydocument", key="id", column="search")
+INDEX = Index(
+    fts="library_fts",
+    table="documents_librarydocument",
+    key="id",
+    column="search",
+    scope="inlibrary",
+)
 MAX_TITLE = 200
-
-
-def scope_term(library_id: int) -> str:
-    """A word every document of one library carries in its searchable form, so that the
-    index itself keeps a search to that library."""
-    return f"inlibrary{library_id}"
 
 
 def reindex(document: LibraryDocument) -> None:
@@ -39,7 +39,7 @@ def reindex(document: LibraryDocument) -> None:
     newest = document.files.order_by("-number").only("text").first()
     text = "\n".join(part for part in (document.title, newest.text if newest else "") if part)
     LibraryDocument.objects.filter(pk=document.pk).update(
-        search=f"{scope_term(document.library_id)} {searchable(text)}"[:MAX_INDEXED_CHARS]
+        search=INDEX.stored(document.library_id, text)
     )
 
 
@@ -99,7 +99,7 @@ def documents(library: Library, query: str = "") -> QuerySet[LibraryDocument]:
     found = LibraryDocument.objects.filter(library=library)
     terms = query_terms(query)
     if terms:
-        found = containing(found, INDEX, [scope_term(library.pk), *terms], "search")
+        found = scoped(found, INDEX, library.pk, terms)
     return (
         found.select_related("created_by").prefetch_related("files").order_by("-updated_at", "-pk")
     )

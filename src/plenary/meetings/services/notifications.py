@@ -17,10 +17,6 @@ from plenary.core.mail import mail_after_commit
 from plenary.meetings.models import Meeting, Registration
 
 
-def _person(user: User) -> str:
-    return user.get_full_name() or user.username
-
-
 def _new_registration(registration: Registration) -> tuple[str, str]:
     url = settings.BASE_URL + (
         reverse("meetings:approvals")
@@ -33,7 +29,7 @@ def _new_registration(registration: Registration) -> tuple[str, str]:
         "%(person)s registered for %(meeting)s as %(kind)s (%(attendance)s) "
         "and awaits your decision.\n\nApprove or reject: %(url)s"
     ) % {
-        "person": _person(registration.user),
+        "person": registration.user.display_name,
         "meeting": meeting,
         "kind": registration.get_kind_display().lower(),
         "attendance": registration.get_attendance_display().lower(),

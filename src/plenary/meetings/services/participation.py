@@ -58,8 +58,7 @@ def check_assign_role(
 
 def _already_holds(person: User) -> Refusal:
     return Refusal(
-        _("%(person)s already holds this role in the meeting.")
-        % {"person": person.get_full_name() or person.username},
+        _("%(person)s already holds this role in the meeting.") % {"person": person.display_name},
         code="duplicate",
         field="user",
     )

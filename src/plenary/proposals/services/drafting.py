@@ -311,9 +311,7 @@ def _conflict(current: Proposal, seen_version: int) -> EditConflict:
     latest = current.versions.select_related("editor").order_by("-version").first()
     now = snapshot(current)
     changed = _changed_fields(seen.snapshot if seen else {}, now)
-    who = (
-        latest.editor.get_full_name() or latest.editor.username if latest and latest.editor else "?"
-    )
+    who = latest.editor.display_name if latest and latest.editor else "?"
     when = timezone.localtime(latest.saved_at).strftime("%Y-%m-%d %H:%M") if latest else "?"
     message = _(
         "%(who)s saved this proposal at %(when)s, after you opened it (changed: %(fields)s). "

@@ -152,7 +152,7 @@ def _write(
         reply_to=reply_to,
         text=text,
         html=rendered.html,
-        search=search.stored(topic.channel.workspace_id, text),
+        search=search.INDEX.stored(topic.channel.workspace_id, text),
         language=language[:8],
     )
     if upload is not None:  # checked and stored after every check of the message passed
@@ -239,7 +239,7 @@ def do_edit(user: Any, place: Place, message_id: int, text: str) -> Message:
             replaced_by=user,
         )
         message.text, message.html, message.edited_at = text, rendered.html, timezone.now()
-        message.search = search.stored(place.workspace.pk, text)
+        message.search = search.INDEX.stored(place.workspace.pk, text)
         message.save(update_fields=["text", "html", "search", "edited_at"])
         notices = notify(message, mentioned, edited=True)  # those newly mentioned
         mail.mentioned(message, notices)
