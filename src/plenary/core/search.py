@@ -47,15 +47,38 @@ _ARABIC_VARIANTS = str.maketrans(
 # The article (al-) alone or after wa-, bi-, fa-, ka-; and li-l- (written lam lam).
 _ARABIC_ARTICLE = re.compile("^(?:[\u0648\u0628\u0641\u0643]?\u0627\u0644|\u0644\u0644)(?=\\w{2})")
 _ARABIC_WORD = re.compile("[\u0600-\u06ff]+")
+_PUNCTUATION = re.compile(r"[^\w\s]+")
 
 
 def _strip_articles(text: str) -> str:
     return _ARABIC_WORD.sub(lambda m: _ARABIC_ARTICLE.sub("", m.group()), text)
 
 
+def split_symbols(text: str) -> str:
+    """Punctuation made a space: PostgreSQL's parser keeps "x.1234-projet" or an e-mail
+    address as one token, which a search for "x.1234" would then miss; SQLite's
+    tokenizer splits them anyway. The query's terms are split the same way."""
+    return _PUNCTUATION.sub(" ", text)
+
+
+def split_stored(manager: Any, field: str, batch: int = 2000) -> None:
+    """Re-split the stored searchable forms in ``field`` of ``manager``'s rows (the data
+    migrations that brought ``split_symbols`` in), in batches."""
+    changed = []
+    for row in manager.only("pk", field).iterator(chunk_size=batch):
+        form = split_symbols(getattr(row, field))
+        if form != getattr(row, field):
+            setattr(row, field, form)
+            changed.append(row)
+        if len(changed) >= batch:
+            manager.bulk_update(changed, [field])
+            changed = []
+    manager.bulk_update(changed, [field])
+
+
 def searchable(text: str) -> str:
     """``text`` in the form that is stored and matched."""
-    normalised = _strip_articles(fold(text).translate(_ARABIC_VARIANTS))
+    normalised = _strip_articles(split_symbols(fold(text).translate(_ARABIC_VARIANTS)))
     return _CJK_CHAR.sub(r" \1 ", normalised)
 
 

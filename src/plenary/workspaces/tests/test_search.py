@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from plenary.core.search import split_stored
 from plenary.workspaces import search
 from plenary.workspaces.models import Message
 from plenary.workspaces.services import messages as posting
@@ -97,3 +98,26 @@ def test_the_search_page_lists_and_refuses_outsiders(
     assert bad.status_code == 200  # the form says what is wrong
     client.force_login(cast.outsider)
     assert client.get("/workspaces/sg17/search/", {"q": "x"}).status_code == 404
+
+
+def test_a_document_symbol_is_found_whole_on_either_engine(cast: Cast) -> None:
+    place = cast.place(cast.french)
+    symbol = posting.do_start_topic(
+        cast.french, place, cast.general.pk, "Symbols", "Voir X.1234 et TD-12/rev.1."
+    )
+    assert found(cast, cast.french_too, query="x.1234") == {symbol.pk}
+    assert found(cast, cast.french_too, query="TD-12/rev.1") == {symbol.pk}
+    assert found(cast, cast.french_too, query="x.1235") == set()
+
+
+def test_forms_stored_before_symbols_were_split_are_split_by_the_migration_step(
+    cast: Cast,
+) -> None:
+    place = cast.place(cast.french)
+    message = posting.do_start_topic(cast.french, place, cast.general.pk, "Old", "See it")
+    old_form = f"inworkspace{cast.workspace.pk} see x.1234-projet"
+    Message.objects.filter(pk=message.pk).update(search=old_form)
+    split_stored(Message.objects, "search")
+    message.refresh_from_db()
+    assert message.search == f"inworkspace{cast.workspace.pk} see x 1234 projet"
+    assert found(cast, cast.french_too, query="X.1234") == {message.pk}
