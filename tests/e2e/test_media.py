@@ -186,7 +186,11 @@ else:
         def give_floor(to: frozenset[int]) -> None:
             off_loop(
                 lambda: floor_changed.send(
-                    sender=Session, session_id=session.pk, speaker_user_id=None, unmuted_user_ids=to
+                    sender=Session,
+                    session_id=session.pk,
+                    speaker_user_id=None,
+                    unmuted_user_ids=to,
+                    stage_user_ids=to,
                 )
             )
 

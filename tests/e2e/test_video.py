@@ -93,7 +93,11 @@ else:
 
         off_loop(
             lambda: floor_changed.send(
-                sender=Session, session_id=session_id, speaker_user_id=None, unmuted_user_ids=to
+                sender=Session,
+                session_id=session_id,
+                speaker_user_id=None,
+                unmuted_user_ids=to,
+                stage_user_ids=to,
             )
         )
 

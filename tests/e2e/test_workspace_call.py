@@ -3,7 +3,9 @@
 Jean (French) starts a call in a topic: he lands in the call's meeting room as its
 chair, connects his microphone (a fake one that speaks) and is heard. Ana, a member
 reading the topic in Arabic, sees "Join the call" appear on her page without a
-reload, joins, listens and hears him. Jean ends the call from the topic: the summary
+reload, joins, listens and hears him. A call this small has open microphones: Ana
+connects hers from her phone's bottom bar and Jean hears her, nobody having given her
+the floor. Jean ends the call from the topic: the summary
 (who took part, the transcript) is posted there. Runs inside a private network
 namespace, as the other media tests (``tests.e2e.netns``).
 """
@@ -96,6 +98,20 @@ else:
         start.locator("visible=true").first.click()
         ana.wait_for_function("() => window.plenaryMediaState.listening")
         assert floor_energy(ana) > 1e-3  # Ana hears Jean through Janus
+
+        # A small call has open microphones: Ana speaks without asking for the floor,
+        # from the phone's bottom bar; Jean, his own microphone disconnected, hears her.
+        jean.get_by_role("button", name=_t("fr", "Disconnect my microphone"), exact=True).click()
+        jean.get_by_role("button", name=_t("fr", "Start listening"), exact=True).locator(
+            "visible=true"
+        ).first.click()
+        jean.wait_for_function("() => window.plenaryMediaState.listening")
+        microphone = ana.locator("[data-bar-microphone]")
+        assert microphone.inner_text() == _t("ar", "Connect my microphone")
+        microphone.click()
+        ana.get_by_text(_t("ar", "On air: you are heard")).wait_for()
+        assert microphone.inner_text() == _t("ar", "Disconnect my microphone")
+        assert floor_energy(jean) > 1e-3  # Ana is heard through Janus, without the floor
         screenshot(ana, "workspaces-call-room-ar-phone", full_page=False)
 
         jean.goto(topic_url)

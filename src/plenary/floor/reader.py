@@ -24,6 +24,10 @@ class Reader:
         _version, state = services.current_state(session_id)
         return services.unmuted_user_ids(get_session(session_id), state)
 
+    def stage(self, session_id: int) -> frozenset[int]:
+        _version, state = services.current_state(session_id)
+        return services.stage_user_ids(get_session(session_id), state)
+
     def speaker_at(self, session_id: int, moment: dt.datetime) -> tuple[int | None, str]:
         last = (
             SessionEvent.objects.filter(

@@ -28,13 +28,16 @@ from plenary.live.events import event, iso, publish_to_session
 from plenary.live.services import get_session, snapshot_part
 from plenary.live.signals import floor_changed
 from plenary.live.standing import Standing, standing_for
-from plenary.meetings.models import Participation, Session
+from plenary.meetings.models import Meeting, Participation, Session
 
 REQUEST_KINDS = ("speak", "contribution", "point_of_order", "right_of_reply")
 # A person may ask for the floor this many times per window (withdrawals do not refund).
 REQUEST_LIMIT = 5
 REQUEST_WINDOW = dt.timedelta(seconds=60)
 MAX_LIMIT_S = 3600
+# A call of up to this many participants has open microphones (``open_microphones``);
+# Jitsi Meet likewise lets the first ten of a meeting join unmuted (startAudioMuted).
+OPEN_MICROPHONES_UP_TO = 10
 # Events after which who may be heard has changed.
 _AUDIO_KINDS = frozenset(
     {
@@ -98,11 +101,8 @@ def recover_session(session_id: int) -> tuple[int, live.State]:
         return row.version, row.state
 
 
-def unmuted_user_ids(session: Session, state: live.State) -> frozenset[int]:
-    """Who the audio bridge may let be heard now: speaker (unless muted), presiding officer,
-    room operators. Nobody while the session is not open."""
-    if state["status"] != "open":
-        return frozenset()
+def _heard_by_role(session: Session, state: live.State) -> set[int]:
+    """The presiding officer, the meeting's chair and its room operators."""
     roles = {Participation.Role.ROOM_OPERATOR, Participation.Role.CHAIR}
     ids = set(
         Participation.objects.filter(meeting_id=session.meeting_id, role__in=roles).values_list(
@@ -111,10 +111,57 @@ def unmuted_user_ids(session: Session, state: live.State) -> frozenset[int]:
     )
     if state["presiding"] is not None:
         ids.add(state["presiding"])
+    return ids
+
+
+def open_microphones(session: Session) -> frozenset[int]:
+    """Everyone taking part in a small call, each heard while their microphone is
+    connected, as on a telephone; nobody in a meeting or a bigger call, which the
+    chair runs with the floor."""
+    if session.meeting.meeting_type != Meeting.Type.CALL:
+        return frozenset()
+    ids = frozenset(
+        Participation.objects.filter(meeting_id=session.meeting_id).values_list(
+            "user_id", flat=True
+        )
+    )
+    return ids if len(ids) <= OPEN_MICROPHONES_UP_TO else frozenset()
+
+
+def unmuted_user_ids(session: Session, state: live.State) -> frozenset[int]:
+    """Who the audio bridge may let be heard now: speaker (unless muted), presiding officer,
+    room operators, and in a small call everyone taking part (a speaker the chair
+    muted stays muted there too). Nobody while the session is not open."""
+    if state["status"] != "open":
+        return frozenset()
+    ids = _heard_by_role(session, state) | open_microphones(session)
     speaker = state["speaker"]
-    if speaker is not None and not speaker["muted"]:
-        ids.add(speaker["request"]["user_id"])
+    if speaker is not None:
+        if speaker["muted"]:
+            ids.discard(speaker["request"]["user_id"])
+        else:
+            ids.add(speaker["request"]["user_id"])
     return frozenset(ids)
+
+
+def stage_user_ids(session: Session, state: live.State) -> frozenset[int]:
+    """Whose camera may be seen now: the floor holder while heard; while nobody holds
+    the floor, those heard by their role. The stage is one picture, so a call's open
+    microphones do not each bring a camera: a member shows theirs with the floor."""
+    if state["status"] != "open":
+        return frozenset()
+    speaker = state["speaker"]
+    if speaker is None:
+        return frozenset(_heard_by_role(session, state))
+    user_id = speaker["request"]["user_id"]
+    return frozenset({user_id}) if not speaker["muted"] else frozenset()
+
+
+def remoderate(session_id: int) -> None:
+    """Tell the media plane again, after commit, who may be heard and seen (who takes
+    part in a call changed)."""
+    session = get_session(session_id)
+    _send_floor_changed_on_commit(session, current_state(session_id)[1])
 
 
 @snapshot_part
@@ -175,6 +222,7 @@ def _send_floor_changed_on_commit(session: Session, state: live.State) -> None:
         "session_id": session.pk,
         "speaker_user_id": speaker["request"]["user_id"] if speaker else None,
         "unmuted_user_ids": unmuted_user_ids(session, state),
+        "stage_user_ids": stage_user_ids(session, state),
     }
     transaction.on_commit(lambda: floor_changed.send(sender=Session, **kwargs))
 

@@ -23,6 +23,9 @@ class FloorReader(Protocol):
     def heard(self, session_id: int) -> frozenset[int]:
         """Who the floor's audio room may let be heard now (user ids)."""
 
+    def stage(self, session_id: int) -> frozenset[int]:
+        """Whose camera may be seen now (user ids)."""
+
     def speaker_at(self, session_id: int, moment: dt.datetime) -> tuple[int | None, str]:
         """Who held the floor at ``moment``: user id and name, or ``(None, "")``."""
 

@@ -2,11 +2,13 @@
 
 ``floor_changed`` is sent by the app that keeps the floor (``plenary.floor``)
 after commit whenever who may be heard changes (floor given, ended, muted,
-unmuted; session opened, suspended, closed). Keyword arguments:
+unmuted; session opened, suspended, closed; someone joined a call). Keyword arguments:
 ``session_id: int``, ``speaker_user_id: int | None`` and
 ``unmuted_user_ids: frozenset[int]`` (the floor holder unless muted, the
-presiding officer and the room operators). The media app moderates the audio
-bridge with it; the speech plane follows the session's status.
+presiding officer and the room operators; in a small call everyone taking
+part) and ``stage_user_ids: frozenset[int]`` (whose camera may be seen). The
+media app moderates the audio bridge and the stage with it; the speech plane
+follows the session's status.
 """
 
 from django.dispatch import Signal

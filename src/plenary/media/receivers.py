@@ -16,7 +16,6 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.dispatch import receiver
-from django.utils import timezone
 
 from plenary.live.events import event, publish_to_session
 from plenary.live.floor import floor
@@ -31,29 +30,21 @@ from plenary.speech.signals import stream_audio_changed
 def moderate_floor(
     sender: Any,
     session_id: int,
-    speaker_user_id: int | None,
     unmuted_user_ids: frozenset[int],
+    stage_user_ids: frozenset[int],
     **kwargs: Any,
 ) -> None:
     """Only the users the floor allows are heard in the floor room (server side), and
-    only the floor holder's camera is seen (while nobody holds it: those heard)."""
+    only the cameras it puts on the stage are seen."""
     services.set_heard(session_id, FLOOR, frozenset(unmuted_user_ids))
-    video.set_stage(session_id, _stage(speaker_user_id, unmuted_user_ids))
-
-
-def _stage(speaker_user_id: int | None, heard: frozenset[int]) -> frozenset[int]:
-    if speaker_user_id is not None and speaker_user_id in heard:
-        return frozenset({speaker_user_id})
-    return frozenset(heard) if speaker_user_id is None else frozenset()
+    video.set_stage(session_id, frozenset(stage_user_ids))
 
 
 def remoderate_floor(session_ids: list[int]) -> None:
-    """Who may be heard on these sessions' floor, re-derived from the floor's state."""
-    now = timezone.now()
+    """Who may be heard and seen on these sessions' floor, re-derived from the floor's state."""
     for session_id in Session.objects.filter(pk__in=session_ids).values_list("pk", flat=True):
-        heard = floor().heard(session_id)
-        services.set_heard(session_id, FLOOR, heard)
-        video.set_stage(session_id, _stage(floor().speaker_at(session_id, now)[0], heard))
+        services.set_heard(session_id, FLOOR, floor().heard(session_id))
+        video.set_stage(session_id, floor().stage(session_id))
 
 
 def restore_sessions() -> None:

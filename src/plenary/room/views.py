@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from plenary.core.errors import refusals_as_http
 from plenary.documents import screen
 from plenary.floor import queries
+from plenary.floor import services as floor
 from plenary.floor.views import live_texts
 from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
@@ -75,6 +76,7 @@ def room(request: HttpRequest, session_id: int) -> HttpResponse:
             "channels": channel_choices(session),
             "on_air": channels_on_air(session),
             "may_speak_audio": standing.may_speak(),
+            "open_microphone": standing.user_id in floor.open_microphones(session),
             "on_stage": on_stage,
             "presents_by_role": by_role,
             "floor_may_present": floor_presents,

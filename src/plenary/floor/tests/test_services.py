@@ -415,6 +415,9 @@ def test_floor_changed_tells_who_may_be_heard_after_commit(
     assert given["speaker_user_id"] == c.delegate.pk
     assert given["unmuted_user_ids"] == {c.chair.pk, c.operator.pk, c.delegate.pk}
     assert muted["unmuted_user_ids"] == {c.chair.pk, c.operator.pk}
+    # The stage: the floor holder's camera alone, and no camera for a muted one.
+    assert given["stage_user_ids"] == {c.delegate.pk}
+    assert muted["stage_user_ids"] == set()
 
 
 def test_giving_the_floor_over_a_speaker_moderates_once_with_the_final_state(

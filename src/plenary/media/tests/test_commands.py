@@ -90,7 +90,11 @@ def test_janus_down_is_a_clear_error_not_a_crash(session: Session) -> None:
 
 def test_the_floor_decides_who_is_heard_even_while_janus_is_down(session: Session) -> None:
     floor_changed.send(
-        sender=Session, session_id=session.pk, speaker_user_id=5, unmuted_user_ids=frozenset({5, 9})
+        sender=Session,
+        session_id=session.pk,
+        speaker_user_id=5,
+        unmuted_user_ids=frozenset({5, 9}),
+        stage_user_ids=frozenset({5}),
     )
     assert services.heard(session.pk, FLOOR) == frozenset({5, 9})
     assert services.heard(session.pk, "fr") == frozenset()

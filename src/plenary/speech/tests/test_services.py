@@ -475,7 +475,11 @@ def test_opening_the_session_captions_the_floor_and_closing_stops_it(session: Se
 
     _live(session, "open")
     floor_changed.send(
-        sender=Session, session_id=session.pk, speaker_user_id=None, unmuted_user_ids=frozenset()
+        sender=Session,
+        session_id=session.pk,
+        speaker_user_id=None,
+        unmuted_user_ids=frozenset(),
+        stage_user_ids=frozenset(),
     )
     stream = CaptionStream.objects.get(session=session)
     assert (stream.channel, stream.language) == ("floor", session.meeting.working_language)

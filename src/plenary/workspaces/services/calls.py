@@ -3,8 +3,10 @@
 A call is a meeting of its own (type "call", one session, not published in the
 calendar) so that the room's rules apply unchanged: its starter is its chair —
 heard whenever the call is open, gives others the floor, shares a screen —
-and each member who joins gets a delegate's place (remote), requests the floor
-with one click, listens on the floor channel with captions. Members only: a
+and each member who joins gets a delegate's place (remote) and listens on the
+floor channel with captions. Up to ``floor.OPEN_MICROPHONES_UP_TO`` taking part,
+microphones are open: each member is heard while theirs is connected, as on a
+telephone; a bigger call is chaired, each asking for the floor with one click. Members only: a
 reader of a public workspace reads the topic but does not join its calls.
 Ending the call (its starter or a moderator) closes the session and posts its
 summary back to the topic: when, who took part (from the attendance the room
@@ -79,13 +81,15 @@ def _meeting_for(user: Any, place: Place, topic: Topic, language: str) -> Meetin
     )
 
 
-def _take_part(user: Any, session: Session, role: str) -> None:
-    Participation.objects.get_or_create(
+def _take_part(user: Any, session: Session, role: str) -> bool:
+    """Give ``user`` their place in the call; whether it is new."""
+    _participation, created = Participation.objects.get_or_create(
         meeting_id=session.meeting_id,
         user=user,
         role=role,
         defaults={"entity": user.entity, "attendance": AttendanceMode.REMOTE},
     )
+    return created
 
 
 def do_start_call(user: Any, place: Place, topic_id: int, *, language: str = "en") -> Call:
@@ -130,8 +134,10 @@ def do_join_call(user: Any, place: Place, call_id: int) -> Call:
     call = get_call(place, call_id)
     if call.ended_at is not None:
         raise PermissionRefusal(_("This call has ended."))
-    if user.pk != call.started_by_id:
-        _take_part(user, call.session, Participation.Role.DELEGATE)
+    if user.pk == call.started_by_id:
+        return call
+    if _take_part(user, call.session, Participation.Role.DELEGATE):
+        floor.remoderate(call.session_id)  # open microphones: one more is heard, or all stop
     return call
 
 

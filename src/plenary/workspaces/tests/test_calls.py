@@ -4,6 +4,7 @@ the summary posted back."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -66,6 +67,54 @@ def test_members_join_as_delegates_and_nobody_else_does(db: None) -> None:
     with pytest.raises(NotFoundRefusal):
         calls.do_join_call(cast.brazilian, cast.place(cast.brazilian), call.pk + 100)
     assert roles(call) == {("jean", "chair"), ("ana", "delegate")}
+
+
+def test_a_small_call_hears_everyone_taking_part_and_a_bigger_one_is_chaired(
+    cast: Cast, topic: Topic, django_capture_on_commit_callbacks: Any
+) -> None:
+    from plenary.accounts.tests.factories import DelegateFactory
+    from plenary.floor import services as floor
+    from plenary.media import services as media
+    from plenary.media import video
+    from plenary.media.rooms import FLOOR
+
+    jean, ana = cast.french, cast.brazilian
+    with django_capture_on_commit_callbacks(execute=True):
+        call = calls.do_start_call(jean, cast.place(jean), topic.pk)
+        calls.do_join_call(ana, cast.place(ana), call.pk)
+    session_id = call.session_id
+    # Ana is heard without the floor; the stage is one picture: the chair's camera.
+    assert media.heard(session_id, FLOOR) == {jean.pk, ana.pk}
+    assert video.on_stage(session_id) == {jean.pk}
+    # Given the floor and muted by the chair, she is silent in the call too.
+    with django_capture_on_commit_callbacks(execute=True):
+        floor.do_request_floor(ana, session_id, "speak")
+        floor.do_next_speaker(jean, session_id, current_state(session_id)[0])
+    assert video.on_stage(session_id) == {ana.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        floor.do_mute(jean, session_id, True, current_state(session_id)[0])
+    assert media.heard(session_id, FLOOR) == {jean.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        floor.do_end_floor(jean, session_id, current_state(session_id)[0])
+    others = DelegateFactory.create_batch(floor.OPEN_MICROPHONES_UP_TO - 2, entity=cast.brazil)
+    with django_capture_on_commit_callbacks(execute=True):
+        for other in others:
+            calls.do_join_call(other, cast.place(other), call.pk)
+    assert len(media.heard(session_id, FLOOR)) == floor.OPEN_MICROPHONES_UP_TO
+    # One more than that: the call is chaired, only its chair is heard until he gives the floor.
+    late = DelegateFactory.create(entity=cast.france)
+    with django_capture_on_commit_callbacks(execute=True):
+        calls.do_join_call(late, cast.place(late), call.pk)
+    assert media.heard(session_id, FLOOR) == {jean.pk}
+
+
+def test_open_microphones_are_for_calls_only(db: None) -> None:
+    from plenary.floor import services as floor
+    from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+
+    session = SessionFactory.create()
+    ParticipationFactory.create(meeting=session.meeting, role=Participation.Role.DELEGATE)
+    assert floor.open_microphones(session) == frozenset()
 
 
 def test_ending_posts_who_took_part_and_the_transcript_then_the_call_is_over(

@@ -78,6 +78,8 @@
     [document.getElementById("listen")]);
   mirror(document.querySelector("[data-bar-floor]"), ["[data-yield]", "[data-withdraw-mine]", "[data-request=speak]"],
     [document.querySelector("[data-request=speak]")?.closest("section")]);
+  mirror(document.querySelector("[data-bar-microphone]"), ["#speak-stop", "#speak-start"],
+    [document.getElementById("speak-start")?.closest("section")]);
 
   // --- Keyboard: Alt+Shift+R ask for (or withdraw) the floor, Alt+Shift+L listen or stop,
   // Alt+Shift+C the next channel, Alt+Shift+M the chat's message box. -------------------
