@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "plenary.proposals",
     "plenary.documents",
     "plenary.workspaces",
+    "plenary.recordings",
     "plenary.stats",
     "plenary.guidance",
     "plenary.demo",

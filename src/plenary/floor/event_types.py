@@ -86,6 +86,17 @@ class DocumentPage(Payload):
     page: int
 
 
+class RecordingStarted(Payload):
+    """The session is being recorded (``plenary.recordings``)."""
+
+    id: int
+    started_at: str
+
+
+class RecordingStopped(Payload):
+    id: int
+
+
 event_type("session.opened", "session.suspended", "session.closed")(FloorEvent[Nothing])
 event_type("floor.muted", "floor.unmuted")(FloorEvent[Nothing])
 event_type("chair.assigned")(FloorEvent[ChairAssigned])
@@ -98,3 +109,5 @@ event_type("floor.limit_set")(FloorEvent[LimitSet])
 event_type("document.shown")(FloorEvent[DocumentShown])
 event_type("document.page")(FloorEvent[DocumentPage])
 event_type("document.cleared")(FloorEvent[Nothing])
+event_type("recording.started")(FloorEvent[RecordingStarted])
+event_type("recording.stopped")(FloorEvent[RecordingStopped])

@@ -11,7 +11,8 @@ from the events. The state is plain JSON::
      "queue": [request, ...],          # in speaking order
      "speaker": null | {"request": request, "started_at": ISO time,
                         "limit_s": int, "muted": bool},
-     "document": null | document}      # the document on the room's screen
+     "document": null | document,      # the document on the room's screen
+     "recording": null | {"id": int, "started_at": ISO time}}  # being recorded now
 
     request = {"id": int, "user_id": int, "name": str, "entity": str,
                "kind": "speak" | "contribution" | "point_of_order" | "right_of_reply",
@@ -23,9 +24,11 @@ from the events. The state is plain JSON::
                 "public": bool (the public webcast shows it)}
 
 The document's events (``document.*``) come from the documents app
-(``plenary.documents.screen``) through ``services.do_record``: the log is the
-session's record of which document was discussed when. A state stored before
-the document existed has no "document" key; every reader uses ``.get``.
+(``plenary.documents.screen``) and the recording's (``recording.*``) from the
+recordings app, both through ``services.do_record``: the log is the session's
+record of which document was discussed when, and of when it was recorded. A
+state stored before those existed has no "document" or "recording" key; every
+reader uses ``.get``.
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ def initial_state() -> State:
         "queue": [],
         "speaker": None,
         "document": None,
+        "recording": None,
     }
 
 
@@ -84,6 +88,14 @@ def _document_page(state: State, data: dict[str, Any]) -> None:
 
 def _document_cleared(state: State, data: dict[str, Any]) -> None:
     state["document"] = None
+
+
+def _recording_started(state: State, data: dict[str, Any]) -> None:
+    state["recording"] = {"id": data["id"], "started_at": data["started_at"]}
+
+
+def _recording_stopped(state: State, data: dict[str, Any]) -> None:
+    state["recording"] = None
 
 
 def _closed(state: State, data: dict[str, Any]) -> None:
@@ -154,6 +166,8 @@ _APPLY: dict[str, Callable[[State, dict[str, Any]], None]] = {
     "document.shown": _document_shown,
     "document.page": _document_page,
     "document.cleared": _document_cleared,
+    "recording.started": _recording_started,
+    "recording.stopped": _recording_stopped,
 }
 EVENT_KINDS = frozenset(_APPLY)
 

@@ -22,6 +22,8 @@ def live_texts() -> dict[str, str]:
         "open": _("In session"),
         "suspended": _("Suspended"),
         "closed": _("Closed"),
+        "recording_started": _("The session is being recorded."),
+        "recording_stopped": _("The recording has stopped."),
         "speak": _("Floor"),
         "contribution": _("Contribution"),
         "point_of_order": _("Point of order"),

@@ -20,7 +20,7 @@ from django.dispatch import receiver
 from plenary.live.events import event, publish_to_session
 from plenary.live.floor import floor
 from plenary.live.signals import floor_changed
-from plenary.media import captioning, engine, services, video
+from plenary.media import captioning, engine, recorder, services, video
 from plenary.media.rooms import FLOOR
 from plenary.meetings.models import Session
 from plenary.speech.signals import stream_audio_changed
@@ -48,8 +48,15 @@ def remoderate_floor(session_ids: list[int]) -> None:
 
 
 def restore_sessions() -> None:
-    """Start-up step of ``plenary serve``: moderation of every open session, before serving."""
-    remoderate_floor(floor().open_session_ids())
+    """Start-up step of ``plenary serve``: moderation of every open session, before serving,
+    and new recording files for those recorded (the old ones end where the last server
+    did: its silent participants went with it)."""
+    open_ids = floor().open_session_ids()
+    remoderate_floor(open_ids)
+    for session_id in recorder.recorded_session_ids(open_ids):
+        engine.submit(
+            partial(recorder.apply_recording, session_id, new_files=True), f"record {session_id}"
+        )
 
 
 @engine.on_restart
@@ -63,6 +70,14 @@ async def reconnect_clients(session_ids: list[int]) -> None:
     await sync_to_async(remoderate_floor)(session_ids)
     for session_id in session_ids:
         await sync_to_async(publish_to_session)(session_id, event("media.reset"))
+
+
+@engine.on_restart
+async def record_again(session_ids: list[int]) -> None:
+    """Janus restarted: its rooms are new and record nothing; each recorded one starts a
+    new file (the one before ends at the crash: the gap between them is the loss)."""
+    for session_id in recorder.recorded_session_ids(session_ids):
+        await recorder.apply_recording(session_id)
 
 
 @engine.on_rebuilt

@@ -109,6 +109,8 @@ class RoomManager:
         self.on_rebuilt: RebuiltCallback | None = None
         # AI voice inputs: a plain RTP participant per (session, language), held here.
         self._voices: dict[tuple[int, str], tuple[Handle, str, int]] = {}
+        # A silent participant in each recorded room, by (session, channel): see ``record``.
+        self._keepers: dict[tuple[int, str], Handle] = {}
 
     def url_for(self, session_id: int) -> str:
         """Scale-out placement: a session lives on one Janus, chosen by its id."""
@@ -412,6 +414,47 @@ class RoomManager:
         self._voices[key] = (handle, str(rtp["ip"]), int(rtp["port"]))
         return str(rtp["ip"]), int(rtp["port"])
 
+    async def record(
+        self, layout: SessionLayout, channel: str, folder: str | None, new_file: bool = False
+    ) -> None:
+        """Have Janus record ``channel``'s mix as WAV files in ``folder``; stop if ``None``.
+
+        Janus names each file ``janus-audioroom-<room>-<start in µs>.wav`` and
+        starts a new one whenever recording starts in a room (after a Janus
+        restart, or with ``new_file``). The AudioBridge writes its mix only
+        while the room has a participant, so a silent plain RTP participant
+        (held by this manager's connection) stays in each recorded room: the
+        file then runs on the wall clock, whoever is in the room.
+        """
+        await self.ensure_session(layout)
+        audiobridge, _ = await self._handles(layout.session_id)
+        room = room_id(layout.session_id, channel)
+        key = (layout.session_id, channel)
+        if folder is None or new_file:
+            await audiobridge.send({"request": "enable_recording", "room": room, "record": False})
+        if folder is None:
+            keeper = self._keepers.pop(key, None)
+            if keeper is not None:
+                await keeper.detach()
+            return
+        keeper = self._keepers.get(key)
+        if keeper is None or keeper.client.closed.is_set():
+            keeper, _reply = await self.open_handle(
+                layout.session_id,
+                AUDIOBRIDGE,
+                {
+                    "request": "join",
+                    "room": room,
+                    "display": f"recorder-{channel}",
+                    "muted": True,
+                    "rtp": {"payload_type": OPUS_PT},  # sends nothing, takes nothing
+                },
+            )
+            self._keepers[key] = keeper
+        await audiobridge.send(
+            {"request": "enable_recording", "room": room, "record": True, "record_dir": folder}
+        )
+
     async def drop_voice(self, session_id: int, language: str) -> None:
         known = self._voices.pop((session_id, language), None)
         if known is not None:
@@ -603,3 +646,4 @@ class RoomManager:
         self._ready.clear()
         self._layouts.clear()
         self._voices.clear()
+        self._keepers.clear()

@@ -188,6 +188,7 @@ async def test_a_stale_chair_command_gets_an_error_event(c: Cast, connect: Conne
     chair, _ = await connect(c.chair)
     await send(chair, type="session.open", version=0)
     await expect(chair, "session.opened")
+    await expect(chair, "recording.started")  # an open session is recorded
     await send(chair, type="session.suspend", version=0)
     assert (await expect(chair, "error"))["code"] == "stale"
 

@@ -466,8 +466,10 @@ def test_the_worker_says_where_janus_sends_its_channel(session: Session, chair: 
 
 def _live(session: Session, status: str) -> None:
     from plenary.floor.models import LiveSession
+    from plenary.floor.state import initial_state
 
-    LiveSession.objects.update_or_create(session=session, defaults={"state": {"status": status}})
+    state = initial_state() | {"status": status}
+    LiveSession.objects.update_or_create(session=session, defaults={"state": state})
 
 
 def test_opening_the_session_captions_the_floor_and_closing_stops_it(session: Session) -> None:

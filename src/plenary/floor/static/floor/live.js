@@ -53,6 +53,8 @@
       case "document.shown": s.document = Object.assign({}, data); break;
       case "document.page": if (s.document) s.document.page = data.page; break;
       case "document.cleared": s.document = null; break;
+      case "recording.started": s.recording = { id: data.id, started_at: data.started_at }; break;
+      case "recording.stopped": s.recording = null; break;
       default: return null;
     }
     return s;
@@ -62,7 +64,7 @@
   var KINDS = ["session.opened", "session.suspended", "session.closed", "chair.assigned",
     "floor.requested", "floor.withdrawn", "floor.reordered", "floor.given", "floor.ended",
     "floor.muted", "floor.unmuted", "floor.limit_set",
-    "document.shown", "document.page", "document.cleared"];
+    "document.shown", "document.page", "document.cleared", "recording.started", "recording.stopped"];
   var live = window.PlenaryLive.open(sessionId);
   // The page's other scripts share the socket: their errors are theirs to show.
   var sent = new Set();
@@ -252,6 +254,8 @@
   function render(change) {
     var state = client.state;
     $("[data-status]").textContent = T[state.status];
+    var recording = $("[data-recording]");
+    if (recording) recording.hidden = !state.recording;
     renderStatusControls(state.status);
     renderSpeaker();
     renderQueue();
@@ -265,6 +269,8 @@
       announce(mine(request) ? T.you_have_floor : fmt(T.has_floor, { name: request.name }));
     } else if (change.type === "floor.ended") {
       announce(T.floor_ended);
+    } else if (change.type === "recording.started" || change.type === "recording.stopped") {
+      announce(state.recording ? T.recording_started : T.recording_stopped);
     } else if (change.type.indexOf("session.") === 0) {
       announce(fmt(T.session_status, { status: T[state.status] }));
     } else if (change.type === "floor.reordered" && pendingFocus === null && document.activeElement && document.activeElement.closest("[data-queue]")) {

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RecordingsConfig(AppConfig):
+    name = "plenary.recordings"
+    verbose_name = _("Recordings")
+    label = "recordings"
+
+    def ready(self) -> None:
+        from plenary.core import children
+
+        # Starts and stops a session's recording with the session.
+        from plenary.recordings import receivers  # noqa: F401
+        from plenary.recordings.services import resume_unfinished
+
+        children.before_serving(resume_unfinished)

@@ -1,0 +1,75 @@
+"""A session's recording: the channels Janus recorded, and their packaging for playback.
+
+Files live under ``PLENARY_DATA_DIR/recordings/<id>/``: ``wav/<channel>/`` as Janus
+wrote them (one file per start, see ``plenary.media.recorder``) and ``hls/`` as
+packaging made them (``plenary.recordings.packaging``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from plenary.meetings.models import Session
+
+
+class Recording(models.Model):
+    class Status(models.TextChoices):
+        RECORDING = "recording", _("Recording")
+        QUEUED = "queued", _("Waiting to be packaged")
+        PACKAGING = "packaging", _("Being packaged")
+        READY = "ready", _("Ready")
+        FAILED = "failed", _("Packaging failed")
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="recordings"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.RECORDING
+    )
+    started_at = models.DateTimeField(_("started"))
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What the channels hold (packaging writes it): one entry per channel, see
+    # ``packaging.Track``; gaps are where Janus recorded nothing (a crash).
+    tracks = models.JSONField(default=list, blank=True)
+    duration_s = models.FloatField(_("length (s)"), null=True, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["session", "started_at"]
+        verbose_name = _("recording")
+        verbose_name_plural = _("recordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(status="recording"),
+                name="one_running_recording_per_session",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def folder(self) -> Path:
+        return Path(settings.DATA_DIR) / "recordings" / str(self.pk)
+
+    def wav_folder(self, channel: str) -> Path:
+        return self.folder / "wav" / channel
+
+    @property
+    def hls_folder(self) -> Path:
+        return self.folder / "hls"

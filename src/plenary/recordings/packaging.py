@@ -1,0 +1,186 @@
+"""Package a recording for playback: one aligned AAC track per channel, HLS with one
+audio rendition per channel.
+
+Janus wrote each channel as WAV files, one per start, named after the start
+on Janus's wall clock (``plenary.media.recorder``). All tracks share one
+timeline, starting at the earliest file of any channel, so that switching
+language keeps the place: each file is placed at its own start, silence
+fills the rest, and where a channel has no file (Janus was down) the gap is
+kept in ``Track.gaps``. A file cut short by a crash still holds everything up
+to its last write; its header is repaired from its length first.
+
+The master playlist has one audio group: the floor is the default rendition
+(``LANGUAGE="mul"``: whatever the speakers spoke), each booth a rendition
+tagged with its language and named in it. Pages label the tracks in the
+reader's own language; the playlist is the same file for everyone.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from django.utils.translation import gettext_noop
+
+from plenary.core.languages import AUTONYMS, UN_LANGUAGES
+from plenary.recordings import ffmpeg
+
+FLOOR = "floor"
+_PIECE = re.compile(r"^janus-audioroom-\d+-(\d+)\.wav$")
+_HEADER = 44  # Janus's WAV header: RIFF, a 16-byte fmt chunk, the data chunk's head
+# A gap shorter than this is the time Janus takes between two files, not a loss.
+GAP_SECONDS = 1.0
+
+
+class PackagingError(ValueError):
+    """What packaging cannot do with these files; the message is an untranslated
+    message (``gettext_noop``) that pages translate."""
+
+
+@dataclass(frozen=True)
+class Piece:
+    """One WAV file: when Janus started it (epoch seconds) and how long it is."""
+
+    path: Path
+    start: float
+    seconds: float
+
+
+@dataclass
+class Track:
+    """One channel of the packaged recording, as the recording row keeps it."""
+
+    channel: str
+    language: str  # an HLS LANGUAGE tag: the booth's language, "mul" for the floor
+    name: str
+    playlist: str  # relative to the recording's HLS folder
+    audio: str  # the downloadable file, relative to the same folder
+    gaps: list[tuple[float, float]] = field(default_factory=list)
+
+
+def hls_language(channel: str) -> str:
+    """The channel's BCP 47 tag: the booth's language, ``mul`` for the floor."""
+    if channel == FLOOR:
+        return "mul"
+    return "zh-Hans" if channel == "zh-hans" else channel
+
+
+def repair(path: Path) -> float:
+    """Make the WAV header's sizes match the file (Janus updates them every five
+    seconds, so a crash leaves them short); the length in seconds."""
+    with path.open("r+b") as wav:
+        head = wav.read(_HEADER)
+        if len(head) < _HEADER or head[:4] != b"RIFF" or head[36:40] != b"data":
+            raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+        channels, rate = struct.unpack("<HI", head[22:28])
+        bits = struct.unpack("<H", head[34:36])[0]
+        frame = channels * bits // 8
+        wav.seek(0, 2)
+        data = (wav.tell() - _HEADER) // frame * frame
+        wav.truncate(_HEADER + data)
+        wav.seek(4)
+        wav.write(struct.pack("<I", _HEADER - 8 + data))
+        wav.seek(40)
+        wav.write(struct.pack("<I", data))
+    return data / (rate * frame)
+
+
+def pieces(folder: Path) -> list[Piece]:
+    """The WAV files Janus wrote in a channel's folder, in order, each repaired."""
+    found = []
+    for path in folder.glob("janus-audioroom-*.wav"):
+        match = _PIECE.match(path.name)
+        if match is None:
+            continue
+        seconds = repair(path)
+        if seconds > 0:
+            found.append(Piece(path, int(match.group(1)) / 1_000_000, seconds))
+    return sorted(found, key=lambda piece: piece.start)
+
+
+def gaps(channel_pieces: list[Piece], origin: float, end: float) -> list[tuple[float, float]]:
+    """Where, on the timeline, the channel has no recording (between its files; before
+    its first and after its last only when other channels were recorded then)."""
+    found = []
+    at = origin
+    for piece in channel_pieces:
+        if piece.start - at >= GAP_SECONDS:
+            found.append((round(at - origin, 3), round(piece.start - origin, 3)))
+        at = max(at, piece.start + piece.seconds)
+    if end - at >= GAP_SECONDS:
+        found.append((round(at - origin, 3), round(end - origin, 3)))
+    return found
+
+
+def rendition(track: Track, default: bool) -> str:
+    return (
+        f'#EXT-X-MEDIA:TYPE=AUDIO,GROUP-ID="audio",NAME="{track.name}",'
+        f'LANGUAGE="{track.language}",DEFAULT={"YES" if default else "NO"},'
+        f'AUTOSELECT=YES,URI="{track.playlist}"'
+    )
+
+
+def master_playlist(tracks: list[Track]) -> str:
+    bandwidth = int(ffmpeg.AUDIO_BITRATE.rstrip("k")) * 1000 * 11 // 10
+    lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
+    lines += [rendition(track, index == 0) for index, track in enumerate(tracks)]
+    lines.append(f'#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},CODECS="mp4a.40.2",AUDIO="audio"')
+    lines.append(tracks[0].playlist)
+    return "\n".join(lines) + "\n"
+
+
+@dataclass
+class Packaged:
+    tracks: list[Track]
+    seconds: float
+    size: int
+    origin: float  # epoch seconds of the timeline's start
+
+    def tracks_json(self) -> list[dict[str, object]]:
+        return [asdict(track) for track in self.tracks]
+
+
+def package(
+    wav_folder: Path,
+    output: Path,
+    progress: Callable[[int], None] = lambda percent: None,
+    timeout: float = 3600,
+) -> Packaged:
+    """Package every channel recorded under ``wav_folder`` (a folder per channel) into
+    ``output``: ``<channel>.m4a``, ``<channel>/index.m3u8`` and ``index.m3u8``."""
+    folders = wav_folder.iterdir() if wav_folder.is_dir() else iter(())
+    by_channel = {
+        folder.name: found for folder in folders if folder.is_dir() and (found := pieces(folder))
+    }
+    if FLOOR not in by_channel:
+        raise PackagingError(gettext_noop("Nothing of the floor was recorded."))
+    channels = [FLOOR, *(code for code in UN_LANGUAGES if code in by_channel)]
+    every = [piece for channel in channels for piece in by_channel[channel]]
+    origin = min(piece.start for piece in every)
+    end = max(piece.start + piece.seconds for piece in every)
+    seconds = end - origin
+    output.mkdir(parents=True, exist_ok=True)
+    tracks = []
+    for step, channel in enumerate(channels):
+        audio = output / f"{channel}.m4a"
+        placed = [(piece.path, piece.start - origin) for piece in by_channel[channel]]
+        ffmpeg.encode_timeline(placed, seconds, audio, timeout)
+        progress(100 * (2 * step + 1) // (2 * len(channels)))
+        playlist = ffmpeg.segment(audio, output / channel, timeout)
+        progress(100 * (2 * step + 2) // (2 * len(channels)))
+        tracks.append(
+            Track(
+                channel=channel,
+                language=hls_language(channel),
+                name="Original" if channel == FLOOR else AUTONYMS[channel],
+                playlist=str(playlist.relative_to(output)),
+                audio=audio.name,
+                gaps=gaps(by_channel[channel], origin, end),
+            )
+        )
+    (output / "index.m3u8").write_text(master_playlist(tracks), encoding="utf-8")
+    size = sum(path.stat().st_size for path in output.rglob("*") if path.is_file())
+    return Packaged(tracks=tracks, seconds=round(seconds, 3), size=size, origin=origin)

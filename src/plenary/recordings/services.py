@@ -1,0 +1,206 @@
+"""Start and stop a session's recording, and package it afterwards.
+
+A session is recorded from the moment it opens until it closes (not a call
+from a workspace: those are not recorded unless the secretariat asks), and
+the meeting's secretariat may start and stop it by hand. Each start and stop
+is an event of the session's log (``recording.started``, ``recording.stopped``
+through ``floor.do_record``), so the log says when the session was on record
+and every room page shows it. Janus records (``plenary.media.recorder``);
+after the stop a background job packages the files (``packaging``), and a
+job that fails is tried again, saying why, up to ``MAX_ATTEMPTS`` times.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.tasks import runner
+from plenary.floor import services as floor
+from plenary.floor import state as live
+from plenary.live.events import iso
+from plenary.live.services import get_session
+from plenary.live.standing import Standing, standing_for
+from plenary.media import recorder
+from plenary.media.services import layout_for
+from plenary.meetings.models import Meeting, Session
+from plenary.recordings import packaging
+from plenary.recordings.models import Recording
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 3
+RETRY_SECONDS = 30.0
+# How long packaging waits for Janus to close the files it was told to stop.
+SETTLE_SECONDS = 2.0
+
+
+def records_by_itself(session: Session) -> bool:
+    """Whether the session is recorded from its opening without anyone asking."""
+    return session.meeting.meeting_type != Meeting.Type.CALL
+
+
+def _check_secretariat(standing: Standing) -> None:
+    if not standing.is_secretariat:
+        raise PermissionRefusal(_("Only the meeting's secretariat may start or stop a recording."))
+
+
+def do_start_recording(user: Any, session_id: int, *, by_hand: bool = True) -> Recording:
+    """Start recording the session (its secretariat, or the session opening)."""
+    already = _("The session is already being recorded.")
+    with transaction.atomic():
+        session = get_session(session_id)
+        if by_hand:
+            _check_secretariat(standing_for(user, session))
+        try:
+            with transaction.atomic():
+                recording = Recording.objects.create(
+                    session=session,
+                    started_at=timezone.now(),
+                    started_by=user if getattr(user, "is_authenticated", False) else None,
+                )
+        except IntegrityError:  # one is running
+            raise Refusal(already, "recording") from None
+
+        def check(standing: Standing, state: live.State) -> list[floor.Change]:
+            if state["status"] != "open":
+                raise Refusal(_("Only an open session can be recorded."), "not_open")
+            if state.get("recording"):
+                raise Refusal(already, "recording")
+            data = {"id": recording.pk, "started_at": iso(recording.started_at)}
+            return [("recording.started", data)]
+
+        floor.do_record(user, session_id, check)
+        layout = layout_for(session)
+        folders = {channel: str(recording.wav_folder(channel)) for channel in layout.channels}
+        transaction.on_commit(lambda: recorder.set_recording(layout, folders))
+    return recording
+
+
+def do_stop_recording(user: Any, session_id: int, *, by_hand: bool = True) -> Recording:
+    """Stop recording the session and queue its packaging."""
+    with transaction.atomic():
+        session = get_session(session_id)
+        recording = (
+            Recording.objects.select_for_update()
+            .filter(session=session, status=Recording.Status.RECORDING)
+            .first()
+        )
+
+        def check(standing: Standing, state: live.State) -> list[floor.Change]:
+            if by_hand:
+                _check_secretariat(standing)
+            if not state.get("recording"):
+                raise Refusal(_("The session is not being recorded."), "not_recording")
+            return [("recording.stopped", {"id": state["recording"]["id"]})]
+
+        if recording is None:
+            raise Refusal(_("The session is not being recorded."), "not_recording")
+        floor.do_record(user, session_id, check)
+        recording.status = Recording.Status.QUEUED
+        recording.stopped_at = timezone.now()
+        recording.stopped_by = user if getattr(user, "is_authenticated", False) else None
+        recording.save(update_fields=["status", "stopped_at", "stopped_by"])
+        layout = layout_for(session)
+        transaction.on_commit(lambda: recorder.set_recording(layout, None))
+        transaction.on_commit(lambda: runner.submit(package_recording, recording.pk))
+    return recording
+
+
+def follow_session(session_id: int) -> None:
+    """Record a session while it is open: start when it opens, stop when it closes."""
+    session = get_session(session_id)
+    _version, state = floor.current_state(session_id)
+    recorded = bool(state.get("recording"))
+    try:
+        if state["status"] == "open" and not recorded and records_by_itself(session):
+            if not Recording.objects.filter(session=session).exists():
+                do_start_recording(None, session_id, by_hand=False)
+        elif state["status"] == "closed" and recorded:
+            do_stop_recording(None, session_id, by_hand=False)
+    except Refusal as refusal:  # another process did it first
+        logger.info("Recording of session %s unchanged: %s", session_id, refusal)
+
+
+# --- Packaging ---------------------------------------------------------------
+
+
+def _settle(recording: Recording) -> None:
+    """Wait until Janus has stopped writing the files (their sizes stay put)."""
+    files = list((recording.folder / "wav").rglob("*.wav"))
+    before = {path: path.stat().st_size for path in files}
+    deadline = time.monotonic() + 10 * SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        time.sleep(SETTLE_SECONDS)
+        now = {path: path.stat().st_size for path in files if path.exists()}
+        if now == before:
+            return
+        before = now
+
+
+def package_recording(recording_id: int) -> None:
+    """The background job: package the recording's files; retried when it fails."""
+    with transaction.atomic():
+        recording = Recording.objects.select_for_update().filter(pk=recording_id).first()
+        if recording is None or recording.status not in {
+            Recording.Status.QUEUED,
+            Recording.Status.PACKAGING,
+        }:
+            return
+        recording.status = Recording.Status.PACKAGING
+        recording.attempts += 1
+        recording.progress = 0
+        recording.save(update_fields=["status", "attempts", "progress"])
+
+    def progress(percent: int) -> None:
+        Recording.objects.filter(pk=recording_id).update(progress=percent)
+
+    try:
+        _settle(recording)
+        done = packaging.package(recording.folder / "wav", recording.hls_folder, progress)
+    except Exception as exc:  # ffmpeg, the files, the disk: said on the recording
+        logger.exception("Packaging recording %s failed", recording_id)
+        _failed(recording, str(exc))
+        return
+    Recording.objects.filter(pk=recording_id).update(
+        status=Recording.Status.READY,
+        progress=100,
+        tracks=done.tracks_json(),
+        duration_s=done.seconds,
+        size=done.size,
+        error="",
+    )
+    shutil.rmtree(recording.folder / "wav", ignore_errors=True)  # the tracks hold it all now
+
+
+def _failed(recording: Recording, reason: str) -> None:
+    retry = recording.attempts < MAX_ATTEMPTS
+    status = Recording.Status.QUEUED if retry else Recording.Status.FAILED
+    Recording.objects.filter(pk=recording.pk).update(status=status, error=reason[:500])
+    if retry:
+        retry_later(recording.pk)
+
+
+def retry_later(recording_id: int) -> None:
+    """Package the recording again in ``RETRY_SECONDS`` (the disk may be full now)."""
+    timer = threading.Timer(RETRY_SECONDS, runner.submit, (package_recording, recording_id))
+    timer.daemon = True
+    timer.start()
+
+
+def resume_unfinished() -> int:
+    """Start-up step of ``plenary serve``: package what a previous server left unpackaged."""
+    waiting = Recording.objects.filter(
+        status__in=[Recording.Status.QUEUED, Recording.Status.PACKAGING]
+    ).values_list("pk", flat=True)
+    for recording_id in waiting:
+        runner.submit(package_recording, recording_id)
+    return len(waiting)

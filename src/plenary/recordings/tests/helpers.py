@@ -1,0 +1,40 @@
+"""WAV files as Janus writes them, for the tests that run without Janus."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+RATE = 48000
+
+
+def janus_wav(folder: Path, start: float, samples: np.ndarray, room: int = 10) -> Path:
+    """A WAV file named as Janus names it (its start in µs), 48 kHz mono 16-bit."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"janus-audioroom-{room}-{round(start * 1_000_000)}.wav"
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(RATE)
+        out.writeframes((np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes())
+    return path
+
+
+def tone_at(seconds: float, at: float, hz: float = 1000, length: float = 0.2) -> np.ndarray:
+    """``seconds`` of silence with a tone of ``length`` starting at ``at``."""
+    samples = np.zeros(int(seconds * RATE), np.float32)
+    t = np.arange(int(length * RATE)) / RATE
+    begin = int(at * RATE)
+    samples[begin : begin + len(t)] = 0.5 * np.sin(2 * np.pi * hz * t)
+    return samples
+
+
+def decoded(path: Path) -> np.ndarray:
+    """An audio file or HLS playlist decoded by ffmpeg to 48 kHz mono samples."""
+    command = ["ffmpeg", "-loglevel", "error", "-i", str(path), "-f", "s16le", "-ac", "1"]
+    command += ["-ar", str(RATE), "-"]
+    raw = subprocess.run(command, check=True, capture_output=True).stdout  # noqa: S603
+    return np.frombuffer(raw, np.int16).astype(np.float32) / 32768

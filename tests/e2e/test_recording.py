@@ -1,0 +1,125 @@
+"""Recording a session with a real Janus and real WebRTC peers, then packaging it.
+
+A speaker on the floor and an interpreter on the French booth (aiortc peers
+sending 1 kHz bursts at known wall-clock moments) are recorded by Janus; the
+packaged HLS has both renditions with their LANGUAGE tags, and each burst is
+where it was spoken on the shared timeline (±100 ms), so that switching
+language keeps the place. Janus killed during the recording keeps what it
+wrote, records again once it is back, and the gap is marked. Runs inside a
+private network namespace, as the other media tests (``tests.e2e.netns``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+from asgiref.sync import sync_to_async
+
+from tests.e2e.netns import IN_NAMESPACE, reporting
+
+pytestmark = pytest.mark.e2e
+
+SCENARIOS = [
+    "test_the_floor_and_a_booth_are_recorded_and_packaged_on_one_timeline",
+    "test_janus_killed_while_recording_keeps_what_it_wrote_and_marks_the_gap",
+]
+
+
+if not IN_NAMESPACE:
+    namespace_results, test_in_private_network = reporting(__file__, SCENARIOS)
+
+else:
+    from plenary.media import probes, recorder, services
+    from plenary.media.janus.process import JanusProcess
+    from plenary.media.rooms import FLOOR, SessionLayout
+    from plenary.recordings import packaging
+    from plenary.recordings.tests.helpers import decoded
+    from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
+        Peer,
+        janus,
+        media,
+        speak,
+    )
+
+    def _folders(layout: SessionLayout, root: Path) -> dict[str, str]:
+        return {channel: str(root / "wav" / channel) for channel in layout.channels}
+
+    async def _wait_for_files(folder: Path, count: int) -> None:
+        async with asyncio.timeout(15):
+            while len(list(folder.glob("*.wav"))) < count:
+                await asyncio.sleep(0.1)
+
+    def _sent_at(peer: Peer) -> dict[int, float]:
+        """When ``peer`` sent each of its frames (wall clock), by frame."""
+        track = peer.pc.getSenders()[0].track
+        assert isinstance(track, probes.ArrayTrack)
+        return dict(track.sent_at)
+
+    def _onsets(samples: probes.Signal) -> list[float]:
+        """Where each burst starts (seconds): loud after at least 0.3 s of quiet."""
+        loud = np.flatnonzero(np.abs(samples) > 0.05)
+        starts = [loud[0]] if len(loud) else []
+        starts += [b for a, b in itertools.pairwise(loud) if b - a > 0.3 * probes.RATE]
+        return [float(s) / probes.RATE for s in starts]
+
+    async def test_the_floor_and_a_booth_are_recorded_and_packaged_on_one_timeline(
+        media: JanusProcess, tmp_path: Path
+    ) -> None:
+        layout = SessionLayout(201, ("fr",))
+        await sync_to_async(services.set_heard)(201, FLOOR, frozenset({1}))
+        await sync_to_async(services.set_heard)(201, "fr", frozenset({2}))
+        await sync_to_async(recorder.set_recording)(layout, _folders(layout, tmp_path))
+        await _wait_for_files(tmp_path / "wav" / FLOOR, 1)
+        await _wait_for_files(tmp_path / "wav" / "fr", 1)
+        bursts, frames = probes.bursts(3, every=0.8)
+        speaker = await speak("speaker", 1, layout, FLOOR, bursts)
+        await asyncio.sleep(1.3)
+        interpreter = await speak("interpreter", 2, layout, "fr", bursts)
+        await asyncio.sleep(3.5)
+        await sync_to_async(recorder.set_recording)(layout, None)
+        sent = {FLOOR: _sent_at(speaker), "fr": _sent_at(interpreter)}
+        for peer in (speaker, interpreter):
+            await peer.pc.close()
+        await asyncio.sleep(0.5)
+
+        done = await sync_to_async(packaging.package)(tmp_path / "wav", tmp_path / "hls")
+        master = (tmp_path / "hls" / "index.m3u8").read_text()
+        assert 'LANGUAGE="mul",DEFAULT=YES' in master and 'URI="floor/index.m3u8"' in master
+        assert 'NAME="Français",LANGUAGE="fr",DEFAULT=NO' in master
+        assert [track.channel for track in done.tracks] == [FLOOR, "fr"]
+        for channel in (FLOOR, "fr"):
+            heard = _onsets(decoded(tmp_path / "hls" / channel / "index.m3u8"))
+            spoken = [sent[channel][frame] - done.origin for frame in frames]
+            assert len(heard) >= len(spoken), (channel, heard, spoken)
+            for at, expected in zip(heard, spoken, strict=False):
+                assert abs(at - expected) <= 0.1, (channel, heard, spoken)
+
+    async def test_janus_killed_while_recording_keeps_what_it_wrote_and_marks_the_gap(
+        media: JanusProcess, tmp_path: Path
+    ) -> None:
+        layout = SessionLayout(202, ())
+        folder = tmp_path / "wav" / FLOOR
+        await sync_to_async(services.set_heard)(202, FLOOR, frozenset({1}))
+        await sync_to_async(recorder.set_recording)(layout, _folders(layout, tmp_path))
+        await _wait_for_files(folder, 1)
+        speaker = await speak("speaker", 1, layout, FLOOR, probes.tone(440, 2))
+        await asyncio.sleep(6)  # past Janus's first header update (every 5 s)
+        media.kill()
+        await speaker.pc.close()
+        await asyncio.sleep(2)
+        media.start()  # the supervision re-creates the rooms, and they record again
+        await _wait_for_files(folder, 2)
+        await asyncio.sleep(2)
+        await sync_to_async(recorder.set_recording)(layout, None)
+        await asyncio.sleep(0.5)
+
+        pieces = packaging.pieces(folder)
+        assert len(pieces) == 2 and pieces[0].seconds > 5  # up to the crash
+        done = await sync_to_async(packaging.package)(tmp_path / "wav", tmp_path / "hls")
+        (gap,) = done.tracks[0].gaps
+        assert gap[1] - gap[0] >= 1.5  # Janus was down at least the two seconds
+        assert gap[0] == pytest.approx(pieces[0].seconds, abs=0.1)
