@@ -105,18 +105,25 @@ janus_srtp() {
   rm -rf "$work"
 }
 
-# axe-core, the accessibility rules the browser walk injects into each page
-# (tests/e2e/test_role_walk.py), installed once from the npm registry at a
-# pinned version into the virtualenv; nothing is fetched while tests run.
+# The npm packages, installed once from the npm registry at pinned versions into
+# the virtualenv; nothing is fetched at run time. hls.js plays the recordings
+# (served as a static file, see settings.STATICFILES_DIRS); axe-core holds the
+# accessibility rules the browser walk injects into each page
+# (tests/e2e/test_role_walk.py). One install for both: npm prunes what a later
+# install does not name.
 AXE_VERSION=4.14.1
-AXE_DIR="$VENV/node"
-axe_core() {
-  local pkg="$AXE_DIR/node_modules/axe-core/package.json"
-  if [ -f "$pkg" ] && grep -q "\"version\": \"$AXE_VERSION\"" "$pkg"; then return 0; fi
+HLS_VERSION=1.6.15
+NODE_DIR="$VENV/node"
+node_packages() {
+  local axe="$NODE_DIR/node_modules/axe-core/package.json"
+  local hls="$NODE_DIR/node_modules/hls.js/package.json"
+  if [ -f "$axe" ] && grep -q "\"version\": \"$AXE_VERSION\"" "$axe" \
+    && [ -f "$hls" ] && grep -q "\"version\": \"$HLS_VERSION\"" "$hls"; then return 0; fi
   command -v npm >/dev/null || need_debs npm
-  say "Installing axe-core $AXE_VERSION"
-  mkdir -p "$AXE_DIR"
-  npm install --prefix "$AXE_DIR" --no-audit --no-fund --no-save --silent "axe-core@$AXE_VERSION"
+  say "Installing axe-core $AXE_VERSION and hls.js $HLS_VERSION"
+  mkdir -p "$NODE_DIR"
+  npm install --prefix "$NODE_DIR" --no-audit --no-fund --no-save --silent \
+    "axe-core@$AXE_VERSION" "hls.js@$HLS_VERSION"
 }
 
 compile_catalogs() {

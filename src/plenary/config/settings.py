@@ -175,6 +175,16 @@ MEDIA_URL = "/files/"
 # Production serves collected files; the embedded mode serves them from the apps.
 STATIC_ROOT = DATA_DIR / "static" if PRODUCTION else None
 STATIC_URL = "/static/"
+# npm packages that ./scripts/run and ./scripts/test install into the virtualenv
+# (scripts/lib.sh, node_packages): hls.js, the recordings' player, is one of the
+# site's static files (never a CDN).
+NODE_MODULES = Path(
+    env(
+        "PLENARY_NODE_MODULES",
+        default=str(Path(__file__).resolve().parents[3] / ".venv" / "node" / "node_modules"),
+    )
+)
+STATICFILES_DIRS = [("vendor/hls.js", NODE_MODULES / "hls.js" / "dist")]
 _DOCUMENTS_STORAGE = env("PLENARY_DOCUMENTS_STORAGE", default="")
 STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -20,6 +20,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("pms/", include("plenary.proposals.urls")),
     path("", include("plenary.documents.urls")),
     path("workspaces/", include("plenary.workspaces.urls")),
+    path("", include("plenary.recordings.urls")),
     path("statistics/", include("plenary.stats.urls")),
     path("guidance/", include("plenary.guidance.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

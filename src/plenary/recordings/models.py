@@ -7,6 +7,7 @@ packaging made them (``plenary.recordings.packaging``).
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django.conf import settings
@@ -62,6 +63,11 @@ class Recording(models.Model):
 
     def __str__(self) -> str:
         return f"{self.session} ({self.started_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def length(self) -> str:
+        """``1:02:03``, the same in every language ("" until packaged)."""
+        return str(dt.timedelta(seconds=round(self.duration_s))) if self.duration_s else ""
 
     @property
     def folder(self) -> Path:

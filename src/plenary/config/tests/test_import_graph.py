@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"stats"},
     {"floor", "speech"},
     {"media"},
-    {"interpretation"},
+    {"interpretation", "recordings"},
     {"proposals"},
     {"documents"},
     {"room"},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -38,3 +39,22 @@ def decoded(path: Path) -> np.ndarray:
     command += ["-ar", str(RATE), "-"]
     raw = subprocess.run(command, check=True, capture_output=True).stdout  # noqa: S603
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768
+
+
+def packaged_recording(session: Any, seconds: float = 8.0) -> Any:
+    """A ready recording of ``session``: the floor and French, a tone in each at a
+    different moment, packaged by the real ffmpeg (Janus's files put in place)."""
+    from django.utils import timezone
+
+    from plenary.recordings import services
+    from plenary.recordings.models import Recording
+
+    recording = Recording.objects.create(
+        session=session, started_at=timezone.now(), status=Recording.Status.QUEUED
+    )
+    start = 1_800_000_000.0
+    janus_wav(recording.wav_folder("floor"), start, tone_at(seconds, 1.0, hz=440, length=5.0))
+    janus_wav(recording.wav_folder("fr"), start, tone_at(seconds, 2.0, hz=880, length=5.0))
+    services.package_recording(recording.pk)
+    recording.refresh_from_db()
+    return recording

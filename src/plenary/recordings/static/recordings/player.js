@@ -1,0 +1,61 @@
+// The recording's player: HLS through hls.js (the browser's own HLS where it has
+// one), one audio rendition per channel, the chosen language kept at the same
+// moment, playback speed, and a link to the moment being heard (#t=seconds).
+(function () {
+  "use strict";
+  const root = document.getElementById("recording");
+  if (!root) return;
+  const audio = document.getElementById("recording-audio");
+  const error = document.getElementById("recording-error");
+  const radios = Array.from(document.querySelectorAll("input[name=track]"));
+  let hls = null;
+
+  function fail() { error.textContent = root.dataset.msgFailed; error.hidden = false; }
+  function chosen() { const r = radios.find((x) => x.checked); return r ? Number(r.value) : 0; }
+  function choose(index) {
+    if (hls) { hls.audioTrack = index; return; }
+    const tracks = audio.audioTracks;  // Safari's own HLS
+    if (tracks) for (let i = 0; i < tracks.length; i++) tracks[i].enabled = i === index;
+  }
+
+  if (window.Hls && window.Hls.isSupported()) {
+    hls = new window.Hls({enableWorker: false});  // no worker: the page's CSP allows none
+    hls.on(window.Hls.Events.AUDIO_TRACKS_UPDATED, () => choose(chosen()));
+    hls.on(window.Hls.Events.ERROR, (_event, data) => { if (data.fatal) fail(); });
+    hls.loadSource(root.dataset.source);
+    hls.attachMedia(audio);
+  } else if (audio.canPlayType("application/vnd.apple.mpegurl")) {
+    audio.src = root.dataset.source;
+  } else {
+    fail();
+  }
+  radios.forEach((r) => r.addEventListener("change", () => choose(chosen())));
+
+  document.getElementById("recording-speed").addEventListener("change", (e) => {
+    audio.playbackRate = Number(e.target.value);
+  });
+
+  // A moment: the address's #t=<seconds>, and a button that makes one.
+  function seekToHash() {
+    const found = /(?:^#|&)t=(\d+(?:\.\d+)?)/.exec(location.hash);
+    if (found) audio.currentTime = Number(found[1]);
+  }
+  audio.addEventListener("loadedmetadata", seekToHash, {once: true});
+  window.addEventListener("hashchange", seekToHash);
+  const output = document.getElementById("recording-link");
+  document.getElementById("recording-share").addEventListener("click", async () => {
+    const url = new URL(location.href);
+    url.hash = "t=" + Math.floor(audio.currentTime);
+    output.textContent = url.href;
+    try {
+      await navigator.clipboard.writeText(url.href);
+      output.textContent = url.href + " · " + root.dataset.msgCopied;
+    } catch (e) { /* no clipboard: the link stays shown to copy by hand */ }
+  });
+
+  window.plenaryRecording = {
+    audio: audio,
+    track: () => (hls ? hls.audioTrack : chosen()),
+    tracks: () => (hls ? hls.audioTracks.map((t) => t.lang) : []),
+  };
+})();

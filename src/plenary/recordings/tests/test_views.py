@@ -1,0 +1,139 @@
+"""The archive, the player and the files, for each kind of visitor; names, ranges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
+from plenary.meetings.models import Participation
+from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.provisioning.models import Service, ServiceRequest
+from plenary.recordings import services
+from plenary.recordings.models import Recording
+from plenary.recordings.tests.helpers import packaged_recording
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recording(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Recording:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
+    return packaged_recording(SessionFactory.create(meeting__languages=["en", "fr"]))
+
+
+def read(response: Any) -> Any:
+    """The response with its body read (``body``): read to its end, a file response
+    closes its file."""
+    response.body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response
+
+
+def get(client: Client, user: Any, url: str, **headers: str) -> Any:
+    client.logout()
+    if user is not None:
+        client.force_login(user)
+    return read(client.get(url, headers=headers))
+
+
+def test_who_may_watch(client: Client, recording: Recording) -> None:
+    meeting = recording.session.meeting
+    delegate = ParticipationFactory.create(meeting=meeting, role=Participation.Role.DELEGATE).user
+    pages = [
+        f"/recordings/{recording.pk}/",
+        f"/recordings/{recording.pk}/files/index.m3u8",
+        f"/meetings/{meeting.code}/recordings/",
+    ]
+    for url in pages:
+        assert get(client, None, url).status_code == 404
+        assert get(client, DelegateFactory.create(), url).status_code == 404  # not in it
+        assert get(client, delegate, url).status_code == 200
+        assert get(client, StaffFactory.create(), url).status_code == 200
+    ServiceRequest.objects.create(
+        meeting=meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=meeting.organiser,
+    )
+    for url in pages:  # a public webcast: a public archive
+        assert get(client, None, url).status_code == 200
+
+
+def test_the_player_offers_each_language_and_its_audio(
+    client: Client, recording: Recording
+) -> None:
+    meeting = recording.session.meeting
+    delegate = ParticipationFactory.create(meeting=meeting).user
+    client.force_login(delegate)
+    page = client.get(f"/recordings/{recording.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert 'value="0" data-channel="floor"' in page and 'value="1" data-channel="fr"' in page
+    assert "Original (salle)" in page and "Français" in page
+    assert f"/recordings/{recording.pk}/files/fr.m4a?download=1" in page
+    download = read(client.get(f"/recordings/{recording.pk}/files/fr.m4a?download=1"))
+    assert download["Content-Type"] == "audio/mp4"
+    assert download["Content-Disposition"].startswith("attachment; filename=")
+    assert download["Content-Disposition"].endswith('-fr.m4a"')
+    master = read(client.get(f"/recordings/{recording.pk}/files/index.m3u8"))
+    assert master["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert b'LANGUAGE="fr"' in master.body
+
+
+def test_only_the_packaged_names_are_served(client: Client, recording: Recording) -> None:
+    client.force_login(StaffFactory.create())
+    (recording.folder / "secret.txt").write_text("no")
+    base = f"/recordings/{recording.pk}/files/"
+    assert read(client.get(base + "fr/init.mp4")).status_code == 200
+    assert read(client.get(base + "fr/00000.m4s")).status_code == 200
+    for name in (
+        "../secret.txt",
+        "fr/../../secret.txt",
+        "%2e%2e/secret.txt",
+        "de/index.m3u8",
+        "fr/index.m3u8.bak",
+        "fr/99999.m4s",
+        "wav/floor/x.wav",
+        "",
+    ):
+        assert client.get(base + name).status_code == 404, name
+
+
+def test_byte_ranges(client: Client, recording: Recording) -> None:
+    client.force_login(StaffFactory.create())
+    url = f"/recordings/{recording.pk}/files/floor.m4a"
+    whole = read(client.get(url)).body
+    part = client.get(url, headers={"Range": "bytes=10-19"})
+    assert part.status_code == 206 and part.content == whole[10:20]
+    assert part["Content-Range"] == f"bytes 10-19/{len(whole)}"
+    tail = client.get(url, headers={"Range": "bytes=-5"})
+    assert tail.content == whole[-5:]
+    beyond = client.get(url, headers={"Range": f"bytes={len(whole)}-"})
+    assert beyond.status_code == 416 and beyond["Content-Range"] == f"bytes */{len(whole)}"
+    backwards = client.get(url, headers={"Range": "bytes=20-10"})
+    assert backwards.status_code == 416
+    nonsense = read(client.get(url, headers={"Range": "pages=1-2"}))
+    assert nonsense.status_code == 200  # not a byte range: the whole file
+
+
+def test_a_recording_not_ready_says_so_and_serves_nothing(
+    client: Client, recording: Recording
+) -> None:
+    Recording.objects.filter(pk=recording.pk).update(status=Recording.Status.PACKAGING, progress=40)
+    client.force_login(StaffFactory.create())
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "40 %" in page and "recording-audio" not in page
+    assert client.get(f"/recordings/{recording.pk}/files/index.m3u8").status_code == 404
+
+
+def test_the_meeting_page_links_to_its_recordings_for_those_who_may_watch(
+    client: Client, recording: Recording
+) -> None:
+    meeting = recording.session.meeting
+    delegate = ParticipationFactory.create(meeting=meeting).user
+    page = get(client, delegate, f"/meetings/{meeting.code}/").body.decode()
+    assert f'href="/meetings/{meeting.code}/recordings/"' in page
+    stranger = get(client, DelegateFactory.create(), f"/meetings/{meeting.code}/").body.decode()
+    assert "/recordings/" not in stranger

@@ -1,0 +1,10 @@
+from django.urls import URLPattern, URLResolver, path
+
+from plenary.recordings import views
+
+app_name = "recordings"
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("meetings/<slug:code>/recordings/", views.archive, name="archive"),
+    path("recordings/<int:pk>/", views.player, name="player"),
+    path("recordings/<int:pk>/files/<path:name>", views.file, name="file"),
+]

@@ -1,0 +1,87 @@
+"""The archive of a meeting, a recording's player, and its files (thin: the rules are in
+``queries`` and ``serving``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from plenary.core.errors import refusals_as_http
+from plenary.core.languages import Language
+from plenary.meetings.queries import visible_meeting
+from plenary.recordings import queries, serving
+from plenary.recordings.models import Recording
+
+
+def clock(seconds: float) -> str:
+    """``1:02:03``: a moment of a recording, the same in every language."""
+    return str(dt.timedelta(seconds=round(seconds)))
+
+
+def track_label(channel: str) -> str:
+    """A channel's name in the page's language."""
+    return _("Original (floor)") if channel == "floor" else str(Language(channel).label)
+
+
+def _tracks(recording: Recording) -> list[dict[str, Any]]:
+    files = reverse("recordings:file", args=[recording.pk, "index.m3u8"]).rsplit("/", 1)[0]
+    return [
+        {
+            "index": index,
+            "channel": track["channel"],
+            "label": track_label(track["channel"]),
+            "download": f"{files}/{track['audio']}?download=1",
+            "gaps": [(clock(start), clock(end)) for start, end in track["gaps"]],
+        }
+        for index, track in enumerate(recording.tracks)
+    ]
+
+
+@require_GET
+def archive(request: HttpRequest, code: str) -> HttpResponse:
+    with refusals_as_http():
+        meeting = visible_meeting(request.user, code)
+    if not queries.may_watch(request.user, meeting):
+        raise Http404
+    return render(
+        request,
+        "recordings/archive.html",
+        {"meeting": meeting, "recordings": queries.of_meeting(meeting)},
+    )
+
+
+@require_GET
+def player(request: HttpRequest, pk: int) -> HttpResponse:
+    with refusals_as_http():
+        recording = queries.watchable(request.user, pk)
+    return render(
+        request,
+        "recordings/player.html",
+        {
+            "recording": recording,
+            "session": recording.session,
+            "meeting": recording.session.meeting,
+            "tracks": _tracks(recording) if recording.status == Recording.Status.READY else [],
+            "source": reverse("recordings:file", args=[recording.pk, "index.m3u8"]),
+            "speeds": ["0.75", "1", "1.25", "1.5", "2"],
+        },
+    )
+
+
+@require_GET
+def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    with refusals_as_http():
+        recording = queries.watchable(request.user, pk)
+    path = serving.packaged_file(recording, name)
+    download = None
+    if request.GET.get("download") and path.suffix == ".m4a":
+        session = recording.session
+        download = f"{session.meeting.code}-{session.starts_at:%Y%m%d-%H%M}-{path.stem}.m4a"
+    return serving.send(request, path, download_as=download)

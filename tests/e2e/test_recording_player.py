@@ -1,0 +1,89 @@
+"""A recording played in Chromium: hls.js, one audio rendition per channel, the language
+switched without losing the place, a link to a moment; walked in French on a laptop and
+in Arabic on a phone (axe-core's rules, the phone's width, screenshots).
+
+The recording is packaged by the real ffmpeg from files put where Janus would have
+written them (the recording itself is tested against Janus in ``test_recording.py``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+
+from plenary.meetings.models import Participation
+from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.recordings import services
+from plenary.recordings.tests.helpers import packaged_recording
+from tests.e2e.a11y import LAPTOP, PHONE, browser_for, checked
+from tests.e2e.a11y import translated as _t
+
+pytestmark = pytest.mark.e2e
+
+READY = "() => window.plenaryRecording && window.plenaryRecording.tracks().length === 2"
+
+
+@pytest.fixture
+def recording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    monkeypatch.setattr(django_settings, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
+    session = SessionFactory.create(meeting__languages=["en", "fr"], title="Plénière 3")
+    return packaged_recording(session, seconds=30.0)
+
+
+def delegate_of(recording: Any) -> Any:
+    meeting = recording.session.meeting
+    return ParticipationFactory.create(meeting=meeting, role=Participation.Role.DELEGATE).user
+
+
+def test_a_delegate_switches_language_and_keeps_the_place(
+    new_page: Any, live_url: str, recording: Any, axe_script: Path
+) -> None:
+    page = browser_for(new_page, live_url, delegate_of(recording), language="fr", size=LAPTOP)
+    page.goto(f"{live_url}/meetings/{recording.session.meeting.code}/recordings/")
+    checked(page, "recordings-archive-fr-laptop", axe_script)
+    page.get_by_role("link", name="Plénière 3").click()
+    page.wait_for_function(READY)
+    assert page.evaluate("window.plenaryRecording.tracks()") == ["mul", "fr"]
+    checked(page, "recordings-player-fr-laptop", axe_script)
+
+    page.evaluate("() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }")
+    page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 3")
+    before = page.evaluate("window.plenaryRecording.audio.currentTime")
+    page.get_by_label("Français").check()
+    page.wait_for_function("() => window.plenaryRecording.track() === 1")
+    page.wait_for_timeout(1500)
+    after = page.evaluate("window.plenaryRecording.audio.currentTime")
+    assert after >= before  # the place is kept: no jump back to the start
+    assert not page.locator("#recording-error").is_visible()
+
+    page.get_by_label(_t("fr", "Speed")).select_option("1.5")
+    assert page.evaluate("window.plenaryRecording.audio.playbackRate") == 1.5
+    page.get_by_role("button", name=_t("fr", "Copy a link to this moment")).click()
+    link = page.locator("#recording-link").inner_text().split(" ")[0]
+    assert "#t=" in link
+
+
+def test_a_link_to_a_moment_opens_there_on_a_phone_in_arabic(
+    new_page: Any, live_url: str, recording: Any, axe_script: Path
+) -> None:
+    page = browser_for(new_page, live_url, delegate_of(recording), language="ar", size=PHONE)
+    page.goto(f"{live_url}/recordings/{recording.pk}/#t=12")
+    page.wait_for_function(READY)
+    page.wait_for_function("() => window.plenaryRecording.audio.currentTime >= 12")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_label(_t("ar", "Original (floor)")).is_checked()
+    checked(page, "recordings-player-ar-phone", axe_script)
+
+
+def test_someone_outside_the_meeting_finds_no_recording(
+    new_page: Any, live_url: str, recording: Any
+) -> None:
+    from plenary.accounts.tests.factories import DelegateFactory
+
+    page = browser_for(new_page, live_url, DelegateFactory.create(), language="fr", size=PHONE)
+    reply = page.goto(f"{live_url}/recordings/{recording.pk}/")
+    assert reply is not None and reply.status == 404
