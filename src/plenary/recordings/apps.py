@@ -10,8 +10,9 @@ class RecordingsConfig(AppConfig):
     def ready(self) -> None:
         from plenary.core import children
 
-        # Starts and stops a session's recording with the session.
-        from plenary.recordings import receivers  # noqa: F401
+        # Starts and stops a session's recording with the session; registers the
+        # recording.* commands on the session socket.
+        from plenary.recordings import commands, receivers  # noqa: F401
         from plenary.recordings.services import resume_unfinished
 
         children.before_serving(resume_unfinished)

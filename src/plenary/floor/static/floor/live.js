@@ -256,6 +256,9 @@
     $("[data-status]").textContent = T[state.status];
     var recording = $("[data-recording]");
     if (recording) recording.hidden = !state.recording;
+    document.querySelectorAll("[data-send^='recording.']").forEach(function (b) {
+      b.hidden = (b.dataset.send === "recording.start") === Boolean(state.recording);
+    });
     renderStatusControls(state.status);
     renderSpeaker();
     renderQueue();
@@ -305,6 +308,7 @@
     if (!target) return;
     if (target.dataset.request) send("floor.request", { kind: target.dataset.request });
     else if (target.dataset.cmd) versioned(target.dataset.cmd);
+    else if (target.dataset.send) send(target.dataset.send, {});
     else if ("withdrawMine" in target.dataset) {
       var request = client.state.queue.find(mine);
       if (request) send("floor.withdraw", { request_id: request.id });
