@@ -17,9 +17,11 @@ reader's own language; the playlist is the same file for everyone.
 
 from __future__ import annotations
 
+import os
 import re
 import struct
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -143,6 +145,29 @@ class Packaged:
         return [asdict(track) for track in self.tracks]
 
 
+def _package_channel(
+    channel: str,
+    channel_pieces: list[Piece],
+    span: tuple[float, float],
+    output: Path,
+    timeout: float,
+) -> Track:
+    """Encode and segment one channel placed on the timeline ``span`` (origin, end)."""
+    origin, end = span
+    audio = output / f"{channel}.m4a"
+    placed = [(piece.path, piece.start - origin) for piece in channel_pieces]
+    ffmpeg.encode_timeline(placed, end - origin, audio, timeout)
+    playlist = ffmpeg.segment(audio, output / channel, timeout)
+    return Track(
+        channel=channel,
+        language=hls_language(channel),
+        name="Original" if channel == FLOOR else AUTONYMS[channel],
+        playlist=str(playlist.relative_to(output)),
+        audio=audio.name,
+        gaps=gaps(channel_pieces, origin, end),
+    )
+
+
 def package(
     wav_folder: Path,
     output: Path,
@@ -150,7 +175,10 @@ def package(
     timeout: float = 3600,
 ) -> Packaged:
     """Package every channel recorded under ``wav_folder`` (a folder per channel) into
-    ``output``: ``<channel>.m4a``, ``<channel>/index.m3u8`` and ``index.m3u8``."""
+    ``output``: ``<channel>.m4a``, ``<channel>/index.m3u8`` and ``index.m3u8``.
+
+    The channels are encoded side by side, one ffmpeg per processor; ``progress``
+    is told (in the calling thread) as each one is done."""
     folders = wav_folder.iterdir() if wav_folder.is_dir() else iter(())
     by_channel = {
         folder.name: found for folder in folders if folder.is_dir() and (found := pieces(folder))
@@ -161,26 +189,19 @@ def package(
     every = [piece for channel in channels for piece in by_channel[channel]]
     origin = min(piece.start for piece in every)
     end = max(piece.start + piece.seconds for piece in every)
-    seconds = end - origin
     output.mkdir(parents=True, exist_ok=True)
-    tracks = []
-    for step, channel in enumerate(channels):
-        audio = output / f"{channel}.m4a"
-        placed = [(piece.path, piece.start - origin) for piece in by_channel[channel]]
-        ffmpeg.encode_timeline(placed, seconds, audio, timeout)
-        progress(100 * (2 * step + 1) // (2 * len(channels)))
-        playlist = ffmpeg.segment(audio, output / channel, timeout)
-        progress(100 * (2 * step + 2) // (2 * len(channels)))
-        tracks.append(
-            Track(
-                channel=channel,
-                language=hls_language(channel),
-                name="Original" if channel == FLOOR else AUTONYMS[channel],
-                playlist=str(playlist.relative_to(output)),
-                audio=audio.name,
-                gaps=gaps(by_channel[channel], origin, end),
-            )
-        )
+    made: dict[str, Track] = {}
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        jobs = {
+            pool.submit(
+                _package_channel, channel, by_channel[channel], (origin, end), output, timeout
+            ): channel
+            for channel in channels
+        }
+        for count, job in enumerate(as_completed(jobs), start=1):
+            made[jobs[job]] = job.result()
+            progress(100 * count // len(channels))
+    tracks = [made[channel] for channel in channels]
     (output / "index.m3u8").write_text(master_playlist(tracks), encoding="utf-8")
     size = sum(path.stat().st_size for path in output.rglob("*") if path.is_file())
-    return Packaged(tracks=tracks, seconds=round(seconds, 3), size=size, origin=origin)
+    return Packaged(tracks=tracks, seconds=round(end - origin, 3), size=size, origin=origin)

@@ -22,7 +22,7 @@ from plenary.documents.uploads import SizeLimit, accepts, upload_view
 from plenary.live.standing import display_name
 from plenary.workspaces import pages, queries
 from plenary.workspaces import search as search_messages
-from plenary.workspaces.events import call_json
+from plenary.workspaces.events import call_json, message_json
 from plenary.workspaces.forms import (
     ChannelForm,
     DigestForm,
@@ -456,9 +456,10 @@ def hide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     )
     if reply is not None:
         return reply
-    return _done(
-        request, message.get_absolute_url() if message else reverse("workspaces:home", args=[slug])
-    )
+    if message is None:
+        return _done(request, reverse("workspaces:home", args=[slug]))
+    # The moderator's page shows it at once, its socket connected or not.
+    return _done(request, message.get_absolute_url(), message=message_json(message))
 
 
 @require_POST

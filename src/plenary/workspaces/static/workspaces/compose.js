@@ -78,6 +78,8 @@
       e.preventDefault();
       send(form, e.submitter).then(function (reply) {
         if (reply.error) say(form, reply.error.message);
+        // The changed message, for the page to show without waiting for its socket.
+        if (reply.message) document.dispatchEvent(new CustomEvent("plenary-ws-message", { detail: reply.message }));
         var menu = form.closest("details");
         if (menu) menu.open = false;
       });

@@ -195,6 +195,10 @@
     if (end) end.hidden = !(call.started_by_id === me || root.hasAttribute("data-moderator"));
   }
 
+  document.addEventListener("plenary-ws-message", function (e) {
+    if (e.detail.topic_id === topicId) upsert(e.detail);
+  });
+
   live.on(function (msg) {
     if (msg.type === "workspace.call" && msg.topic_id === topicId) {
       setCall(msg.call);
