@@ -32,7 +32,7 @@ from plenary.recordings import ffmpeg
 
 FLOOR = "floor"
 _PIECE = re.compile(r"^janus-audioroom-\d+-(\d+)\.wav$")
-_HEADER = 44  # Janus's WAV header: RIFF, a 16-byte fmt chunk, the data chunk's head
+_HEAD_BYTES = 4096  # enough of a WAV file for its chunks before the samples
 # A gap shorter than this is the time Janus takes between two files, not a loss.
 GAP_SECONDS = 1.0
 
@@ -70,22 +70,41 @@ def hls_language(channel: str) -> str:
     return "zh-Hans" if channel == "zh-hans" else channel
 
 
+def _data_chunk(head: bytes) -> int:
+    """Where the ``data`` chunk's size field is in a RIFF/WAVE header (Janus writes
+    ``fmt `` then ``data``; other writers put chunks such as ``LIST`` between)."""
+    if head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+    at = 12
+    while at + 8 <= len(head):
+        chunk, size = head[at : at + 4], struct.unpack("<I", head[at + 4 : at + 8])[0]
+        if chunk == b"data":
+            return at + 4
+        at += 8 + size + (size & 1)
+    raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+
+
 def repair(path: Path) -> float:
     """Make the WAV header's sizes match the file (Janus updates them every five
     seconds, so a crash leaves them short); the length in seconds."""
     with path.open("r+b") as wav:
-        head = wav.read(_HEADER)
-        if len(head) < _HEADER or head[:4] != b"RIFF" or head[36:40] != b"data":
+        head = wav.read(_HEAD_BYTES)
+        size_at = _data_chunk(head)
+        fmt = head.find(b"fmt ")
+        if fmt < 0 or len(head) < fmt + 24:
             raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
-        channels, rate = struct.unpack("<HI", head[22:28])
-        bits = struct.unpack("<H", head[34:36])[0]
+        channels, rate = struct.unpack("<HI", head[fmt + 10 : fmt + 16])
+        bits = struct.unpack("<H", head[fmt + 22 : fmt + 24])[0]
         frame = channels * bits // 8
+        if frame == 0 or rate == 0:
+            raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+        start = size_at + 4
         wav.seek(0, 2)
-        data = (wav.tell() - _HEADER) // frame * frame
-        wav.truncate(_HEADER + data)
+        data = max(wav.tell() - start, 0) // frame * frame
+        wav.truncate(start + data)
         wav.seek(4)
-        wav.write(struct.pack("<I", _HEADER - 8 + data))
-        wav.seek(40)
+        wav.write(struct.pack("<I", start - 8 + data))
+        wav.seek(size_at)
         wav.write(struct.pack("<I", data))
     return data / (rate * frame)
 

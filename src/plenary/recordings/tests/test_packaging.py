@@ -4,6 +4,7 @@ with their language tags, and a file cut short by a crash repaired."""
 from __future__ import annotations
 
 import struct
+import subprocess
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +95,14 @@ def test_ffmpeg_failing_says_why(tmp_path: Path) -> None:
     with pytest.raises(ffmpeg.FfmpegError) as failure:
         ffmpeg.encode_timeline([(broken, 0.0)], 1.0, tmp_path / "out.m4a", timeout=60)
     assert str(failure.value)
+
+
+def test_a_wav_file_with_other_chunks_before_its_samples_is_read(tmp_path: Path) -> None:
+    folder = tmp_path / "wav" / "floor"
+    folder.mkdir(parents=True)
+    path = folder / f"janus-audioroom-10-{round(T0 * 1_000_000)}.wav"
+    command = [ffmpeg.binary(), "-loglevel", "error", "-f", "lavfi", "-i", "sine=d=1.5"]
+    subprocess.run([*command, "-ar", str(RATE), "-ac", "1", str(path)], check=True)  # noqa: S603
+    assert b"LIST" in path.read_bytes()[:200]  # ffmpeg names itself in a LIST chunk
+    (piece,) = packaging.pieces(folder)
+    assert piece.seconds == pytest.approx(1.5, abs=0.01)
