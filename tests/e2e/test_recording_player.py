@@ -8,16 +8,19 @@ written them (the recording itself is tested against Janus in ``test_recording.p
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
 
+from plenary.floor.models import SessionEvent
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 from plenary.recordings import services
 from plenary.recordings.tests.helpers import packaged_recording
+from plenary.speech.models import CaptionSegment
 from tests.e2e.a11y import LAPTOP, PHONE, browser_for, checked
 from tests.e2e.a11y import translated as _t
 
@@ -31,7 +34,24 @@ def recording(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     monkeypatch.setattr(django_settings, "DATA_DIR", tmp_path)
     monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
     session = SessionFactory.create(meeting__languages=["en", "fr"], title="Plénière 3")
-    return packaged_recording(session, seconds=30.0)
+    recording = packaged_recording(session, seconds=30.0)
+    # Brazil takes the floor 10 s in and speaks; the captions have its words in French.
+    moment = recording.origin + dt.timedelta(seconds=10)
+    request = {"kind": "speak", "entity": "Brazil", "name": "Ana Souza"}
+    SessionEvent.objects.create(
+        session=session, seq=1, kind="floor.given", data={"request": request}, at=moment
+    )
+    for offset, text in ((0, "Le Brésil remercie la présidence."), (6, "Nous appuyons le texte.")):
+        CaptionSegment.objects.create(
+            session=session,
+            channel="fr",
+            language="fr",
+            kind="asr",
+            starts_at=moment + dt.timedelta(seconds=offset),
+            ends_at=moment + dt.timedelta(seconds=offset + 4),
+            text=text,
+        )
+    return recording
 
 
 def delegate_of(recording: Any) -> Any:
@@ -59,6 +79,16 @@ def test_a_delegate_switches_language_and_keeps_the_place(
     after = page.evaluate("window.plenaryRecording.audio.currentTime")
     assert after >= before  # the place is kept: no jump back to the start
     assert not page.locator("#recording-error").is_visible()
+
+    # A speaker's chapter and a line of the transcript each take the player there.
+    page.get_by_role("button", name="Brazil").click()
+    page.wait_for_function("() => Math.abs(window.plenaryRecording.audio.currentTime - 10) < 1")
+    page.get_by_label(_t("fr", "Find in the transcript")).fill("appuyons")
+    lines = page.locator("[data-transcript] li")
+    assert lines.nth(0).is_hidden() and lines.nth(1).is_visible()
+    lines.nth(1).get_by_role("button").click()
+    page.wait_for_function("() => Math.abs(window.plenaryRecording.audio.currentTime - 16) < 1")
+    checked(page, "recordings-player-chapters-fr-laptop", axe_script)
 
     page.get_by_label(_t("fr", "Speed")).select_option("1.5")
     assert page.evaluate("window.plenaryRecording.audio.playbackRate") == 1.5

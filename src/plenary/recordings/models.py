@@ -44,6 +44,9 @@ class Recording(models.Model):
     # ``packaging.Track``; gaps are where Janus recorded nothing (a crash).
     tracks = models.JSONField(default=list, blank=True)
     duration_s = models.FloatField(_("length (s)"), null=True, blank=True)
+    # When the timeline starts (the earliest file's start on Janus's clock): the
+    # floor's events and the captions are placed on it from their own times.
+    origin = models.DateTimeField(null=True, blank=True)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     attempts = models.PositiveSmallIntegerField(default=0)

@@ -14,10 +14,12 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from plenary.core.errors import NotFoundRefusal
+from plenary.core.languages import UN_LANGUAGES
 from plenary.meetings.models import Meeting
 from plenary.meetings.queries import has_way_in
 from plenary.provisioning.models import Service, ServiceRequest
 from plenary.recordings.models import Recording
+from plenary.speech.models import CaptionSegment
 
 
 def has_public_webcast(meeting: Meeting) -> bool:
@@ -52,3 +54,14 @@ def of_meeting(meeting: Meeting) -> QuerySet[Recording]:
         .select_related("session")
         .order_by("session__starts_at", "started_at")
     )
+
+
+def transcript_languages(recording: Recording) -> list[str]:
+    """The languages the session's captions are in, in UN order."""
+    found = set(
+        CaptionSegment.objects.filter(session_id=recording.session_id)
+        .exclude(kind=CaptionSegment.Kind.GAP)
+        .values_list("language", flat=True)
+        .distinct()
+    )
+    return [code for code in UN_LANGUAGES if code in found]

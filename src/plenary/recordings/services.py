@@ -12,6 +12,7 @@ job that fails is tried again, saying why, up to ``MAX_ATTEMPTS`` times.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import shutil
 import threading
@@ -175,6 +176,7 @@ def package_recording(recording_id: int) -> None:
         progress=100,
         tracks=done.tracks_json(),
         duration_s=done.seconds,
+        origin=dt.datetime.fromtimestamp(done.origin, tz=dt.UTC),
         size=done.size,
         error="",
     )

@@ -10,13 +10,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from plenary.core.errors import refusals_as_http
 from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
-from plenary.recordings import queries, serving
+from plenary.recordings import queries, serving, timeline
 from plenary.recordings.models import Recording
 
 
@@ -57,10 +58,21 @@ def archive(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _transcript_language(request: HttpRequest, offered: list[str]) -> str:
+    """The transcript's language: the one asked for, else the reader's, else the first."""
+    for wanted in (request.GET.get("transcript", ""), request.LANGUAGE_CODE):
+        if wanted in offered:
+            return wanted
+    return offered[0] if offered else ""
+
+
 @require_GET
 def player(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_http():
         recording = queries.watchable(request.user, pk)
+    ready = recording.status == Recording.Status.READY
+    offered = queries.transcript_languages(recording) if ready else []
+    language = _transcript_language(request, offered)
     return render(
         request,
         "recordings/player.html",
@@ -68,11 +80,38 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
             "recording": recording,
             "session": recording.session,
             "meeting": recording.session.meeting,
-            "tracks": _tracks(recording) if recording.status == Recording.Status.READY else [],
+            "tracks": _tracks(recording) if ready else [],
+            "chapters": [
+                {"at": c.at, "clock": clock(c.at), "title": c.title}
+                for c in (timeline.chapters(recording) if ready else [])
+            ],
+            "transcript_languages": [(code, Language(code).label) for code in offered],
+            "transcript_language": language,
+            "lines": [
+                {"at": line.at, "clock": clock(line.at), "text": line.text, "speaker": line.speaker}
+                for line in (timeline.transcript(recording, language) if language else [])
+            ],
             "source": reverse("recordings:file", args=[recording.pk, "index.m3u8"]),
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
         },
     )
+
+
+@require_GET
+def subtitles(request: HttpRequest, pk: int, language: str) -> HttpResponse:
+    """The transcript in ``language`` as WebVTT (corrections included)."""
+    with refusals_as_http():
+        recording = queries.watchable(request.user, pk)
+    if recording.status != Recording.Status.READY or language not in Language.values:
+        raise Http404(_("There is no such file in this recording."))
+    response = HttpResponse(
+        timeline.webvtt(timeline.transcript(recording, language)),
+        content_type="text/vtt; charset=utf-8",
+    )
+    session = recording.session
+    name = f"{session.meeting.code}-{session.starts_at:%Y%m%d-%H%M}-{language}.vtt"
+    response["Content-Disposition"] = content_disposition_header(True, name) or ""
+    return response
 
 
 @require_GET

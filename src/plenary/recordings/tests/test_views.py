@@ -137,3 +137,43 @@ def test_the_meeting_page_links_to_its_recordings_for_those_who_may_watch(
     assert f'href="/meetings/{meeting.code}/recordings/"' in page
     stranger = get(client, DelegateFactory.create(), f"/meetings/{meeting.code}/").body.decode()
     assert "/recordings/" not in stranger
+
+
+def test_the_player_lists_the_speakers_and_the_transcript_and_serves_it_as_webvtt(
+    client: Client, recording: Recording
+) -> None:
+    import datetime as dt
+
+    from plenary.floor.models import SessionEvent
+    from plenary.speech.models import CaptionSegment
+
+    assert recording.origin is not None
+    moment = recording.origin + dt.timedelta(seconds=3)
+    SessionEvent.objects.create(
+        session=recording.session,
+        seq=1,
+        kind="floor.given",
+        data={"request": {"kind": "speak", "entity": "Brazil", "name": "Ana"}},
+        at=moment,
+    )
+    CaptionSegment.objects.create(
+        session=recording.session,
+        channel="floor",
+        language="fr",
+        kind="asr",
+        starts_at=moment,
+        ends_at=moment + dt.timedelta(seconds=2),
+        text="Le Brésil appuie la proposition.",
+        speaker_name="Ana",
+    )
+    client.force_login(ParticipationFactory.create(meeting=recording.session.meeting).user)
+    page = client.get(f"/recordings/{recording.pk}/", HTTP_ACCEPT_LANGUAGE="fr")
+    text = page.content.decode()
+    assert 'data-at="3.0"' in text and "<bdi>Brazil</bdi>" in text
+    assert "Le Brésil appuie la proposition." in text
+    vtt = client.get(f"/recordings/{recording.pk}/transcript/fr.vtt")
+    assert vtt["Content-Type"] == "text/vtt; charset=utf-8"
+    assert vtt.content.decode().startswith("WEBVTT\n\n00:00:03.000 --> 00:00:05.000\n<v Ana>Le")
+    assert client.get(f"/recordings/{recording.pk}/transcript/xx.vtt").status_code == 404
+    client.logout()
+    assert client.get(f"/recordings/{recording.pk}/transcript/fr.vtt").status_code == 404

@@ -53,6 +53,32 @@
     } catch (e) { /* no clipboard: the link stays shown to copy by hand */ }
   });
 
+  // Chapters and transcript lines: a click goes there; the one being heard is marked.
+  const marks = Array.from(document.querySelectorAll("[data-chapters] [data-at], [data-transcript] [data-at]"));
+  marks.forEach((b) => b.addEventListener("click", () => { audio.currentTime = Number(b.dataset.at); }));
+  function current(list) {
+    let found = null;
+    list.forEach((b) => { if (Number(b.dataset.at) <= audio.currentTime) found = b; });
+    list.forEach((b) => { if (b === found) b.setAttribute("aria-current", "true"); else b.removeAttribute("aria-current"); });
+  }
+  const chapters = marks.filter((b) => b.closest("[data-chapters]"));
+  const lines = marks.filter((b) => b.closest("[data-transcript]"));
+  audio.addEventListener("timeupdate", () => { current(chapters); current(lines); });
+  const search = document.getElementById("transcript-search");
+  if (search) {
+    const none = document.querySelector("[data-transcript-none]");
+    search.addEventListener("input", () => {
+      const words = search.value.trim().toLocaleLowerCase();
+      let shown = 0;
+      lines.forEach((b) => {
+        const hit = !words || b.textContent.toLocaleLowerCase().includes(words);
+        b.parentElement.hidden = !hit;
+        if (hit) shown += 1;
+      });
+      none.hidden = shown > 0;
+    });
+  }
+
   window.plenaryRecording = {
     audio: audio,
     track: () => (hls ? hls.audioTrack : chosen()),
