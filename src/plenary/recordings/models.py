@@ -25,6 +25,7 @@ class Recording(models.Model):
         PACKAGING = "packaging", _("Being packaged")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Packaging failed")
+        REMOVED = "removed", _("Removed")
 
     session = models.ForeignKey(
         Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="recordings"
@@ -51,6 +52,7 @@ class Recording(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["session", "started_at"]

@@ -23,7 +23,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core import audit
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.locking import lock
 from plenary.core.tasks import runner
 from plenary.floor import services as floor
 from plenary.floor import state as live
@@ -33,6 +35,7 @@ from plenary.live.standing import Standing, standing_for
 from plenary.media import recorder
 from plenary.media.services import layout_for
 from plenary.meetings.models import Meeting, Session
+from plenary.meetings.services.access import is_meeting_secretariat
 from plenary.recordings import packaging
 from plenary.recordings.models import Recording
 
@@ -206,3 +209,35 @@ def resume_unfinished() -> int:
     for recording_id in waiting:
         runner.submit(package_recording, recording_id)
     return len(waiting)
+
+
+# --- Removal -----------------------------------------------------------------
+
+
+def check_remove(user: Any, recording: Recording) -> None:
+    if not is_meeting_secretariat(user, recording.session.meeting):
+        raise PermissionRefusal(_("Only the meeting's secretariat may remove a recording."))
+    if recording.status in {Recording.Status.RECORDING, Recording.Status.REMOVED}:
+        raise Refusal(_("This recording cannot be removed now."), "not_removable")
+
+
+def do_remove_recording(user: Any, recording_id: int, reason: str) -> Recording:
+    """Remove a finished recording: its files are deleted, the row stays (when, who, why
+    are in the audit log), and nobody can play it any more."""
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise Refusal(_("Say in a few words why the recording is removed."), "reason")
+    with transaction.atomic():
+        found = Recording.objects.select_related("session__meeting").filter(pk=recording_id)
+        if not found.exists():
+            raise NotFoundRefusal(_("There is no recording at this address."))
+        recording = lock(found.get())
+        check_remove(user, recording)
+        recording.status = Recording.Status.REMOVED
+        recording.removed_at = timezone.now()
+        recording.size = 0
+        recording.save(update_fields=["status", "removed_at", "size"])
+        audit.record(user, "recording.removed", recording, reason=reason)
+        folder = recording.folder
+        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+    return recording

@@ -6,18 +6,21 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from plenary.core.errors import refusals_as_http
+from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, refusals_as_http
 from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
-from plenary.recordings import queries, serving, timeline
+from plenary.meetings.services.access import is_meeting_secretariat
+from plenary.recordings import queries, services, serving, timeline
 from plenary.recordings.models import Recording
 
 
@@ -51,10 +54,16 @@ def archive(request: HttpRequest, code: str) -> HttpResponse:
         meeting = visible_meeting(request.user, code)
     if not queries.may_watch(request.user, meeting):
         raise Http404
+    recordings = list(queries.of_meeting(meeting))
     return render(
         request,
         "recordings/archive.html",
-        {"meeting": meeting, "recordings": queries.of_meeting(meeting)},
+        {
+            "meeting": meeting,
+            "recordings": recordings,
+            "secretariat": is_meeting_secretariat(request.user, meeting),
+            "disk_use": sum(recording.size for recording in recordings),
+        },
     )
 
 
@@ -93,6 +102,8 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "source": reverse("recordings:file", args=[recording.pk, "index.m3u8"]),
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
+            "may_remove": is_meeting_secretariat(request.user, recording.session.meeting)
+            and recording.status not in {Recording.Status.RECORDING, Recording.Status.REMOVED},
         },
     )
 
@@ -124,3 +135,19 @@ def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         session = recording.session
         download = f"{session.meeting.code}-{session.starts_at:%Y%m%d-%H%M}-{path.stem}.m4a"
     return serving.send(request, path, download_as=download)
+
+
+@require_POST
+@login_required
+def remove(request: HttpRequest, pk: int) -> HttpResponse:
+    with refusals_as_http():
+        recording = queries.watchable(request.user, pk)
+        try:
+            services.do_remove_recording(request.user, pk, request.POST.get("reason", ""))
+        except (PermissionRefusal, NotFoundRefusal):
+            raise  # 403, 404
+        except Refusal as refusal:  # said on the player's page, nothing removed
+            messages.error(request, str(refusal))
+            return redirect("recordings:player", pk)
+    messages.success(request, _("The recording has been removed."))
+    return redirect("recordings:archive", recording.session.meeting.code)

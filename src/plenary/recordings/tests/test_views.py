@@ -177,3 +177,32 @@ def test_the_player_lists_the_speakers_and_the_transcript_and_serves_it_as_webvt
     assert client.get(f"/recordings/{recording.pk}/transcript/xx.vtt").status_code == 404
     client.logout()
     assert client.get(f"/recordings/{recording.pk}/transcript/fr.vtt").status_code == 404
+
+
+def test_the_secretariat_removes_a_recording_with_a_reason_and_its_files_go(
+    client: Client, recording: Recording, django_capture_on_commit_callbacks: Any
+) -> None:
+    from plenary.core.models import AuditEntry
+
+    meeting = recording.session.meeting
+    url = f"/recordings/{recording.pk}/remove/"
+    delegate = ParticipationFactory.create(meeting=meeting).user
+    client.force_login(delegate)
+    assert "remove-reason" not in client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert client.post(url, {"reason": "closed meeting"}).status_code == 403
+    staff = StaffFactory.create()
+    client.force_login(staff)
+    archive = client.get(f"/meetings/{meeting.code}/recordings/").content.decode()
+    assert "on disk" in archive
+    assert client.post(url, {"reason": "  "}).status_code == 302  # refused: no reason
+    assert Recording.objects.get().status == Recording.Status.READY
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url, {"reason": "A closed part was recorded by mistake."})
+    recording.refresh_from_db()
+    assert recording.status == Recording.Status.REMOVED and not recording.folder.exists()
+    entry = AuditEntry.objects.get(action="recording.removed")
+    assert entry.actor == staff and entry.data["reason"].startswith("A closed part")
+    assert client.get(f"/recordings/{recording.pk}/files/index.m3u8").status_code == 404
+    assert "removed" in client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert client.post(url, {"reason": "again"}).status_code == 302  # refused: already
+    assert AuditEntry.objects.filter(action="recording.removed").count() == 1
