@@ -117,3 +117,19 @@ def test_someone_outside_the_meeting_finds_no_recording(
     page = browser_for(new_page, live_url, DelegateFactory.create(), language="fr", size=PHONE)
     reply = page.goto(f"{live_url}/recordings/{recording.pk}/")
     assert reply is not None and reply.status == 404
+
+
+def test_the_secretariat_removes_a_recording_on_a_phone_in_arabic(
+    new_page: Any, live_url: str, recording: Any, axe_script: Path
+) -> None:
+    from plenary.accounts.tests.factories import StaffFactory
+
+    page = browser_for(new_page, live_url, StaffFactory.create(), language="ar", size=PHONE)
+    page.goto(f"{live_url}/recordings/{recording.pk}/")
+    page.get_by_text(_t("ar", "Remove this recording")).click()
+    page.get_by_label(_t("ar", "Why")).fill("سُجّل جزء مغلق من الجلسة خطأً.")
+    checked(page, "recordings-remove-ar-phone", axe_script)
+    page.get_by_role("button", name=_t("ar", "Remove the recording")).click()
+    page.get_by_text(_t("ar", "The recording has been removed.")).wait_for()
+    assert not recording.folder.exists()
+    checked(page, "recordings-archive-removed-ar-phone", axe_script)
