@@ -174,7 +174,8 @@ def package_recording(recording_id: int) -> None:
         logger.exception("Packaging recording %s failed", recording_id)
         _failed(recording, str(exc))
         return
-    Recording.objects.filter(pk=recording_id).update(
+    # Conditional: a recording removed while it was being packaged stays removed.
+    Recording.objects.filter(pk=recording_id, status=Recording.Status.PACKAGING).update(
         status=Recording.Status.READY,
         progress=100,
         tracks=done.tracks_json(),
@@ -189,7 +190,9 @@ def package_recording(recording_id: int) -> None:
 def _failed(recording: Recording, reason: str) -> None:
     retry = recording.attempts < MAX_ATTEMPTS
     status = Recording.Status.QUEUED if retry else Recording.Status.FAILED
-    Recording.objects.filter(pk=recording.pk).update(status=status, error=reason[:500])
+    Recording.objects.filter(pk=recording.pk, status=Recording.Status.PACKAGING).update(
+        status=status, error=reason[:500]
+    )
     if retry:
         retry_later(recording.pk)
 
