@@ -18,6 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from plenary.meetings.models import Session
 
 
+def clock(seconds: float) -> str:
+    """``1:02:03``: a moment or a length of a recording, the same in every language."""
+    return str(dt.timedelta(seconds=round(seconds)))
+
+
 class Recording(models.Model):
     class Status(models.TextChoices):
         RECORDING = "recording", _("Recording")
@@ -72,11 +77,15 @@ class Recording(models.Model):
     @property
     def length(self) -> str:
         """``1:02:03``, the same in every language ("" until packaged)."""
-        return str(dt.timedelta(seconds=round(self.duration_s))) if self.duration_s else ""
+        return clock(self.duration_s) if self.duration_s else ""
 
     @property
     def folder(self) -> Path:
         return Path(settings.DATA_DIR) / "recordings" / str(self.pk)
+
+    def download_name(self, stem: str, suffix: str) -> str:
+        """A downloaded file's name: the meeting, the session's start, what it holds."""
+        return f"{self.session.meeting.code}-{self.session.starts_at:%Y%m%d-%H%M}-{stem}{suffix}"
 
     def wav_folder(self, channel: str) -> Path:
         return self.folder / "wav" / channel

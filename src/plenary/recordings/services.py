@@ -224,6 +224,14 @@ def check_remove(user: Any, recording: Recording) -> None:
         raise Refusal(_("This recording cannot be removed now."), "not_removable")
 
 
+def may_remove(user: Any, recording: Recording) -> bool:
+    try:
+        check_remove(user, recording)
+    except Refusal:
+        return False
+    return True
+
+
 def do_remove_recording(user: Any, recording_id: int, reason: str) -> Recording:
     """Remove a finished recording: its files are deleted, the row stays (when, who, why
     are in the audit log), and nobody can play it any more."""

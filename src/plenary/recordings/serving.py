@@ -17,9 +17,10 @@ from django.http.response import HttpResponseBase
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from plenary.core.languages import UN_LANGUAGES
 from plenary.recordings.models import Recording
 
-_CHANNEL = r"(floor|ar|zh-hans|en|fr|ru|es)"
+_CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) + ")"
 _NAMES = re.compile(
     rf"^(index\.m3u8|{_CHANNEL}\.m4a|{_CHANNEL}/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
 )

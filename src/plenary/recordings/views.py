@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -21,12 +20,7 @@ from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
 from plenary.meetings.services.access import is_meeting_secretariat
 from plenary.recordings import queries, services, serving, timeline
-from plenary.recordings.models import Recording
-
-
-def clock(seconds: float) -> str:
-    """``1:02:03``: a moment of a recording, the same in every language."""
-    return str(dt.timedelta(seconds=round(seconds)))
+from plenary.recordings.models import Recording, clock
 
 
 def track_label(channel: str) -> str:
@@ -102,8 +96,7 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "source": reverse("recordings:file", args=[recording.pk, "index.m3u8"]),
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
-            "may_remove": is_meeting_secretariat(request.user, recording.session.meeting)
-            and recording.status not in {Recording.Status.RECORDING, Recording.Status.REMOVED},
+            "may_remove": services.may_remove(request.user, recording),
         },
     )
 
@@ -119,8 +112,7 @@ def subtitles(request: HttpRequest, pk: int, language: str) -> HttpResponse:
         timeline.webvtt(timeline.transcript(recording, language)),
         content_type="text/vtt; charset=utf-8",
     )
-    session = recording.session
-    name = f"{session.meeting.code}-{session.starts_at:%Y%m%d-%H%M}-{language}.vtt"
+    name = recording.download_name(language, ".vtt")
     response["Content-Disposition"] = content_disposition_header(True, name) or ""
     return response
 
@@ -132,8 +124,7 @@ def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     path = serving.packaged_file(recording, name)
     download = None
     if request.GET.get("download") and path.suffix == ".m4a":
-        session = recording.session
-        download = f"{session.meeting.code}-{session.starts_at:%Y%m%d-%H%M}-{path.stem}.m4a"
+        download = recording.download_name(path.stem, path.suffix)
     return serving.send(request, path, download_as=download)
 
 
