@@ -4,7 +4,8 @@ A speaker on the floor and an interpreter on the French booth (aiortc peers
 sending 1 kHz bursts at known wall-clock moments) are recorded by Janus; the
 packaged HLS has both renditions with their LANGUAGE tags, and each burst is
 where it was spoken on the shared timeline (±100 ms), so that switching
-language keeps the place. Janus killed during the recording keeps what it
+language keeps the place; while it runs, the live origin's segments of each
+channel appear and carry what is spoken there. Janus killed during the recording keeps what it
 wrote, records again once it is back, and the gap is marked. Runs inside a
 private network namespace, as the other media tests (``tests.e2e.netns``).
 """
@@ -26,6 +27,7 @@ pytestmark = pytest.mark.e2e
 SCENARIOS = [
     "test_the_floor_and_a_booth_are_recorded_and_packaged_on_one_timeline",
     "test_janus_killed_while_recording_keeps_what_it_wrote_and_marks_the_gap",
+    "test_the_channels_are_live_over_http_while_the_session_is_recorded",
 ]
 
 
@@ -36,7 +38,7 @@ else:
     from plenary.media import probes, recorder, services
     from plenary.media.janus.process import JanusProcess
     from plenary.media.rooms import FLOOR, SessionLayout
-    from plenary.recordings import packaging
+    from plenary.recordings import live, packaging
     from plenary.recordings.tests.helpers import decoded
     from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
         Peer,
@@ -123,3 +125,44 @@ else:
         (gap,) = done.tracks[0].gaps
         assert gap[1] - gap[0] >= 1.5  # Janus was down at least the two seconds
         assert gap[0] == pytest.approx(pieces[0].seconds, abs=0.1)
+
+    async def test_the_channels_are_live_over_http_while_the_session_is_recorded(
+        media: JanusProcess, tmp_path: Path
+    ) -> None:
+        layout = SessionLayout(203, ("fr",))
+        await sync_to_async(services.set_heard)(203, FLOOR, frozenset({1}))
+        await sync_to_async(services.set_heard)(203, "fr", frozenset({2}))
+        await sync_to_async(recorder.set_recording)(layout, _folders(layout, tmp_path))
+        recorded = {203: tmp_path}
+        origin = live.Origin(running=lambda: dict(recorded))
+        speaker = await speak("speaker", 1, layout, FLOOR, probes.tone(440, 30))
+        interpreter = await speak("interpreter", 2, layout, "fr", probes.tone(880, 30))
+
+        def segments(channel: str) -> list[Path]:
+            path = tmp_path / "live" / channel / "index.m3u8"
+            text = path.read_text() if path.exists() else ""
+            return [path.parent / line for line in text.splitlines() if line.endswith(".ts")]
+
+        try:
+            async with asyncio.timeout(30):
+                while not all(len(segments(channel)) >= 4 for channel in layout.channels):
+                    await asyncio.to_thread(origin.tick)
+                    await asyncio.sleep(0.2)
+            for channel, hz in ((FLOOR, 440), ("fr", 880)):
+                samples = decoded(segments(channel)[-1])
+                spectrum = np.abs(np.fft.rfft(samples))
+                peak = np.fft.rfftfreq(len(samples), 1 / probes.RATE)[int(np.argmax(spectrum))]
+                assert abs(peak - hz) < 20, (channel, peak)
+            master = (tmp_path / "live" / "index.m3u8").read_text()
+            assert 'LANGUAGE="mul"' in master and 'LANGUAGE="fr"' in master
+            recorded.clear()  # the recording stops
+            await asyncio.to_thread(origin.tick)
+            for channel in layout.channels:
+                assert (
+                    (tmp_path / "live" / channel / "index.m3u8").read_text().endswith(live.ENDLIST)
+                )
+        finally:
+            origin.stop()
+            await sync_to_async(recorder.set_recording)(layout, None)
+            for peer in (speaker, interpreter):
+                await peer.pc.close()

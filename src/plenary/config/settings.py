@@ -345,6 +345,11 @@ SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 # `plenary serve` starts one speech worker as its child (the embedded default).
 SPEECH_EMBEDDED_WORKER = env("PLENARY_SPEECH_EMBEDDED_WORKER", to_bool, default=True)
 
+# --- Recordings (plenary.recordings) ----------------------------------------
+
+# `plenary serve` runs the live origin (live HLS of the channels being recorded).
+RECORDINGS_LIVE_ORIGIN = env("PLENARY_RECORDINGS_LIVE_ORIGIN", to_bool, default=True)
+
 # --- Media plane (plenary.media) ------------------------------------------
 
 # Janus WebSocket API URL(s). Empty: `plenary serve` runs its own Janus on

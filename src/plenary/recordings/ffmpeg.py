@@ -1,4 +1,5 @@
-"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, cut it into HLS.
+"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, cut it into HLS,
+follow a channel being recorded as live HLS.
 
 Every call runs ffmpeg as a child process with a time limit, reading and
 writing only the paths it is given; a failure raises ``FfmpegError`` with the
@@ -11,6 +12,8 @@ import shutil
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
+
+from plenary.core.children import Subprocess
 
 # One mono AAC track per channel, at 24 kHz: the speech the rooms mix (Opus at
 # 12 kbit/s, wideband) loses nothing, and with the "fast" coder an hour encodes in
@@ -78,3 +81,28 @@ def segment(track: Path, folder: Path, timeout: float) -> Path:
     arguments += ["-hls_segment_filename", str(folder / "%05d.m4s"), str(playlist)]
     _run(arguments, timeout)
     return playlist
+
+
+# Live: one-second segments, a sliding window of twenty (what a player joining now needs).
+LIVE_SEGMENT_SECONDS = 1
+LIVE_WINDOW = 20
+
+
+def follow(wav: Path, folder: Path, at: float) -> Subprocess:
+    """Follow the WAV file Janus is writing, from ``at`` seconds, into live HLS in
+    ``folder`` (MPEG-TS AAC segments, a sliding ``index.m3u8`` that is appended to:
+    a new start adds a discontinuity, and the playlist is never ended here)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    arguments = [binary(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
+    # Read a file that is still being written, whatever its header says, at once.
+    arguments += ["-follow", "1", "-ignore_length", "1", "-f", "wav"]
+    arguments += ["-probesize", "32", "-analyzeduration", "0"]
+    if at > 0:
+        arguments += ["-ss", f"{at:.3f}"]
+    arguments += ["-i", f"file:{wav}", "-ac", "1", "-ar", str(SAMPLE_RATE)]
+    arguments += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AUDIO_BITRATE]
+    arguments += ["-f", "hls", "-hls_time", str(LIVE_SEGMENT_SECONDS)]
+    arguments += ["-hls_list_size", str(LIVE_WINDOW)]
+    arguments += ["-hls_flags", "delete_segments+append_list+omit_endlist+program_date_time"]
+    arguments += ["-hls_segment_filename", str(folder / "%05d.ts"), str(folder / "index.m3u8")]
+    return Subprocess(arguments, stop_timeout=5.0)

@@ -1,8 +1,9 @@
 """A session's recording: the channels Janus recorded, and their packaging for playback.
 
 Files live under ``PLENARY_DATA_DIR/recordings/<id>/``: ``wav/<channel>/`` as Janus
-wrote them (one file per start, see ``plenary.media.recorder``) and ``hls/`` as
-packaging made them (``plenary.recordings.packaging``).
+wrote them (one file per start, see ``plenary.media.recorder``), ``live/`` while
+it runs (``plenary.recordings.live``) and ``hls/`` as packaging made them
+(``plenary.recordings.packaging``).
 """
 
 from __future__ import annotations
@@ -93,3 +94,8 @@ class Recording(models.Model):
     @property
     def hls_folder(self) -> Path:
         return self.folder / "hls"
+
+    @property
+    def live_folder(self) -> Path:
+        """The live HLS of the recording while it runs (``plenary.recordings.live``)."""
+        return self.folder / "live"

@@ -84,20 +84,33 @@ def _data_chunk(head: bytes) -> int:
     raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
 
 
+def _layout(head: bytes) -> tuple[int, int, int]:
+    """Where the data chunk's size field is, the bytes of one frame, the frames a second."""
+    size_at = _data_chunk(head)
+    fmt = head.find(b"fmt ")
+    if fmt < 0 or len(head) < fmt + 24:
+        raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+    channels, rate = struct.unpack("<HI", head[fmt + 10 : fmt + 16])
+    bits = struct.unpack("<H", head[fmt + 22 : fmt + 24])[0]
+    frame = channels * bits // 8
+    if frame == 0 or rate == 0:
+        raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+    return size_at, frame, rate
+
+
+def seconds_written(path: Path) -> float:
+    """How long the WAV file is now, from its length (Janus may still be writing it)."""
+    with path.open("rb") as wav:
+        size_at, frame, rate = _layout(wav.read(_HEAD_BYTES))
+        wav.seek(0, 2)
+        return max(wav.tell() - size_at - 4, 0) // frame / rate
+
+
 def repair(path: Path) -> float:
     """Make the WAV header's sizes match the file (Janus updates them every five
     seconds, so a crash leaves them short); the length in seconds."""
     with path.open("r+b") as wav:
-        head = wav.read(_HEAD_BYTES)
-        size_at = _data_chunk(head)
-        fmt = head.find(b"fmt ")
-        if fmt < 0 or len(head) < fmt + 24:
-            raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
-        channels, rate = struct.unpack("<HI", head[fmt + 10 : fmt + 16])
-        bits = struct.unpack("<H", head[fmt + 22 : fmt + 24])[0]
-        frame = channels * bits // 8
-        if frame == 0 or rate == 0:
-            raise PackagingError(gettext_noop("A recorded file is damaged beyond repair."))
+        size_at, frame, rate = _layout(wav.read(_HEAD_BYTES))
         start = size_at + 4
         wav.seek(0, 2)
         data = max(wav.tell() - start, 0) // frame * frame
@@ -109,16 +122,33 @@ def repair(path: Path) -> float:
     return data / (rate * frame)
 
 
+def started_at(path: Path) -> float | None:
+    """When Janus started writing the file (epoch seconds, from its name); ``None``
+    for a file that is not Janus's."""
+    match = _PIECE.match(path.name)
+    return int(match.group(1)) / 1_000_000 if match else None
+
+
+def newest(folder: Path) -> Path | None:
+    """The file Janus writes now in a channel's folder (the last one it started)."""
+    found = [
+        (start, path)
+        for path in folder.glob("janus-audioroom-*.wav")
+        if (start := started_at(path))
+    ]
+    return max(found)[1] if found else None
+
+
 def pieces(folder: Path) -> list[Piece]:
     """The WAV files Janus wrote in a channel's folder, in order, each repaired."""
     found = []
     for path in folder.glob("janus-audioroom-*.wav"):
-        match = _PIECE.match(path.name)
-        if match is None:
+        start = started_at(path)
+        if start is None:
             continue
         seconds = repair(path)
         if seconds > 0:
-            found.append(Piece(path, int(match.group(1)) / 1_000_000, seconds))
+            found.append(Piece(path, start, seconds))
     return sorted(found, key=lambda piece: piece.start)
 
 
@@ -134,6 +164,12 @@ def gaps(channel_pieces: list[Piece], origin: float, end: float) -> list[tuple[f
     if end - at >= GAP_SECONDS:
         found.append((round(at - origin, 3), round(end - origin, 3)))
     return found
+
+
+def track_name(channel: str) -> str:
+    """The rendition's NAME: the booth's language in itself (pages label tracks in
+    the reader's language)."""
+    return "Original" if channel == FLOOR else AUTONYMS[channel]
 
 
 def rendition(track: Track, default: bool) -> str:
@@ -180,7 +216,7 @@ def _package_channel(
     return Track(
         channel=channel,
         language=hls_language(channel),
-        name="Original" if channel == FLOOR else AUTONYMS[channel],
+        name=track_name(channel),
         playlist=str(playlist.relative_to(output)),
         audio=audio.name,
         gaps=gaps(channel_pieces, origin, end),

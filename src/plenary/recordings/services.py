@@ -184,7 +184,9 @@ def package_recording(recording_id: int) -> None:
         size=done.size,
         error="",
     )
-    shutil.rmtree(recording.folder / "wav", ignore_errors=True)  # the tracks hold it all now
+    # The tracks hold it all now; the live webcast's last segments are superseded.
+    shutil.rmtree(recording.folder / "wav", ignore_errors=True)
+    shutil.rmtree(recording.live_folder, ignore_errors=True)
 
 
 def _failed(recording: Recording, reason: str) -> None:

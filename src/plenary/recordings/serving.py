@@ -24,13 +24,18 @@ _CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) 
 _NAMES = re.compile(
     rf"^(index\.m3u8|{_CHANNEL}\.m4a|{_CHANNEL}/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
 )
+_LIVE_NAMES = re.compile(rf"^(index\.m3u8|{_CHANNEL}/(index\.m3u8|\d{{5}}\.ts))$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".m4s": "video/iso.segment",
     ".mp4": "audio/mp4",
     ".m4a": "audio/mp4",
+    ".ts": "video/mp2t",
 }
+# A live playlist changes every second; a segment never changes once written.
+LIVE_PLAYLIST_CACHE = "no-cache"
+SEGMENT_CACHE = "max-age=3600"
 
 
 def packaged_file(recording: Recording, name: str) -> Path:
@@ -42,7 +47,25 @@ def packaged_file(recording: Recording, name: str) -> Path:
     return path
 
 
-def send(request: HttpRequest, path: Path, *, download_as: str | None = None) -> HttpResponseBase:
+def live_file(recording: Recording, name: str) -> Path:
+    """A file of the live webcast: while the session is recorded, and until its
+    recording is packaged (a player then reads the ended playlists)."""
+    live = {Recording.Status.RECORDING, Recording.Status.QUEUED, Recording.Status.PACKAGING}
+    if recording.status not in live or not _LIVE_NAMES.match(name):
+        raise Http404(_("There is no such file in this recording."))
+    path = recording.live_folder / name
+    if not path.is_file():
+        raise Http404(_("There is no such file in this recording."))
+    return path
+
+
+def send(
+    request: HttpRequest,
+    path: Path,
+    *,
+    download_as: str | None = None,
+    cache: str = "private, max-age=3600",
+) -> HttpResponseBase:
     """``path`` whole, or the byte range the request asks for."""
     size = path.stat().st_size
     content_type = CONTENT_TYPES[path.suffix]
@@ -66,7 +89,7 @@ def send(request: HttpRequest, path: Path, *, download_as: str | None = None) ->
     else:
         response = FileResponse(path.open("rb"), content_type=content_type)
     response["Accept-Ranges"] = "bytes"
-    response["Cache-Control"] = "private, max-age=3600"
+    response["Cache-Control"] = cache
     if download_as:
         response["Content-Disposition"] = content_disposition_header(True, download_as) or ""
     return response

@@ -8,5 +8,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("recordings/<int:pk>/", views.player, name="player"),
     path("recordings/<int:pk>/remove/", views.remove, name="remove"),
     path("recordings/<int:pk>/files/<path:name>", views.file, name="file"),
+    path("recordings/<int:pk>/live/<path:name>", views.live_file, name="live"),
     path("recordings/<int:pk>/transcript/<str:language>.vtt", views.subtitles, name="subtitles"),
 ]

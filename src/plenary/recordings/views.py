@@ -19,13 +19,23 @@ from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, ref
 from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
 from plenary.meetings.services.access import is_meeting_secretariat
-from plenary.recordings import queries, services, serving, timeline
+from plenary.recordings import live, queries, services, serving, timeline
 from plenary.recordings.models import Recording, clock
 
 
 def track_label(channel: str) -> str:
     """A channel's name in the page's language."""
     return _("Original (floor)") if channel == "floor" else str(Language(channel).label)
+
+
+def _live_tracks(recording: Recording) -> list[dict[str, Any]]:
+    """The channels of the live webcast, once its master playlist is there."""
+    if not (recording.live_folder / "index.m3u8").is_file():
+        return []
+    return [
+        {"index": index, "channel": channel, "label": track_label(channel)}
+        for index, channel in enumerate(live.channels(recording.folder))
+    ]
 
 
 def _tracks(recording: Recording) -> list[dict[str, Any]]:
@@ -74,6 +84,7 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
     with refusals_as_http():
         recording = queries.watchable(request.user, pk)
     ready = recording.status == Recording.Status.READY
+    live_tracks = _live_tracks(recording) if recording.status == Recording.Status.RECORDING else []
     offered = queries.transcript_languages(recording) if ready else []
     language = _transcript_language(request, offered)
     return render(
@@ -83,7 +94,8 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
             "recording": recording,
             "session": recording.session,
             "meeting": recording.session.meeting,
-            "tracks": _tracks(recording) if ready else [],
+            "tracks": _tracks(recording) if ready else live_tracks,
+            "live": bool(live_tracks),
             "chapters": [
                 {"at": c.at, "clock": clock(c.at), "title": c.title}
                 for c in (timeline.chapters(recording) if ready else [])
@@ -94,7 +106,10 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
                 {"at": line.at, "clock": clock(line.at), "text": line.text, "speaker": line.speaker}
                 for line in (timeline.transcript(recording, language) if language else [])
             ],
-            "source": reverse("recordings:file", args=[recording.pk, "index.m3u8"]),
+            "source": reverse(
+                "recordings:live" if live_tracks else "recordings:file",
+                args=[recording.pk, "index.m3u8"],
+            ),
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
             "may_remove": services.may_remove(request.user, recording),
         },
@@ -126,6 +141,18 @@ def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     if request.GET.get("download") and path.suffix == ".m4a":
         download = recording.download_name(path.stem, path.suffix)
     return serving.send(request, path, download_as=download)
+
+
+@require_GET
+def live_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
+    """The live webcast's playlists and segments; shared caches may keep those of a
+    public webcast (a CDN in front of the origin)."""
+    with refusals_as_http():
+        recording = queries.watchable(request.user, pk)
+    path = serving.live_file(recording, name)
+    shared = "public" if queries.has_public_webcast(recording.session.meeting) else "private"
+    cache = serving.LIVE_PLAYLIST_CACHE if path.suffix == ".m3u8" else serving.SEGMENT_CACHE
+    return serving.send(request, path, cache=f"{shared}, {cache}")
 
 
 @require_POST

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import struct
 import subprocess
+import threading
+import time
 import wave
 from pathlib import Path
 from typing import Any
@@ -58,3 +61,40 @@ def packaged_recording(session: Any, seconds: float = 8.0) -> Any:
     services.package_recording(recording.pk)
     recording.refresh_from_db()
     return recording
+
+
+class GrowingWav:
+    """A WAV file that grows in real time, as Janus writes one while recording:
+    a header whose sizes say nothing yet, then 20 ms of a tone at a time."""
+
+    def __init__(self, folder: Path, start: float, hz: float = 440, room: int = 10):
+        folder.mkdir(parents=True, exist_ok=True)
+        self.path = folder / f"janus-audioroom-{room}-{round(start * 1_000_000)}.wav"
+        self._hz = hz
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._write, daemon=True)
+
+    def __enter__(self) -> GrowingWav:
+        with self.path.open("wb") as out:
+            fmt = struct.pack("<IHHIIHH", 16, 1, 1, RATE, RATE * 2, 2, 16)
+            out.write(b"RIFF" + struct.pack("<I", 36) + b"WAVEfmt " + fmt + b"data\0\0\0\0")
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _write(self) -> None:
+        frame = RATE // 50
+        written = 0
+        began = time.monotonic()
+        with self.path.open("ab") as out:
+            while not self._stop.is_set():
+                t = (written + np.arange(frame)) / RATE
+                out.write(
+                    (0.4 * 32767 * np.sin(2 * np.pi * self._hz * t)).astype(np.int16).tobytes()
+                )
+                out.flush()
+                written += frame
+                self._stop.wait(max(0.0, began + written / RATE - time.monotonic()))

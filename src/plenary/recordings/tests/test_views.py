@@ -206,3 +206,77 @@ def test_the_secretariat_removes_a_recording_with_a_reason_and_its_files_go(
     assert "removed" in client.get(f"/recordings/{recording.pk}/").content.decode()
     assert client.post(url, {"reason": "again"}).status_code == 302  # refused: already
     assert AuditEntry.objects.filter(action="recording.removed").count() == 1
+
+
+@pytest.fixture
+def running(settings: Any, tmp_path: Any) -> Recording:
+    """A recording running now with its live webcast (files as the live origin writes them)."""
+    from django.utils import timezone
+
+    from plenary.recordings import live
+
+    settings.DATA_DIR = tmp_path
+    session = SessionFactory.create(meeting__languages=["en", "fr"])
+    recording = Recording.objects.create(session=session, started_at=timezone.now())
+    for channel in ("floor", "fr"):
+        (recording.wav_folder(channel) / "janus-audioroom-10-1800000000000000.wav").parent.mkdir(
+            parents=True
+        )
+        (recording.wav_folder(channel) / "janus-audioroom-10-1800000000000000.wav").touch()
+        (recording.live_folder / channel).mkdir(parents=True)
+        (recording.live_folder / channel / "index.m3u8").write_text("#EXTM3U\n00000.ts\n")
+        (recording.live_folder / channel / "00000.ts").write_bytes(b"G" * 188)
+    live.master(recording.live_folder, ["floor", "fr"])
+    return recording
+
+
+def test_the_live_webcast_is_served_while_the_session_is_recorded(
+    client: Client, running: Recording
+) -> None:
+    meeting = running.session.meeting
+    delegate = ParticipationFactory.create(meeting=meeting).user
+    base = f"/recordings/{running.pk}/live/"
+    assert get(client, None, base + "index.m3u8").status_code == 404
+    page = get(client, delegate, f"/recordings/{running.pk}/").body.decode()
+    assert "data-live" in page and f'data-source="{base}index.m3u8"' in page
+    assert 'value="1" data-channel="fr"' in page and "recording-speed" not in page
+    master = get(client, delegate, base + "index.m3u8")
+    assert master["Content-Type"] == "application/vnd.apple.mpegurl"
+    assert master["Cache-Control"] == "private, no-cache"
+    segment = get(client, delegate, base + "fr/00000.ts")
+    assert (
+        segment["Content-Type"] == "video/mp2t"
+        and segment["Cache-Control"] == "private, max-age=3600"
+    )
+    for name in (
+        "../wav/floor/x.wav",
+        "fr/00000.m4s",
+        "de/index.m3u8",
+        "fr/0.ts",
+        "index.m3u8.tmp",
+    ):
+        assert get(client, delegate, base + name).status_code == 404, name
+
+    ServiceRequest.objects.create(
+        meeting=meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=meeting.organiser,
+    )
+    public = get(client, None, base + "floor/00000.ts")  # a public webcast: a CDN may keep it
+    assert public.status_code == 200 and public["Cache-Control"] == "public, max-age=3600"
+
+    Recording.objects.filter(pk=running.pk).update(status=Recording.Status.READY)
+    assert get(client, None, base + "index.m3u8").status_code == 404  # the archive now
+
+
+def test_the_webcast_page_links_to_the_live_stream_only_while_there_is_one(
+    running: Recording,
+) -> None:
+    from plenary.recordings.templatetags.recordings_tags import live_link
+
+    assert live_link(running.session)["recording"] == running
+    assert live_link("")["recording"] is None
+    (running.live_folder / "index.m3u8").unlink()
+    assert live_link(running.session)["recording"] is None

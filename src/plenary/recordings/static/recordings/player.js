@@ -1,6 +1,8 @@
 // The recording's player: HLS through hls.js (the browser's own HLS where it has
 // one), one audio rendition per channel, the chosen language kept at the same
 // moment, playback speed, and a link to the moment being heard (#t=seconds).
+// Live (data-live): the session's live HLS, three segments behind its edge; when
+// the recording stops the playlists end and the page says where to find it.
 (function () {
   "use strict";
   const root = document.getElementById("recording");
@@ -8,6 +10,7 @@
   const audio = document.getElementById("recording-audio");
   const error = document.getElementById("recording-error");
   const radios = Array.from(document.querySelectorAll("input[name=track]"));
+  const live = root.hasAttribute("data-live");
   let hls = null;
 
   function fail() { error.textContent = root.dataset.msgFailed; error.hidden = false; }
@@ -19,7 +22,8 @@
   }
 
   if (window.Hls && window.Hls.isSupported()) {
-    hls = new window.Hls({enableWorker: false});  // no worker: the page's CSP allows none
+    // No worker: the page's CSP allows none. Live: three one-second segments behind.
+    hls = new window.Hls({enableWorker: false, liveSyncDurationCount: 3});
     hls.on(window.Hls.Events.AUDIO_TRACKS_UPDATED, () => choose(chosen()));
     hls.on(window.Hls.Events.ERROR, (_event, data) => { if (data.fatal) fail(); });
     hls.loadSource(root.dataset.source);
@@ -30,6 +34,19 @@
     fail();
   }
   radios.forEach((r) => r.addEventListener("change", () => choose(chosen())));
+  window.plenaryRecording = {  // for the tests, and anyone scripting the page
+    audio: audio,
+    track: () => (hls ? hls.audioTrack : chosen()),
+    tracks: () => (hls ? hls.audioTracks.map((t) => t.lang) : []),
+  };
+  if (live) {
+    audio.addEventListener("ended", () => {
+      const ended = document.getElementById("recording-ended");
+      ended.textContent = root.dataset.msgEnded;
+      ended.hidden = false;
+    });
+    return;  // no speed, moments, chapters or transcript while live
+  }
 
   document.getElementById("recording-speed").addEventListener("change", (e) => {
     audio.playbackRate = Number(e.target.value);
@@ -79,9 +96,4 @@
     });
   }
 
-  window.plenaryRecording = {
-    audio: audio,
-    track: () => (hls ? hls.audioTrack : chosen()),
-    tracks: () => (hls ? hls.audioTracks.map((t) => t.lang) : []),
-  };
 })();

@@ -1,0 +1,173 @@
+"""The live webcast over plain HTTP: every channel of a session being recorded, as live HLS.
+
+Janus writes each recorded channel as a growing WAV file
+(``plenary.media.recorder``); the live origin (``plenary live-origin``, a child
+of ``plenary serve``) follows the newest file of each channel with one ffmpeg,
+which cuts it into one-second AAC segments under ``recordings/<id>/live/<channel>/``
+with a sliding playlist, and writes the master playlist (one audio rendition per
+channel, as the archive's). Any number of viewers then fetch plain files over
+HTTP, a CDN in front at internet scale: Janus is not touched by them.
+
+:meth:`Origin.tick` reconciles the ffmpegs with the recordings twice a second:
+
+- a recording starts: each of its channels is followed from the start of its file;
+- a channel's ffmpeg died: it is started again at the file's live edge;
+- Janus restarted and began a new file: the new file is followed from its start;
+- the recording stopped (or was removed): the ffmpegs stop and each playlist is
+  ended (``#EXT-X-ENDLIST``), so that players stop instead of waiting.
+
+A new start in a playlist is marked ``#EXT-X-DISCONTINUITY``. Each segment
+carries its wall-clock time (``#EXT-X-PROGRAM-DATE-TIME``), which players use
+to keep their place when the listener switches language.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import close_old_connections
+
+from plenary.core.children import Process
+from plenary.core.languages import UN_LANGUAGES
+from plenary.recordings import ffmpeg, packaging
+from plenary.recordings.models import Recording
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 0.5
+ENDLIST = "#EXT-X-ENDLIST\n"
+CHANNELS = (packaging.FLOOR, *UN_LANGUAGES)
+
+Follow = Callable[[Path, Path, float], Process]
+Running = Callable[[], dict[int, Path]]
+
+
+@dataclass
+class Follower:
+    """One channel's ffmpeg and the file it follows."""
+
+    wav: Path
+    process: Process
+
+
+def playlist(folder: Path, channel: str) -> Path:
+    return folder / channel / "index.m3u8"
+
+
+def end(folder: Path) -> None:
+    """End every channel playlist under ``folder`` that is not ended yet."""
+    for path in folder.glob("*/index.m3u8"):
+        text = path.read_text(encoding="utf-8")
+        if not text.endswith(ENDLIST):
+            _write(path, text + ENDLIST)
+
+
+def _write(path: Path, text: str) -> None:
+    """Replace a playlist at once: players read it at any moment."""
+    written = path.with_name(path.name + ".tmp")
+    written.write_text(text, encoding="utf-8")
+    written.replace(path)
+
+
+def master(folder: Path, channels: list[str]) -> None:
+    """Write the master playlist of the channels followed now."""
+    tracks = [
+        packaging.Track(
+            channel=channel,
+            language=packaging.hls_language(channel),
+            name=packaging.track_name(channel),
+            playlist=f"{channel}/index.m3u8",
+            audio="",
+        )
+        for channel in channels
+    ]
+    folder.mkdir(parents=True, exist_ok=True)
+    _write(folder / "index.m3u8", packaging.master_playlist(tracks))
+
+
+def channels(folder: Path) -> list[str]:
+    """The channels of the recording in ``folder`` that Janus writes: those the live
+    master playlist offers, in its order."""
+    return [channel for channel in CHANNELS if packaging.newest(folder / "wav" / channel)]
+
+
+def _running() -> dict[int, Path]:
+    """The recordings running now: their folders."""
+    return {
+        recording.pk: recording.folder
+        for recording in Recording.objects.filter(status=Recording.Status.RECORDING)
+    }
+
+
+class Origin:
+    """Keeps one ffmpeg per recorded channel following Janus's newest file."""
+
+    def __init__(self, follow: Follow = ffmpeg.follow, running: Running = _running):
+        """``running()``: the recordings to follow, by id, with their folders."""
+        self._follow = follow
+        self._running = running
+        self._followers: dict[tuple[int, str], Follower] = {}
+        # The channels in each followed recording's master playlist, and its folder.
+        self._masters: dict[int, tuple[Path, list[str]]] = {}
+
+    @property
+    def followers(self) -> dict[tuple[int, str], Follower]:
+        """What is followed now, by (recording, channel)."""
+        return dict(self._followers)
+
+    def tick(self) -> None:
+        running = self._running()
+        for key in [key for key in self._followers if key[0] not in running]:
+            self._followers.pop(key).process.stop()
+        for recording_id in [pk for pk in self._masters if pk not in running]:
+            end(self._masters.pop(recording_id)[0])
+        for recording_id, folder in running.items():
+            self._follow_recording(recording_id, folder)
+
+    def _follow_recording(self, recording_id: int, folder: Path) -> None:
+        live = folder / "live"  # Recording.live_folder
+        followed = channels(folder)
+        for channel in followed:
+            wav = packaging.newest(folder / "wav" / channel)
+            if wav is not None:  # unless Janus removed it meanwhile
+                self._keep(recording_id, channel, wav, live)
+        if followed and self._masters.get(recording_id) != (live, followed):
+            master(live, followed)
+            self._masters[recording_id] = (live, followed)
+
+    def _keep(self, recording_id: int, channel: str, wav: Path, live: Path) -> None:
+        key = (recording_id, channel)
+        follower = self._followers.get(key)
+        if follower is not None and follower.wav == wav and follower.process.poll() is None:
+            return
+        if follower is not None:
+            follower.process.stop()
+        # The same file again (its ffmpeg or this origin died): go on from where Janus
+        # is now; a new file (a first start, or Janus restarted): from its beginning.
+        again = playlist(live, channel).exists() and (follower is None or follower.wav == wav)
+        at = packaging.seconds_written(wav) if again else 0.0
+        if follower is not None and follower.wav == wav:
+            logger.warning("Live %s of recording %s stopped: started again", channel, recording_id)
+        self._followers[key] = Follower(wav, self._follow(wav, live / channel, at))
+
+    def stop(self) -> None:
+        """Stop following (the origin is stopping; the playlists stay open for the next)."""
+        for follower in self._followers.values():
+            follower.process.stop()
+        self._followers.clear()
+
+    def run(self, stopping: Callable[[], bool] = lambda: False) -> None:
+        try:
+            while not stopping():
+                close_old_connections()  # long-lived: never one the database dropped
+                try:
+                    self.tick()
+                except Exception:  # a bad file or a database hiccup must not end the webcast
+                    logger.exception("The live origin could not follow the recordings")
+                time.sleep(TICK_SECONDS)
+        finally:
+            self.stop()
