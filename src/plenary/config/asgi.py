@@ -1,5 +1,8 @@
 """ASGI entry point: Django for HTTP, Channels for WebSockets.
 
+A public live webcast's files are answered ahead of Django
+(``plenary.recordings.live_http``).
+
 A WebSocket handshake is authenticated one of two ways:
 
 - by the Django session cookie (browsers): the Origin must be one of
@@ -31,6 +34,7 @@ from plenary.accounts import tokens  # noqa: E402
 from plenary.config.routing import websocket_urlpatterns  # noqa: E402
 from plenary.core.errors import Refusal  # noqa: E402
 from plenary.core.websocket import scope_language  # noqa: E402
+from plenary.recordings.live_http import LiveFiles  # noqa: E402
 
 # Close codes of a refused token (HTTP's 401 and 403, in the 4000 range).
 CLOSE_TOKEN_INVALID = 4401
@@ -95,7 +99,7 @@ gc.freeze()
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        "http": LiveFiles(django_asgi_app),  # a public live webcast's files, ahead of Django
         "websocket": TokenAuthMiddleware(
             token_app=URLRouter(websocket_urlpatterns),
             cookie_app=AllowedHostsOriginValidator(

@@ -8,8 +8,13 @@ who manage it).
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable, Hashable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any, TypeVar, cast
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -20,6 +25,8 @@ from plenary.meetings.queries import has_way_in
 from plenary.provisioning.models import Service, ServiceRequest
 from plenary.recordings.models import Recording
 from plenary.speech.models import CaptionSegment
+
+T = TypeVar("T")
 
 
 def has_public_webcast(meeting: Meeting) -> bool:
@@ -45,6 +52,63 @@ def watchable(user: Any, recording_id: int) -> Recording:
     if recording is None or not may_watch(user, recording.session.meeting):
         raise NotFoundRefusal(_("There is no recording at this address."))
     return recording
+
+
+class Moment:
+    """Answers remembered by this process for ``seconds``: every listener of a live
+    webcast asks about twice a second, and a change (the recording stops, the webcast
+    is withdrawn) may take that long to apply."""
+
+    def __init__(self, seconds: float = 2.0, most: int = 10_000):
+        self.seconds = seconds
+        self._most = most
+        self._known: dict[Hashable, tuple[float, Any]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+        now = time.monotonic()
+        known = self._known.get(key)
+        if known is not None and known[0] > now:
+            return cast(T, known[1])
+        value = compute()
+        if len(self._known) >= self._most:  # many viewers signed in: start afresh
+            self._known.clear()
+        self._known[key] = (now + self.seconds, value)
+        return value
+
+    def clear(self) -> None:
+        self._known.clear()
+
+
+_live_folders = Moment()
+LIVE_STATUSES = (Recording.Status.RECORDING, Recording.Status.QUEUED, Recording.Status.PACKAGING)
+
+
+def live_folder_for(session_key: str, recording_id: int) -> tuple[Path, bool] | None:
+    """The live folder of a recording, live or just ended, and whether its webcast is
+    public, if the holder of the browser session ``session_key`` ("" without one) may
+    hear it; ``None`` otherwise. Decided for a moment."""
+
+    def decide() -> tuple[Path, bool] | None:
+        from django.contrib.auth import get_user
+        from django.contrib.sessions.backends.base import SessionBase
+        from django.utils.module_loading import import_string
+
+        store: type[SessionBase] = import_string(f"{settings.SESSION_ENGINE}.SessionStore")
+        user = get_user(SimpleNamespace(session=store(session_key or None)))  # type: ignore[arg-type]
+        try:
+            recording = watchable(user, recording_id)
+        except NotFoundRefusal:
+            return None
+        if recording.status not in LIVE_STATUSES:
+            return None
+        return recording.live_folder, has_public_webcast(recording.session.meeting)
+
+    return _live_folders.get((session_key, recording_id), decide)
+
+
+def forget_live_decisions() -> None:
+    """Decide afresh in this process (a change that must apply at once; tests)."""
+    _live_folders.clear()
 
 
 def of_meeting(meeting: Meeting) -> QuerySet[Recording]:

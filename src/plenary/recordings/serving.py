@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from plenary.core.languages import UN_LANGUAGES
 from plenary.recordings.models import Recording
+from plenary.recordings.queries import LIVE_STATUSES
 
 _CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) + ")"
 _NAMES = re.compile(
@@ -33,6 +34,8 @@ CONTENT_TYPES = {
     ".m4a": "audio/mp4",
     ".ts": "video/mp2t",
 }
+# Sent from memory at once (under ASGI a streamed file costs a thread hop per block).
+SMALL_FILE_BYTES = 256 * 1024
 # A live playlist changes every second; a segment never changes once written.
 LIVE_PLAYLIST_CACHE = "no-cache"
 SEGMENT_CACHE = "max-age=3600"
@@ -47,11 +50,14 @@ def packaged_file(recording: Recording, name: str) -> Path:
     return path
 
 
+def is_live_name(name: str) -> bool:
+    return _LIVE_NAMES.match(name) is not None
+
+
 def live_file(recording: Recording, name: str) -> Path:
     """A file of the live webcast: while the session is recorded, and until its
     recording is packaged (a player then reads the ended playlists)."""
-    live = {Recording.Status.RECORDING, Recording.Status.QUEUED, Recording.Status.PACKAGING}
-    if recording.status not in live or not _LIVE_NAMES.match(name):
+    if recording.status not in LIVE_STATUSES or not is_live_name(name):
         raise Http404(_("There is no such file in this recording."))
     path = recording.live_folder / name
     if not path.is_file():
@@ -86,6 +92,8 @@ def send(
             body = stored.read(end - start + 1)
         response = HttpResponse(body, status=206, content_type=content_type)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
+    elif size <= SMALL_FILE_BYTES:  # a playlist or a segment: one read, no streaming
+        response = HttpResponse(path.read_bytes(), content_type=content_type)
     else:
         response = FileResponse(path.open("rb"), content_type=content_type)
     response["Accept-Ranges"] = "bytes"

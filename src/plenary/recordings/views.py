@@ -146,7 +146,8 @@ def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
 @require_GET
 def live_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     """The live webcast's playlists and segments; shared caches may keep those of a
-    public webcast (a CDN in front of the origin)."""
+    public webcast (a CDN in front of the origin). Most are answered ahead of Django
+    (``live_http``); this view answers what that layer hands on."""
     with refusals_as_http():
         recording = queries.watchable(request.user, pk)
     path = serving.live_file(recording, name)

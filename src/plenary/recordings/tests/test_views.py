@@ -11,7 +11,7 @@ from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
 from plenary.provisioning.models import Service, ServiceRequest
-from plenary.recordings import services
+from plenary.recordings import queries, services
 from plenary.recordings.models import Recording
 from plenary.recordings.tests.helpers import packaged_recording
 
@@ -268,6 +268,7 @@ def test_the_live_webcast_is_served_while_the_session_is_recorded(
     assert public.status_code == 200 and public["Cache-Control"] == "public, max-age=3600"
 
     Recording.objects.filter(pk=running.pk).update(status=Recording.Status.READY)
+    queries.forget_live_decisions()  # else decided again within two seconds
     assert get(client, None, base + "index.m3u8").status_code == 404  # the archive now
 
 

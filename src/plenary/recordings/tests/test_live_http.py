@@ -1,0 +1,118 @@
+"""The public live webcast's files answered ahead of Django; anything else handed on."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.test import Client
+
+from plenary.accounts.tests.factories import DelegateFactory
+from plenary.meetings.tests.factories import ParticipationFactory
+from plenary.provisioning.models import Service, ServiceRequest
+from plenary.recordings import queries
+from plenary.recordings.live_http import LiveFiles
+from plenary.recordings.models import Recording
+from plenary.recordings.tests.test_views import running  # noqa: F401 (a fixture)
+
+pytestmark = pytest.mark.django_db(transaction=True)  # the layer closes old connections
+
+
+class Django:
+    """Stands for the rest of the application: says it was asked."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        self.asked.append(scope["path"])
+        await send({"type": "http.response.start", "status": 404, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def ask(
+    app: LiveFiles, path: str, *headers: tuple[bytes, bytes]
+) -> tuple[int, dict[bytes, bytes], bytes]:
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers)}
+    async_to_sync(app)(scope, receive, send)
+    return sent[0]["status"], dict(sent[0]["headers"]), sent[1]["body"]
+
+
+@pytest.fixture
+def public(running: Recording) -> Recording:  # noqa: F811
+    meeting = running.session.meeting
+    ServiceRequest.objects.create(
+        meeting=meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=meeting.organiser,
+    )
+    return running
+
+
+@pytest.fixture(autouse=True)
+def forget() -> None:
+    queries.forget_live_decisions()
+
+
+def test_a_public_live_webcast_is_answered_ahead_of_django(public: Recording) -> None:
+    django = Django()
+    app = LiveFiles(django)
+    base = f"/recordings/{public.pk}/live/"
+    status, headers, body = ask(app, base + "fr/00000.ts")
+    assert status == 200 and body == b"G" * 188
+    assert headers[b"content-type"] == b"video/mp2t"
+    assert headers[b"cache-control"] == b"public, max-age=3600"
+    assert headers[b"x-content-type-options"] == b"nosniff"
+    status, headers, body = ask(app, base + "index.m3u8")
+    assert headers[b"cache-control"] == b"public, no-cache" and b'LANGUAGE="fr"' in body
+    assert django.asked == []
+
+
+def test_anything_else_goes_on_to_django(public: Recording) -> None:
+    django = Django()
+    app = LiveFiles(django)
+    base = f"/recordings/{public.pk}/live/"
+    for path in (
+        base + "fr/00001.ts",  # not there
+        base + "../wav/floor/x.wav",
+        base + "de/index.m3u8",
+        f"/recordings/{public.pk}/files/index.m3u8",
+        "/",
+    ):
+        assert ask(app, path)[0] == 404
+    assert ask(app, base + "fr/00000.ts", (b"range", b"bytes=0-9"))[0] == 404
+    assert len(django.asked) == 6
+
+
+def test_a_webcast_for_accredited_listeners_by_their_browser_session(
+    running: Recording,  # noqa: F811
+) -> None:
+    django = Django()
+    app = LiveFiles(django)
+    path = f"/recordings/{running.pk}/live/index.m3u8"
+    assert ask(app, path)[0] == 404  # nobody signed in: Django refuses
+    stranger, delegate = Client(), Client()
+    stranger.force_login(DelegateFactory.create())
+    delegate.force_login(ParticipationFactory.create(meeting=running.session.meeting).user)
+    assert ask(app, path, cookie(stranger))[0] == 404
+    assert ask(app, path, (b"cookie", b"sessionid=\x00;;=bad"))[0] == 404
+    status, headers, _ = ask(app, path, cookie(delegate))
+    assert status == 200 and headers[b"cache-control"] == b"private, no-cache"
+    assert django.asked == [path] * 3
+
+
+def cookie(client: Client) -> tuple[bytes, bytes]:
+    name = settings.SESSION_COOKIE_NAME
+    return b"cookie", f"other=1; {name}={client.cookies[name].value}".encode()
