@@ -1,5 +1,5 @@
 """A recording played in Chromium: hls.js, one audio rendition per channel, the language
-switched without losing the place, a link to a moment; walked in French on a laptop and
+switched without losing the place, subtitles, a link to a moment; walked in French on a laptop and
 in Arabic on a phone (axe-core's rules, the phone's width, screenshots).
 
 The recording is packaged by the real ffmpeg from files put where Janus would have
@@ -73,7 +73,7 @@ def test_a_delegate_switches_language_and_keeps_the_place(
     page.evaluate("() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }")
     page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 3")
     before = page.evaluate("window.plenaryRecording.audio.currentTime")
-    page.get_by_label("Français").check()
+    page.locator("input[name=track][data-channel=fr]").check()
     page.wait_for_function("() => window.plenaryRecording.track() === 1")
     page.wait_for_timeout(1500)
     after = page.evaluate("window.plenaryRecording.audio.currentTime")
@@ -89,6 +89,13 @@ def test_a_delegate_switches_language_and_keeps_the_place(
     lines.nth(1).get_by_role("button").click()
     page.wait_for_function("() => Math.abs(window.plenaryRecording.audio.currentTime - 16) < 1")
     checked(page, "recordings-player-chapters-fr-laptop", axe_script)
+
+    # French subtitles: the line being heard is written under the player.
+    assert page.evaluate("window.plenaryRecording.subtitles()") == ["fr"]
+    page.locator("input[name=subtitles][data-language=fr]").check()
+    page.evaluate("window.plenaryRecording.audio.currentTime = 10.5")
+    page.wait_for_function("() => window.plenaryRecording.caption().includes('remercie')")
+    checked(page, "recordings-player-subtitles-fr-laptop", axe_script)
 
     page.get_by_label(_t("fr", "Speed")).select_option("1.5")
     assert page.evaluate("window.plenaryRecording.audio.playbackRate") == 1.5
@@ -133,3 +140,51 @@ def test_the_secretariat_removes_a_recording_on_a_phone_in_arabic(
     page.get_by_text(_t("ar", "The recording has been removed.")).wait_for()
     assert not recording.folder.exists()
     checked(page, "recordings-archive-removed-ar-phone", axe_script)
+
+
+def test_a_delegate_hears_the_session_live_on_a_phone_in_arabic(
+    new_page: Any, live_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, axe_script: Path
+) -> None:
+    import threading
+    import time
+
+    from django.utils import timezone
+
+    from plenary.recordings.live import Origin
+    from plenary.recordings.models import Recording
+    from plenary.recordings.tests.helpers import GrowingWav
+
+    monkeypatch.setattr(django_settings, "DATA_DIR", tmp_path)
+    session = SessionFactory.create(meeting__languages=["en", "fr"], title="Plénière 4")
+    recording = Recording.objects.create(session=session, started_at=timezone.now())
+    stop = threading.Event()
+    origin = Origin(running=lambda: {} if stop.is_set() else {recording.pk: recording.folder})
+    halt = threading.Event()
+    ticking = threading.Thread(target=origin.run, args=(halt.is_set,), daemon=True)
+    start = time.time()
+    with (
+        GrowingWav(recording.wav_folder("floor"), start, hz=440),
+        GrowingWav(recording.wav_folder("fr"), start, hz=880),
+    ):
+        ticking.start()
+        while not (recording.live_folder / "fr" / "index.m3u8").exists():
+            time.sleep(0.1)
+        page = browser_for(new_page, live_url, delegate_of(recording), language="ar", size=PHONE)
+        page.goto(f"{live_url}/recordings/{recording.pk}/")
+        page.wait_for_function(READY)
+        page.evaluate("() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }")
+        page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 1")
+        page.locator("input[name=track][data-channel=fr]").check()
+        page.wait_for_function("() => window.plenaryRecording.track() === 1")
+        assert page.get_by_text(_t("ar", "Live now")).is_visible()
+        checked(page, "recordings-live-ar-phone", axe_script)
+
+        stop.set()  # the recording stops: the playlists end, the page says where to look
+        ended = _t(
+            "ar",
+            "The session is no longer recorded: it will be in the archive once it has "
+            "been prepared for playback.",
+        )
+        page.get_by_text(ended).wait_for(timeout=60_000)
+    halt.set()
+    ticking.join()

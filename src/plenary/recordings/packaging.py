@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 import struct
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -180,11 +180,24 @@ def rendition(track: Track, default: bool) -> str:
     )
 
 
-def master_playlist(tracks: list[Track]) -> str:
+def subtitle_rendition(language: str, uri: str) -> str:
+    """A transcript language as a subtitle rendition (off unless the listener asks)."""
+    name = AUTONYMS[language]
+    return (
+        f'#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subtitles",NAME="{name}",'
+        f'LANGUAGE="{hls_language(language)}",DEFAULT=NO,AUTOSELECT=NO,URI="{uri}"'
+    )
+
+
+def master_playlist(tracks: list[Track], subtitles: Sequence[tuple[str, str]] = ()) -> str:
+    """The master playlist: one audio rendition per track, the floor's first, and one
+    subtitle rendition per (language, playlist URI) of ``subtitles``."""
     bandwidth = int(ffmpeg.AUDIO_BITRATE.rstrip("k")) * 1000 * 11 // 10
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
     lines += [rendition(track, index == 0) for index, track in enumerate(tracks)]
-    lines.append(f'#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},CODECS="mp4a.40.2",AUDIO="audio"')
+    lines += [subtitle_rendition(language, uri) for language, uri in subtitles]
+    variant = f'#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},CODECS="mp4a.40.2",AUDIO="audio"'
+    lines.append(variant + (',SUBTITLES="subtitles"' if subtitles else ""))
     lines.append(tracks[0].playlist)
     return "\n".join(lines) + "\n"
 

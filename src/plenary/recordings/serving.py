@@ -25,6 +25,7 @@ _CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) 
 _NAMES = re.compile(
     rf"^(index\.m3u8|{_CHANNEL}\.m4a|{_CHANNEL}/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
 )
+_SUBTITLES = re.compile(r"^subtitles/(" + "|".join(re.escape(c) for c in UN_LANGUAGES) + r")\.m3u8$")
 _LIVE_NAMES = re.compile(rf"^(index\.m3u8|{_CHANNEL}/(index\.m3u8|\d{{5}}\.ts))$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CONTENT_TYPES = {
@@ -48,6 +49,12 @@ def packaged_file(recording: Recording, name: str) -> Path:
     if not path.is_file():
         raise Http404(_("There is no such file in this recording."))
     return path
+
+
+def subtitle_language(name: str) -> str:
+    """The language of a subtitle playlist's name (``subtitles/fr.m3u8``), else ""."""
+    found = _SUBTITLES.match(name)
+    return found.group(1) if found else ""
 
 
 def is_live_name(name: str) -> bool:

@@ -1,5 +1,6 @@
 """What happened when, on a recording's timeline: chapters from the floor's events, the
-transcript from the captions, and WebVTT from the same lines.
+transcript from the captions, and WebVTT from the same lines (a download, and the
+HLS subtitle renditions).
 
 Read at request time, so a caption the secretariat corrected after the session
 shows corrected. Everything is placed on the recording's timeline from its own
@@ -9,6 +10,7 @@ wall-clock time (``Recording.origin``), as the audio was.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -125,6 +127,23 @@ def _cue_time(seconds: float) -> str:
 def _escaped(text: str) -> str:
     """Cue text as WebVTT reads it: ``&``, ``<`` and ``>`` as character references."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def subtitle_playlist(seconds: float, webvtt_uri: str) -> str:
+    """An HLS subtitle playlist of one WebVTT file covering the whole recording."""
+    length = max(seconds, 1.0)
+    return "\n".join(
+        [
+            "#EXTM3U",
+            "#EXT-X-VERSION:3",
+            f"#EXT-X-TARGETDURATION:{math.ceil(length)}",
+            "#EXT-X-PLAYLIST-TYPE:VOD",
+            f"#EXTINF:{length:.3f},",
+            webvtt_uri,
+            "#EXT-X-ENDLIST",
+            "",
+        ]
+    )
 
 
 def webvtt(lines: list[Line]) -> str:

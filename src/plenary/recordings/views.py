@@ -19,7 +19,7 @@ from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, ref
 from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
 from plenary.meetings.services.access import is_meeting_secretariat
-from plenary.recordings import live, queries, services, serving, timeline
+from plenary.recordings import live, packaging, queries, services, serving, timeline
 from plenary.recordings.models import Recording, clock
 
 
@@ -132,10 +132,32 @@ def subtitles(request: HttpRequest, pk: int, language: str) -> HttpResponse:
     return response
 
 
+def _playlist(text: str) -> HttpResponse:
+    """A playlist made for this request (the transcript may be corrected at any time)."""
+    response = HttpResponse(text, content_type=serving.CONTENT_TYPES[".m3u8"])
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _master(recording: Recording) -> HttpResponse:
+    """The packaged master playlist with a subtitle rendition per transcript language."""
+    tracks = [packaging.Track(**track) for track in recording.tracks]
+    subtitles = [
+        (code, f"subtitles/{code}.m3u8") for code in queries.transcript_languages(recording)
+    ]
+    return _playlist(packaging.master_playlist(tracks, subtitles))
+
+
 @require_GET
 def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     with refusals_as_http():
         recording = queries.watchable(request.user, pk)
+    if recording.status == Recording.Status.READY and name == "index.m3u8":
+        return _master(recording)
+    language = serving.subtitle_language(name)
+    if recording.status == Recording.Status.READY and language:
+        uri = reverse("recordings:subtitles", args=[recording.pk, language])
+        return _playlist(timeline.subtitle_playlist(recording.duration_s or 0, uri))
     path = serving.packaged_file(recording, name)
     download = None
     if request.GET.get("download") and path.suffix == ".m4a":

@@ -171,6 +171,15 @@ def test_the_player_lists_the_speakers_and_the_transcript_and_serves_it_as_webvt
     text = page.content.decode()
     assert 'data-at="3.0"' in text and "<bdi>Brazil</bdi>" in text
     assert "Le Brésil appuie la proposition." in text
+    master = client.get(f"/recordings/{recording.pk}/files/index.m3u8").content.decode()
+    assert (
+        '#EXT-X-MEDIA:TYPE=SUBTITLES,GROUP-ID="subtitles",NAME="Français",LANGUAGE="fr",'
+        'DEFAULT=NO,AUTOSELECT=NO,URI="subtitles/fr.m3u8"'
+    ) in master
+    assert 'AUDIO="audio",SUBTITLES="subtitles"' in master
+    subtitles = client.get(f"/recordings/{recording.pk}/files/subtitles/fr.m3u8").content.decode()
+    assert f"\n/recordings/{recording.pk}/transcript/fr.vtt\n#EXT-X-ENDLIST" in subtitles
+    assert client.get(f"/recordings/{recording.pk}/files/subtitles/xx.m3u8").status_code == 404
     vtt = client.get(f"/recordings/{recording.pk}/transcript/fr.vtt")
     assert vtt["Content-Type"] == "text/vtt; charset=utf-8"
     assert vtt.content.decode().startswith("WEBVTT\n\n00:00:03.000 --> 00:00:05.000\n<v Ana>Le")

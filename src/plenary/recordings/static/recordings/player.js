@@ -34,10 +34,33 @@
     fail();
   }
   radios.forEach((r) => r.addEventListener("change", () => choose(chosen())));
+
+  // Subtitles: hls.js loads the chosen language's cues into a text track of the
+  // element; an <audio> shows none, so the cue being heard is written out here.
+  const caption = document.querySelector("[data-caption]");
+  function showCue() {
+    const track = Array.from(audio.textTracks).find((t) => t.mode === "showing");
+    const cues = track && track.activeCues ? Array.from(track.activeCues) : [];
+    const text = cues.map((c) => c.text.replace(/<[^>]*>/g, "")).join(" ");
+    caption.textContent = text;
+    caption.hidden = !text;
+  }
+  if (caption) {
+    audio.textTracks.addEventListener("addtrack", (e) => e.track.addEventListener("cuechange", showCue));
+    audio.textTracks.addEventListener("change", showCue);
+    document.querySelectorAll("input[name=subtitles]").forEach((r) => r.addEventListener("change", () => {
+      const index = Number(r.value);
+      if (hls) { hls.subtitleDisplay = index >= 0; hls.subtitleTrack = index; }
+      else Array.from(audio.textTracks).forEach((t, i) => { t.mode = i === index ? "showing" : "disabled"; });
+      showCue();
+    }));
+  }
   window.plenaryRecording = {  // for the tests, and anyone scripting the page
     audio: audio,
     track: () => (hls ? hls.audioTrack : chosen()),
     tracks: () => (hls ? hls.audioTracks.map((t) => t.lang) : []),
+    subtitles: () => (hls ? hls.subtitleTracks.map((t) => t.lang) : []),
+    caption: () => (caption && !caption.hidden ? caption.textContent : ""),
   };
   if (live) {
     audio.addEventListener("ended", () => {
