@@ -33,6 +33,17 @@ def to_list(value: str) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def to_counts(value: str) -> dict[str, int]:
+    """``"call=30,workshop=730"``: a whole number by name."""
+    counts = {}
+    for item in to_list(value):
+        name, equals, number = item.partition("=")
+        if not equals or not name.strip() or not number.strip().isdigit():
+            raise ValueError(f"not name=number: {item!r}")
+        counts[name.strip()] = int(number)
+    return counts
+
+
 @overload
 def env(key: str, *, default: str = ...) -> str: ...
 @overload

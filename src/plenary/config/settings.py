@@ -20,7 +20,7 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
-from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_list
+from plenary.config.env import ImproperlyConfiguredError, env, to_bool, to_counts, to_list
 
 # The checkout's var/ folder, wherever the command is started from.
 DATA_DIR = Path(
@@ -349,6 +349,11 @@ SPEECH_EMBEDDED_WORKER = env("PLENARY_SPEECH_EMBEDDED_WORKER", to_bool, default=
 
 # `plenary serve` runs the live origin (live HLS of the channels being recorded).
 RECORDINGS_LIVE_ORIGIN = env("PLENARY_RECORDINGS_LIVE_ORIGIN", to_bool, default=True)
+# Days a finished recording is kept, by meeting type ("call=30,workshop=730"); a type
+# not named keeps its recordings until the secretariat removes them.
+RECORDINGS_RETENTION_DAYS: dict[str, int] = env(
+    "PLENARY_RECORDINGS_RETENTION_DAYS", to_counts, default={"call": 30}
+)
 
 # --- Media plane (plenary.media) ------------------------------------------
 

@@ -1,9 +1,10 @@
-"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, cut it into HLS,
-follow a channel being recorded as live HLS.
+"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, silence parts of
+it, cut it into HLS, follow a channel being recorded as live HLS.
 
-Every call runs ffmpeg as a child process with a time limit, reading and
-writing only the paths it is given; a failure raises ``FfmpegError`` with the
-last lines ffmpeg wrote, which the packaging job keeps as its reason.
+Each call reads and writes only the paths it is given. The packaging calls run
+ffmpeg with a time limit; a failure raises ``FfmpegError`` with the last lines
+ffmpeg wrote, which the job keeps as its reason. ``follow`` starts a long-lived
+ffmpeg that the live origin watches.
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ def encode_timeline(
         labels = "[mixed]"
     filters.append(f"{labels}apad=whole_dur={seconds:.3f},atrim=0:{seconds:.3f}[out]")
     arguments += ["-filter_complex", ";".join(filters), "-map", "[out]", "-ac", "1"]
+    arguments += ["-ar", str(SAMPLE_RATE), "-c:a", "aac", "-aac_coder", "fast"]
+    arguments += ["-b:a", AUDIO_BITRATE, "-movflags", "+faststart", str(output)]
+    _run(arguments, timeout)
+
+
+def silence(
+    track: Path, spans: Sequence[tuple[float, float]], output: Path, timeout: float
+) -> None:
+    """Encode ``track`` again into ``output`` with nothing heard during ``spans``
+    (start, end in seconds); the length stays, so every channel stays aligned."""
+    enable = "+".join(f"between(t,{start:.3f},{end:.3f})" for start, end in spans)
+    arguments = ["-i", str(track), "-af", f"volume=0:enable='{enable}'", "-ac", "1"]
     arguments += ["-ar", str(SAMPLE_RATE), "-c:a", "aac", "-aac_coder", "fast"]
     arguments += ["-b:a", AUDIO_BITRATE, "-movflags", "+faststart", str(output)]
     _run(arguments, timeout)

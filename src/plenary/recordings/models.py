@@ -24,11 +24,23 @@ def clock(seconds: float) -> str:
     return str(dt.timedelta(seconds=round(seconds)))
 
 
+def parse_clock(text: str) -> float | None:
+    """A moment as people write it (``1:02:03``, ``2:03``, ``123``); ``None`` if it is none."""
+    parts = text.strip().split(":")
+    if not 1 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+        return None
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return float(seconds)
+
+
 class Recording(models.Model):
     class Status(models.TextChoices):
         RECORDING = "recording", _("Recording")
         QUEUED = "queued", _("Waiting to be packaged")
         PACKAGING = "packaging", _("Being packaged")
+        CUTTING = "cutting", _("A part is being cut")
         READY = "ready", _("Ready")
         FAILED = "failed", _("Packaging failed")
         REMOVED = "removed", _("Removed")
@@ -59,6 +71,9 @@ class Recording(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     removed_at = models.DateTimeField(_("removed"), null=True, blank=True)
+    # Parts the secretariat cut (silenced in every channel, their captions and chapters
+    # left out): ``{"start", "end"}`` in seconds, oldest first; why is in the audit log.
+    cuts = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["session", "started_at"]

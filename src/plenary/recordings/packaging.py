@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import struct
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -234,6 +235,30 @@ def _package_channel(
         audio=audio.name,
         gaps=gaps(channel_pieces, origin, end),
     )
+
+
+def cut(
+    hls: Path,
+    channels: Sequence[str],
+    spans: Sequence[tuple[float, float]],
+    progress: Callable[[int], None] = lambda percent: None,
+    timeout: float = 3600,
+) -> int:
+    """Silence ``spans`` in every channel of the packaged recording in ``hls``: each
+    audio file encoded again, its HLS cut again and put in place of the old one (a
+    player reading the old segments meanwhile is not broken). The new size in bytes."""
+    for count, channel in enumerate(channels, start=1):
+        audio = hls / f"{channel}.m4a"
+        silenced = hls / f"{channel}.cut.m4a"
+        ffmpeg.silence(audio, spans, silenced, timeout)
+        fresh = ffmpeg.segment(silenced, hls / f"{channel}.cut", timeout).parent
+        silenced.replace(audio)
+        old = hls / f"{channel}.old"
+        (hls / channel).rename(old)
+        fresh.rename(hls / channel)
+        shutil.rmtree(old)
+        progress(100 * count // len(channels))
+    return sum(path.stat().st_size for path in hls.rglob("*") if path.is_file())
 
 
 def package(

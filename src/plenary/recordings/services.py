@@ -1,4 +1,4 @@
-"""Start and stop a session's recording, and package it afterwards.
+"""Start and stop a session's recording, package it afterwards, cut parts, remove it.
 
 A session is recorded from the moment it opens until it closes (not a call
 from a workspace: those are not recorded unless the secretariat asks), and
@@ -17,8 +17,10 @@ import logging
 import shutil
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +28,7 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.locking import lock
-from plenary.core.tasks import runner
+from plenary.core.tasks import repeat, runner
 from plenary.floor import services as floor
 from plenary.floor import state as live
 from plenary.live.events import iso
@@ -196,23 +198,27 @@ def _failed(recording: Recording, reason: str) -> None:
         status=status, error=reason[:500]
     )
     if retry:
-        retry_later(recording.pk)
+        later(package_recording, recording.pk)
 
 
-def retry_later(recording_id: int) -> None:
-    """Package the recording again in ``RETRY_SECONDS`` (the disk may be full now)."""
-    timer = threading.Timer(RETRY_SECONDS, runner.submit, (package_recording, recording_id))
+def later(job: Callable[[int], None], recording_id: int) -> None:
+    """Run the recording's job again in ``RETRY_SECONDS`` (the disk may be full now)."""
+    timer = threading.Timer(RETRY_SECONDS, runner.submit, (job, recording_id))
     timer.daemon = True
     timer.start()
 
 
 def resume_unfinished() -> int:
-    """Start-up step of ``plenary serve``: package what a previous server left unpackaged."""
-    waiting = Recording.objects.filter(
-        status__in=[Recording.Status.QUEUED, Recording.Status.PACKAGING]
-    ).values_list("pk", flat=True)
-    for recording_id in waiting:
-        runner.submit(package_recording, recording_id)
+    """Start-up step of ``plenary serve``: package, or cut, what a previous server left
+    unfinished."""
+    jobs = {
+        Recording.Status.QUEUED: package_recording,
+        Recording.Status.PACKAGING: package_recording,
+        Recording.Status.CUTTING: cut_recording,
+    }
+    waiting = Recording.objects.filter(status__in=list(jobs)).values_list("pk", "status")
+    for recording_id, status in waiting:
+        runner.submit(jobs[status], recording_id)
     return len(waiting)
 
 
@@ -234,23 +240,153 @@ def may_remove(user: Any, recording: Recording) -> bool:
     return True
 
 
+def _remove(recording: Recording, actor: Any, action: str, reason: str) -> None:
+    """Mark the (locked) recording removed, audit it, delete its files once committed."""
+    recording.status = Recording.Status.REMOVED
+    recording.removed_at = timezone.now()
+    recording.size = 0
+    recording.save(update_fields=["status", "removed_at", "size"])
+    audit.record(actor, action, recording, reason=reason)
+    folder = recording.folder
+    transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+
+
+def _reason(reason: str, message: str) -> str:
+    reason = reason.strip()
+    if not reason or len(reason) > 500:
+        raise Refusal(message, "reason")
+    return reason
+
+
+def _locked(recording_id: int) -> Recording:
+    found = Recording.objects.select_related("session__meeting").filter(pk=recording_id)
+    if not found.exists():
+        raise NotFoundRefusal(_("There is no recording at this address."))
+    return lock(found.get())
+
+
 def do_remove_recording(user: Any, recording_id: int, reason: str) -> Recording:
     """Remove a finished recording: its files are deleted, the row stays (when, who, why
     are in the audit log), and nobody can play it any more."""
-    reason = reason.strip()
-    if not reason or len(reason) > 500:
-        raise Refusal(_("Say in a few words why the recording is removed."), "reason")
+    reason = _reason(reason, _("Say in a few words why the recording is removed."))
     with transaction.atomic():
-        found = Recording.objects.select_related("session__meeting").filter(pk=recording_id)
-        if not found.exists():
-            raise NotFoundRefusal(_("There is no recording at this address."))
-        recording = lock(found.get())
+        recording = _locked(recording_id)
         check_remove(user, recording)
-        recording.status = Recording.Status.REMOVED
-        recording.removed_at = timezone.now()
-        recording.size = 0
-        recording.save(update_fields=["status", "removed_at", "size"])
-        audit.record(user, "recording.removed", recording, reason=reason)
-        folder = recording.folder
-        transaction.on_commit(lambda: shutil.rmtree(folder, ignore_errors=True))
+        _remove(recording, user, "recording.removed", reason)
     return recording
+
+
+# --- Retention -----------------------------------------------------------------
+
+RETENTION_CHECK_SECONDS = 3600.0
+
+
+def kept_until(recording: Recording) -> dt.datetime | None:
+    """When the retention policy of the recording's meeting type removes it; ``None``
+    where the policy keeps it (``settings.RECORDINGS_RETENTION_DAYS``)."""
+    days = settings.RECORDINGS_RETENTION_DAYS.get(recording.session.meeting.meeting_type)
+    if days is None:
+        return None
+    return (recording.stopped_at or recording.started_at) + dt.timedelta(days=days)
+
+
+def remove_expired() -> int:
+    """Remove the finished recordings their policy no longer keeps (each audited as
+    ``recording.expired``, by nobody); how many."""
+    finished = Recording.objects.filter(
+        status__in=[Recording.Status.READY, Recording.Status.FAILED],
+        session__meeting__meeting_type__in=list(settings.RECORDINGS_RETENTION_DAYS),
+    ).select_related("session__meeting")
+    now = timezone.now()
+    removed = 0
+    for candidate in finished:
+        until = kept_until(candidate)
+        if until is None or until > now:
+            continue
+        with transaction.atomic():
+            recording = lock(candidate)
+            if recording.status in {Recording.Status.READY, Recording.Status.FAILED}:
+                days = settings.RECORDINGS_RETENTION_DAYS[recording.session.meeting.meeting_type]
+                _remove(recording, None, "recording.expired", f"kept for {days} days")
+                removed += 1
+    return removed
+
+
+def start_retention() -> None:
+    """Start-up step of ``plenary serve``: apply the retention policy every hour."""
+    repeat(RETENTION_CHECK_SECONDS, "plenary-recording-retention", remove_expired)
+
+
+# --- Cutting a part --------------------------------------------------------------
+
+
+def check_cut(user: Any, recording: Recording) -> None:
+    if not is_meeting_secretariat(user, recording.session.meeting):
+        raise PermissionRefusal(_("Only the meeting's secretariat may cut a part of a recording."))
+    if recording.status != Recording.Status.READY:
+        raise Refusal(_("A part can be cut once the recording is ready."), "not_ready")
+
+
+def may_cut(user: Any, recording: Recording) -> bool:
+    try:
+        check_cut(user, recording)
+    except Refusal:
+        return False
+    return True
+
+
+def do_cut_recording(
+    user: Any, recording_id: int, start: float, end: float, reason: str
+) -> Recording:
+    """Cut the part from ``start`` to ``end`` (seconds) out of the recording: silenced in
+    every channel by a background job, its captions and chapters left out; audited."""
+    reason = _reason(reason, _("Say in a few words why this part is cut."))
+    with transaction.atomic():
+        recording = _locked(recording_id)
+        check_cut(user, recording)
+        if not 0 <= start < end <= (recording.duration_s or 0):
+            raise Refusal(
+                _("Give a start before the end, both within the recording (%(length)s).")
+                % {"length": recording.length},
+                "span",
+            )
+        recording.cuts = [*recording.cuts, {"start": start, "end": end}]
+        recording.status = Recording.Status.CUTTING
+        recording.attempts = 0
+        recording.progress = 0
+        recording.save(update_fields=["cuts", "status", "attempts", "progress"])
+        audit.record(user, "recording.cut", recording, start=start, end=end, reason=reason)
+        transaction.on_commit(lambda: runner.submit(cut_recording, recording_id))
+    return recording
+
+
+def cut_recording(recording_id: int) -> None:
+    """The background job: silence the recording's cuts in its files; retried when it
+    fails, and the recording is not played until it is done (nothing cut is heard)."""
+    with transaction.atomic():
+        recording = Recording.objects.select_for_update().filter(pk=recording_id).first()
+        if recording is None or recording.status != Recording.Status.CUTTING:
+            return
+        recording.attempts += 1
+        recording.save(update_fields=["attempts"])
+
+    def progress(percent: int) -> None:
+        Recording.objects.filter(pk=recording_id).update(progress=percent)
+
+    spans = [(cut["start"], cut["end"]) for cut in recording.cuts]
+    channels = [track["channel"] for track in recording.tracks]
+    try:
+        size = packaging.cut(recording.hls_folder, channels, spans, progress)
+    except Exception as exc:  # ffmpeg, the disk: said on the recording, tried again
+        logger.exception("Cutting recording %s failed", recording_id)
+        retry = recording.attempts < MAX_ATTEMPTS
+        status = Recording.Status.CUTTING if retry else Recording.Status.FAILED
+        Recording.objects.filter(pk=recording_id, status=Recording.Status.CUTTING).update(
+            status=status, error=str(exc)[:500]
+        )
+        if retry:
+            later(cut_recording, recording_id)
+        return
+    Recording.objects.filter(pk=recording_id, status=Recording.Status.CUTTING).update(
+        status=Recording.Status.READY, progress=100, size=size, error=""
+    )

@@ -25,7 +25,9 @@ _CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) 
 _NAMES = re.compile(
     rf"^(index\.m3u8|{_CHANNEL}\.m4a|{_CHANNEL}/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
 )
-_SUBTITLES = re.compile(r"^subtitles/(" + "|".join(re.escape(c) for c in UN_LANGUAGES) + r")\.m3u8$")
+_SUBTITLES = re.compile(
+    r"^subtitles/(" + "|".join(re.escape(c) for c in UN_LANGUAGES) + r")\.m3u8$"
+)
 _LIVE_NAMES = re.compile(rf"^(index\.m3u8|{_CHANNEL}/(index\.m3u8|\d{{5}}\.ts))$")
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CONTENT_TYPES = {

@@ -3,8 +3,9 @@ transcript from the captions, and WebVTT from the same lines (a download, and th
 HLS subtitle renditions).
 
 Read at request time, so a caption the secretariat corrected after the session
-shows corrected. Everything is placed on the recording's timeline from its own
-wall-clock time (``Recording.origin``), as the audio was.
+shows corrected; what falls in a part the secretariat cut is left out. Everything
+is placed on the recording's timeline from its own wall-clock time
+(``Recording.origin``), as the audio was.
 """
 
 from __future__ import annotations
@@ -91,7 +92,12 @@ def chapters(recording: Recording) -> list[Chapter]:
     for at, kind, who in turns:
         if at >= span[0] and (kind, who) != (found[-1].kind, found[-1].who):
             found.append(Chapter(_seconds(recording, at), kind, who))
-    return found
+    return [chapter for chapter in found if not _in_cut(recording, chapter.at, chapter.at)]
+
+
+def _in_cut(recording: Recording, start: float, end: float) -> bool:
+    """Whether ``start`` to ``end`` (seconds) touches a part the secretariat cut."""
+    return any(cut["start"] <= end and start <= cut["end"] for cut in recording.cuts)
 
 
 def transcript(recording: Recording, language: str) -> list[Line]:
@@ -111,10 +117,11 @@ def transcript(recording: Recording, language: str) -> list[Line]:
         .order_by("starts_at", "id")
         .values_list("starts_at", "ends_at", "text", "speaker_name")
     )
-    return [
+    lines = [
         Line(_seconds(recording, start), _seconds(recording, end), text, speaker)
         for start, end, text, speaker in segments
     ]
+    return [line for line in lines if not _in_cut(recording, line.at, line.end)]
 
 
 def _cue_time(seconds: float) -> str:

@@ -20,7 +20,7 @@ from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
 from plenary.meetings.services.access import is_meeting_secretariat
 from plenary.recordings import live, packaging, queries, services, serving, timeline
-from plenary.recordings.models import Recording, clock
+from plenary.recordings.models import Recording, clock, parse_clock
 
 
 def track_label(channel: str) -> str:
@@ -112,6 +112,9 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
             "may_remove": services.may_remove(request.user, recording),
+            "may_cut": services.may_cut(request.user, recording),
+            "cuts": [(clock(cut["start"]), clock(cut["end"])) for cut in recording.cuts],
+            "kept_until": services.kept_until(recording),
         },
     )
 
@@ -176,6 +179,28 @@ def live_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     shared = "public" if queries.has_public_webcast(recording.session.meeting) else "private"
     cache = serving.LIVE_PLAYLIST_CACHE if path.suffix == ".m3u8" else serving.SEGMENT_CACHE
     return serving.send(request, path, cache=f"{shared}, {cache}")
+
+
+@require_POST
+@login_required
+def cut(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat cuts a part (``start``, ``end`` as ``1:02:03``) with a reason."""
+    with refusals_as_http():
+        queries.watchable(request.user, pk)
+        start = parse_clock(request.POST.get("start", ""))
+        end = parse_clock(request.POST.get("end", ""))
+        try:
+            if start is None or end is None:
+                raise Refusal(_("Write the moments as on the player, for example 1:02:03."), "span")
+            services.do_cut_recording(request.user, pk, start, end, request.POST.get("reason", ""))
+        except (PermissionRefusal, NotFoundRefusal):
+            raise  # 403, 404
+        except Refusal as refusal:  # said on the player's page, nothing cut
+            messages.error(request, str(refusal))
+            return redirect("recordings:player", pk)
+    done = _("The part is being cut from every language; the recording plays again shortly.")
+    messages.success(request, done)
+    return redirect("recordings:player", pk)
 
 
 @require_POST

@@ -127,7 +127,7 @@ def test_a_failed_packaging_says_why_and_is_retried_then_given_up(
 ) -> None:
     monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
     retried: list[int] = []
-    monkeypatch.setattr(services, "retry_later", retried.append)
+    monkeypatch.setattr(services, "later", lambda job, pk: retried.append(pk))
     recording = _stopped(c)  # and Janus wrote nothing
     for attempt in range(1, services.MAX_ATTEMPTS + 1):
         services.package_recording(recording.pk)

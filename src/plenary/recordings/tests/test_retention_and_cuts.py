@@ -1,0 +1,153 @@
+"""Retention per meeting type, and the secretariat cutting a part of a recording (the real
+ffmpeg silences it in every channel; its captions and chapters are left out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from plenary.accounts.tests.factories import StaffFactory
+from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.models import AuditEntry
+from plenary.meetings.models import Meeting
+from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.recordings import services
+from plenary.recordings.models import Recording, parse_clock
+from plenary.recordings.tests.helpers import RATE, decoded, packaged_recording
+from plenary.speech.models import CaptionSegment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def recording(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Recording:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
+    return packaged_recording(SessionFactory.create(meeting__languages=["en", "fr"]))
+
+
+def loud(samples: np.ndarray, start: float, end: float) -> float:
+    """The loudness (RMS) of ``samples`` from ``start`` to ``end`` seconds."""
+    part = samples[int(start * RATE) : int(end * RATE)]
+    return float(np.sqrt(np.mean(part**2)))
+
+
+def test_the_retention_policy_removes_what_it_no_longer_keeps(
+    settings: Any, recording: Recording, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.RECORDINGS_RETENTION_DAYS = {"workshop": 30}
+    assert services.kept_until(recording) is None  # a study group's: kept
+    assert services.remove_expired() == 0
+    Meeting.objects.filter(pk=recording.session.meeting_id).update(meeting_type="workshop")
+    recording = Recording.objects.get(pk=recording.pk)
+    Recording.objects.filter(pk=recording.pk).update(
+        stopped_at=timezone.now() - dt.timedelta(days=29)
+    )
+    recording.refresh_from_db()
+    assert services.kept_until(recording) == recording.stopped_at + dt.timedelta(days=30)
+    assert services.remove_expired() == 0  # a day to go
+    Recording.objects.filter(pk=recording.pk).update(
+        stopped_at=timezone.now() - dt.timedelta(days=31)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.remove_expired() == 1
+    recording.refresh_from_db()
+    assert recording.status == Recording.Status.REMOVED and not recording.folder.exists()
+    entry = AuditEntry.objects.get(action="recording.expired")
+    assert entry.actor is None and entry.data == {"reason": "kept for 30 days"}
+    assert services.remove_expired() == 0
+
+
+def test_a_cut_part_is_silent_in_every_channel_and_its_captions_and_speakers_go(
+    recording: Recording, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services.runner, "submit", lambda job, *args: job(*args))
+    assert recording.origin is not None
+    for at, text in ((2.5, "Closed part."), (6.5, "Open again.")):
+        moment = recording.origin + dt.timedelta(seconds=at)
+        CaptionSegment.objects.create(
+            session=recording.session,
+            channel="fr",
+            language="fr",
+            kind="asr",
+            starts_at=moment,
+            ends_at=moment + dt.timedelta(seconds=1),
+            text=text,
+        )
+    staff = StaffFactory.create()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_cut_recording(staff, recording.pk, 2.0, 4.0, "A closed segment.")
+    recording.refresh_from_db()
+    assert recording.status == Recording.Status.READY and recording.cuts == [
+        {"start": 2.0, "end": 4.0}
+    ]
+    assert recording.duration_s == pytest.approx(8.0, abs=0.1)  # the length stays
+    for channel in ("floor", "fr"):
+        for heard in (
+            decoded(recording.hls_folder / f"{channel}.m4a"),
+            decoded(recording.hls_folder / channel / "index.m3u8"),
+        ):
+            assert loud(heard, 2.1, 3.9) < 0.001, channel
+            assert loud(heard, 4.2, 5.8) > 0.1, channel
+    assert loud(decoded(recording.hls_folder / "floor.m4a"), 1.2, 1.9) > 0.1
+    from plenary.recordings import timeline
+
+    assert [line.text for line in timeline.transcript(recording, "fr")] == ["Open again."]
+    entry = AuditEntry.objects.get(action="recording.cut")
+    assert entry.actor == staff and entry.data["reason"] == "A closed segment."
+
+
+def test_a_cut_is_refused_to_others_and_outside_the_recording(recording: Recording) -> None:
+    delegate = ParticipationFactory.create(meeting=recording.session.meeting).user
+    with pytest.raises(PermissionRefusal):
+        services.do_cut_recording(delegate, recording.pk, 1.0, 2.0, "No.")
+    staff = StaffFactory.create()
+    for start, end in ((3.0, 2.0), (-1.0, 2.0), (1.0, 60.0), (2.0, 2.0)):
+        with pytest.raises(Refusal):
+            services.do_cut_recording(staff, recording.pk, start, end, "Closed.")
+    with pytest.raises(Refusal):
+        services.do_cut_recording(staff, recording.pk, 1.0, 2.0, "  ")
+    recording.refresh_from_db()
+    assert recording.cuts == [] and recording.status == Recording.Status.READY
+    assert not AuditEntry.objects.filter(action="recording.cut").exists()
+
+
+def test_a_failed_cut_keeps_the_recording_unplayable_and_is_tried_again(
+    recording: Recording, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    retried: list[int] = []
+    monkeypatch.setattr(services, "later", lambda job, pk: retried.append(pk))
+    monkeypatch.setattr(services.runner, "submit", lambda job, *args: job(*args))
+    (recording.hls_folder / "fr.m4a").unlink()  # the disk lost a file
+    with django_capture_on_commit_callbacks(execute=True):
+        services.do_cut_recording(StaffFactory.create(), recording.pk, 1.0, 2.0, "Closed.")
+    recording.refresh_from_db()
+    assert recording.status == Recording.Status.CUTTING and recording.error
+    assert retried == [recording.pk]
+
+
+def test_the_secretariat_cuts_from_the_player(client: Client, recording: Recording) -> None:
+    url = f"/recordings/{recording.pk}/cut/"
+    client.force_login(ParticipationFactory.create(meeting=recording.session.meeting).user)
+    assert "cut-start" not in client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert client.post(url, {"start": "0:01", "end": "0:02", "reason": "x"}).status_code == 403
+    client.force_login(StaffFactory.create())
+    assert "cut-start" in client.get(f"/recordings/{recording.pk}/").content.decode()
+    reply = client.post(url, {"start": "soon", "end": "0:02", "reason": "x"}, follow=True)
+    assert "1:02:03" in reply.content.decode()  # says how to write a moment
+    assert Recording.objects.get().cuts == []
+    client.post(url, {"start": "0:01", "end": "0:02", "reason": "Closed."})
+    assert Recording.objects.get().cuts == [{"start": 1.0, "end": 2.0}]
+
+
+def test_moments_as_people_write_them() -> None:
+    assert parse_clock("1:02:03") == 3723.0
+    assert parse_clock(" 2:03 ") == 123.0
+    assert parse_clock("45") == 45.0
+    for bad in ("", "1:2:3:4", "-1", "1.5", "a:b", "1::2"):
+        assert parse_clock(bad) is None, bad
