@@ -188,3 +188,30 @@ def test_a_delegate_hears_the_session_live_on_a_phone_in_arabic(
         page.get_by_text(ended).wait_for(timeout=60_000)
     halt.set()
     ticking.join()
+
+
+def test_the_secretariat_cuts_a_closed_part_on_a_laptop_in_french(
+    new_page: Any, live_url: str, recording: Any, axe_script: Path
+) -> None:
+    from plenary.accounts.tests.factories import StaffFactory
+    from plenary.recordings.models import Recording
+
+    page = browser_for(new_page, live_url, StaffFactory.create(), language="fr", size=LAPTOP)
+    page.goto(f"{live_url}/recordings/{recording.pk}/")
+    page.get_by_text(_t("fr", "Cut a part")).click()
+    page.get_by_label(_t("fr", "From")).fill("0:00:12")
+    page.get_by_label(_t("fr", "To")).fill("0:00:15")
+    page.locator("#cut-reason").fill("Partie à huis clos.")
+    checked(page, "recordings-cut-fr-laptop", axe_script)
+    page.get_by_role("button", name=_t("fr", "Cut this part")).click()
+    page.get_by_text(
+        _t("fr", "The part is being cut from every language; the recording plays again shortly.")
+    ).wait_for()
+    for _ in range(60):  # the job runs in the server's background thread
+        if Recording.objects.get(pk=recording.pk).status == Recording.Status.READY:
+            break
+        page.wait_for_timeout(500)
+    page.reload()
+    page.wait_for_function(READY)
+    page.get_by_text("0:00:12").first.wait_for()
+    checked(page, "recordings-player-cut-fr-laptop", axe_script)
