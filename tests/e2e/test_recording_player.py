@@ -172,7 +172,9 @@ def test_a_delegate_hears_the_session_live_on_a_phone_in_arabic(
         page = browser_for(new_page, live_url, delegate_of(recording), language="ar", size=PHONE)
         page.goto(f"{live_url}/recordings/{recording.pk}/")
         page.wait_for_function(READY)
-        page.evaluate("() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }")
+        page.evaluate(
+            "() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }"
+        )
         page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 1")
         page.locator("input[name=track][data-channel=fr]").check()
         page.wait_for_function("() => window.plenaryRecording.track() === 1")

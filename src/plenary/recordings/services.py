@@ -211,7 +211,7 @@ def later(job: Callable[[int], None], recording_id: int) -> None:
 def resume_unfinished() -> int:
     """Start-up step of ``plenary serve``: package, or cut, what a previous server left
     unfinished."""
-    jobs = {
+    jobs: dict[str, Callable[[int], None]] = {
         Recording.Status.QUEUED: package_recording,
         Recording.Status.PACKAGING: package_recording,
         Recording.Status.CUTTING: cut_recording,

@@ -49,6 +49,7 @@ def test_the_retention_policy_removes_what_it_no_longer_keeps(
         stopped_at=timezone.now() - dt.timedelta(days=29)
     )
     recording.refresh_from_db()
+    assert recording.stopped_at is not None
     assert services.kept_until(recording) == recording.stopped_at + dt.timedelta(days=30)
     assert services.remove_expired() == 0  # a day to go
     Recording.objects.filter(pk=recording.pk).update(
