@@ -63,6 +63,51 @@ if not IN_NAMESPACE:
         assert not Path(f"/proc/{worker}").exists()
         assert not Path(f"/proc/{janus}").exists()
 
+    def test_the_live_origin_killed_under_serve_is_restarted_and_the_webcast_goes_on(
+        tmp_path: Path,
+    ) -> None:
+        """The staged session opened, so it is recorded; Janus writes its files and the
+        live origin follows them (the staging process's decision to record is not in this
+        server's memory: the recording is taken up again at start). Killed, the origin is
+        restarted and the live playlist goes on from the live edge, with no action by
+        anyone."""
+        from tests.e2e.served import Served, until
+
+        served = Served(tmp_path, ice_interface="")
+        served.stage()
+        served.start()
+        try:
+            playlists = tmp_path / "recordings"
+
+            def floor_playlist() -> Path | None:
+                return next(iter(playlists.glob("*/live/floor/index.m3u8")), None)
+
+            def segments() -> list[str]:
+                found = floor_playlist()
+                text = found.read_text() if found else ""
+                return [line for line in text.splitlines() if line.endswith(".ts")]
+
+            until(lambda: len(segments()) >= 2, 60, "the live playlist of the floor")
+            before = segments()
+            served.kill_child("live-origin")
+            until(
+                lambda: served.component("process.live-origin")["data"]["restarts"] == 1,
+                60,
+                "the live origin to be restarted",
+            )
+            last = int(before[-1].removesuffix(".ts"))
+            until(
+                lambda: int(segments()[-1].removesuffix(".ts")) >= last + 3,
+                60,
+                "the playlist to go on",
+            )
+            found = floor_playlist()
+            assert found is not None and "#EXT-X-ENDLIST" not in found.read_text()
+            after = segments()
+            assert after == sorted(set(after)) and after[-1] > before[-1]  # none written over
+        finally:
+            served.stop(signal.SIGTERM)
+
 else:
     from plenary.media import probes
     from tests.e2e.served import (

@@ -101,17 +101,17 @@ LIVE_SEGMENT_SECONDS = 1
 LIVE_WINDOW = 20
 
 
-def follow(wav: Path, folder: Path, at: float) -> Subprocess:
-    """Follow the WAV file Janus is writing, from ``at`` seconds, into live HLS in
-    ``folder`` (MPEG-TS AAC segments, a sliding ``index.m3u8`` that is appended to:
-    a new start adds a discontinuity, and the playlist is never ended here)."""
+def follow(wav: Path, offset: int, rate: int, folder: Path) -> Subprocess:
+    """Follow the WAV file Janus is writing (16-bit mono samples at ``rate``), from
+    byte ``offset`` of it, into live HLS in ``folder`` (MPEG-TS AAC segments, a
+    sliding ``index.m3u8`` that is appended to: a new start adds a discontinuity,
+    and the playlist is never ended here)."""
     folder.mkdir(parents=True, exist_ok=True)
     arguments = [binary(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y"]
-    # Read a file that is still being written, whatever its header says, at once.
-    arguments += ["-follow", "1", "-ignore_length", "1", "-f", "wav"]
-    arguments += ["-probesize", "32", "-analyzeduration", "0"]
-    if at > 0:
-        arguments += ["-ss", f"{at:.3f}"]
+    # The samples of a file still being written, read as they come: raw from the
+    # offset (its header's sizes are stale, and ffmpeg's WAV seeking trusts them).
+    arguments += ["-follow", "1", "-skip_initial_bytes", str(offset)]
+    arguments += ["-f", "s16le", "-ar", str(rate), "-ac", "1"]
     arguments += ["-i", f"file:{wav}", "-ac", "1", "-ar", str(SAMPLE_RATE)]
     arguments += ["-c:a", "aac", "-aac_coder", "fast", "-b:a", AUDIO_BITRATE]
     arguments += ["-f", "hls", "-hls_time", str(LIVE_SEGMENT_SECONDS)]

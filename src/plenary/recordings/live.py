@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import close_old_connections
+from django.utils.translation import gettext_noop
 
 from plenary.core.children import Process
 from plenary.core.languages import UN_LANGUAGES
@@ -39,10 +40,11 @@ from plenary.recordings.models import Recording
 logger = logging.getLogger(__name__)
 
 TICK_SECONDS = 0.5
+BEHIND_EDGE_SECONDS = 1.0
 ENDLIST = "#EXT-X-ENDLIST\n"
 CHANNELS = (packaging.FLOOR, *UN_LANGUAGES)
 
-Follow = Callable[[Path, Path, float], Process]
+Follow = Callable[[Path, int, int, Path], Process]
 Running = Callable[[], dict[int, Path]]
 
 
@@ -147,12 +149,19 @@ class Origin:
         if follower is not None:
             follower.process.stop()
         # The same file again (its ffmpeg or this origin died): go on from where Janus
-        # is now; a new file (a first start, or Janus restarted): from its beginning.
+        # is now, a moment behind;
+        # a new file (a first start, or Janus restarted): from its beginning.
         again = playlist(live, channel).exists() and (follower is None or follower.wav == wav)
-        at = packaging.seconds_written(wav) if again else 0.0
+        now = packaging.written(wav)
+        at = max(now.seconds - BEHIND_EDGE_SECONDS, 0.0) if again else 0.0
+        if now.frame != 2:
+            raise packaging.PackagingError(
+                gettext_noop("A recorded file is damaged beyond repair.")
+            )
         if follower is not None and follower.wav == wav:
             logger.warning("Live %s of recording %s stopped: started again", channel, recording_id)
-        self._followers[key] = Follower(wav, self._follow(wav, live / channel, at))
+        process = self._follow(wav, now.offset_at(at), now.rate, live / channel)
+        self._followers[key] = Follower(wav, process)
 
     def stop(self) -> None:
         """Stop following (the origin is stopping; the playlists stay open for the next)."""

@@ -99,12 +99,32 @@ def _layout(head: bytes) -> tuple[int, int, int]:
     return size_at, frame, rate
 
 
-def seconds_written(path: Path) -> float:
-    """How long the WAV file is now, from its length (Janus may still be writing it)."""
+@dataclass(frozen=True)
+class Written:
+    """A WAV file Janus may still be writing, as it is now: where its samples start,
+    their format, and how many bytes of them there are."""
+
+    data_start: int
+    frame: int  # bytes of one sample of every channel
+    rate: int
+    data_bytes: int
+
+    def offset_at(self, seconds: float) -> int:
+        """The byte where the sample at ``seconds`` starts (within what is written)."""
+        frames = min(int(seconds * self.rate), self.data_bytes // self.frame)
+        return self.data_start + max(frames, 0) * self.frame
+
+    @property
+    def seconds(self) -> float:
+        return self.data_bytes // self.frame / self.rate
+
+
+def written(path: Path) -> Written:
+    """The WAV file as it is now, from its length (its header's sizes may be stale)."""
     with path.open("rb") as wav:
         size_at, frame, rate = _layout(wav.read(_HEAD_BYTES))
         wav.seek(0, 2)
-        return max(wav.tell() - size_at - 4, 0) // frame / rate
+        return Written(size_at + 4, frame, rate, max(wav.tell() - size_at - 4, 0))
 
 
 def repair(path: Path) -> float:

@@ -85,10 +85,28 @@ def do_start_recording(user: Any, session_id: int, *, by_hand: bool = True) -> R
             return [("recording.started", data)]
 
         floor.do_record(user, session_id, check)
-        layout = layout_for(session)
-        folders = {channel: str(recording.wav_folder(channel)) for channel in layout.channels}
-        transaction.on_commit(lambda: recorder.set_recording(layout, folders))
+        transaction.on_commit(lambda: _record(recording))
     return recording
+
+
+def _record(recording: Recording) -> None:
+    """Tell the media plane to record each channel of the session into its folder."""
+    layout = layout_for(recording.session)
+    folders = {channel: str(recording.wav_folder(channel)) for channel in layout.channels}
+    recorder.set_recording(layout, folders)
+
+
+def record_running() -> int:
+    """Start-up step of ``plenary serve``: record again the sessions whose recording runs
+    but that the media plane no longer knows to record (its decision lived in a cache
+    that went with the last server: the embedded default's memory); how many."""
+    running = Recording.objects.filter(status=Recording.Status.RECORDING).select_related(
+        "session__meeting"
+    )
+    lost = [recording for recording in running if not recorder.folders(recording.session_id)]
+    for recording in lost:
+        _record(recording)
+    return len(lost)
 
 
 def do_stop_recording(user: Any, session_id: int, *, by_hand: bool = True) -> Recording:
