@@ -134,7 +134,7 @@ def test_the_secretariat_removes_a_recording_on_a_phone_in_arabic(
     page = browser_for(new_page, live_url, StaffFactory.create(), language="ar", size=PHONE)
     page.goto(f"{live_url}/recordings/{recording.pk}/")
     page.get_by_text(_t("ar", "Remove this recording")).click()
-    page.get_by_label(_t("ar", "Why")).fill("سُجّل جزء مغلق من الجلسة خطأً.")
+    page.locator("#remove-reason").fill("سُجّل جزء مغلق من الجلسة خطأً.")
     checked(page, "recordings-remove-ar-phone", axe_script)
     page.get_by_role("button", name=_t("ar", "Remove the recording")).click()
     page.get_by_text(_t("ar", "The recording has been removed.")).wait_for()
