@@ -98,3 +98,16 @@ class GrowingWav:
                 out.flush()
                 written += frame
                 self._stop.wait(max(0.0, began + written / RATE - time.monotonic()))
+
+
+def public_webcast(meeting: Any) -> None:
+    """Give ``meeting`` a provisioned public webcast: its recordings are anyone's."""
+    from plenary.provisioning.models import Service, ServiceRequest
+
+    ServiceRequest.objects.create(
+        meeting=meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=meeting.organiser,
+    )

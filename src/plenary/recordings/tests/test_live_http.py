@@ -11,10 +11,10 @@ from django.test import Client
 
 from plenary.accounts.tests.factories import DelegateFactory
 from plenary.meetings.tests.factories import ParticipationFactory
-from plenary.provisioning.models import Service, ServiceRequest
 from plenary.recordings import queries
 from plenary.recordings.live_http import LiveFiles
 from plenary.recordings.models import Recording
+from plenary.recordings.tests.helpers import public_webcast
 from plenary.recordings.tests.test_views import running  # noqa: F401 (a fixture)
 
 pytestmark = pytest.mark.django_db(transaction=True)  # the layer closes old connections
@@ -49,15 +49,9 @@ def ask(
 
 
 @pytest.fixture
-def public(running: Recording) -> Recording:  # noqa: F811
+def public(running: Recording) -> Recording:
     meeting = running.session.meeting
-    ServiceRequest.objects.create(
-        meeting=meeting,
-        service=Service.WEBCAST,
-        public=True,
-        status=ServiceRequest.Status.PROVISIONED,
-        requested_by=meeting.organiser,
-    )
+    public_webcast(meeting)
     return running
 
 
@@ -97,7 +91,7 @@ def test_anything_else_goes_on_to_django(public: Recording) -> None:
 
 
 def test_a_webcast_for_accredited_listeners_by_their_browser_session(
-    running: Recording,  # noqa: F811
+    running: Recording,
 ) -> None:
     django = Django()
     app = LiveFiles(django)

@@ -15,20 +15,14 @@ from plenary.accounts.tests.factories import StaffFactory
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.models import AuditEntry
 from plenary.meetings.models import Meeting
-from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
+from plenary.meetings.tests.factories import ParticipationFactory
 from plenary.recordings import services
 from plenary.recordings.models import Recording, parse_clock
-from plenary.recordings.tests.helpers import RATE, decoded, packaged_recording
+from plenary.recordings.tests.helpers import RATE, decoded
+from plenary.recordings.tests.test_views import recording  # noqa: F401 - a fixture
 from plenary.speech.models import CaptionSegment
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def recording(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Recording:
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
-    return packaged_recording(SessionFactory.create(meeting__languages=["en", "fr"]))
 
 
 def loud(samples: np.ndarray, start: float, end: float) -> float:

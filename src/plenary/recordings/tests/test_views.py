@@ -10,10 +10,9 @@ from django.test import Client
 from plenary.accounts.tests.factories import DelegateFactory, StaffFactory
 from plenary.meetings.models import Participation
 from plenary.meetings.tests.factories import ParticipationFactory, SessionFactory
-from plenary.provisioning.models import Service, ServiceRequest
 from plenary.recordings import queries, services
 from plenary.recordings.models import Recording
-from plenary.recordings.tests.helpers import packaged_recording
+from plenary.recordings.tests.helpers import packaged_recording, public_webcast
 
 pytestmark = pytest.mark.django_db
 
@@ -52,13 +51,7 @@ def test_who_may_watch(client: Client, recording: Recording) -> None:
         assert get(client, DelegateFactory.create(), url).status_code == 404  # not in it
         assert get(client, delegate, url).status_code == 200
         assert get(client, StaffFactory.create(), url).status_code == 200
-    ServiceRequest.objects.create(
-        meeting=meeting,
-        service=Service.WEBCAST,
-        public=True,
-        status=ServiceRequest.Status.PROVISIONED,
-        requested_by=meeting.organiser,
-    )
+    public_webcast(meeting)
     for url in pages:  # a public webcast: a public archive
         assert get(client, None, url).status_code == 200
 
@@ -266,13 +259,7 @@ def test_the_live_webcast_is_served_while_the_session_is_recorded(
     ):
         assert get(client, delegate, base + name).status_code == 404, name
 
-    ServiceRequest.objects.create(
-        meeting=meeting,
-        service=Service.WEBCAST,
-        public=True,
-        status=ServiceRequest.Status.PROVISIONED,
-        requested_by=meeting.organiser,
-    )
+    public_webcast(meeting)
     public = get(client, None, base + "floor/00000.ts")  # a public webcast: a CDN may keep it
     assert public.status_code == 200 and public["Cache-Control"] == "public, max-age=3600"
 
