@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import close_old_connections
-from django.utils.translation import gettext_noop
 
 from plenary.core.children import Process
 from plenary.core.languages import UN_LANGUAGES
@@ -91,10 +90,15 @@ def master(folder: Path, channels: list[str]) -> None:
     _write(folder / "index.m3u8", packaging.master_playlist(tracks))
 
 
+def newest_files(folder: Path) -> dict[str, Path]:
+    """The file Janus writes now for each channel of the recording in ``folder``: the
+    channels the live master playlist offers, in its order."""
+    found = {channel: packaging.newest(folder / "wav" / channel) for channel in CHANNELS}
+    return {channel: wav for channel, wav in found.items() if wav is not None}
+
+
 def channels(folder: Path) -> list[str]:
-    """The channels of the recording in ``folder`` that Janus writes: those the live
-    master playlist offers, in its order."""
-    return [channel for channel in CHANNELS if packaging.newest(folder / "wav" / channel)]
+    return list(newest_files(folder))
 
 
 def _running() -> dict[int, Path]:
@@ -132,11 +136,10 @@ class Origin:
 
     def _follow_recording(self, recording_id: int, folder: Path) -> None:
         live = folder / "live"  # Recording.live_folder
-        followed = channels(folder)
-        for channel in followed:
-            wav = packaging.newest(folder / "wav" / channel)
-            if wav is not None:  # unless Janus removed it meanwhile
-                self._keep(recording_id, channel, wav, live)
+        files = newest_files(folder)
+        for channel, wav in files.items():
+            self._keep(recording_id, channel, wav, live)
+        followed = list(files)
         if followed and self._masters.get(recording_id) != (live, followed):
             master(live, followed)
             self._masters[recording_id] = (live, followed)
@@ -148,16 +151,17 @@ class Origin:
             return
         if follower is not None:
             follower.process.stop()
-        # The same file again (its ffmpeg or this origin died): go on from where Janus
-        # is now, a moment behind;
-        # a new file (a first start, or Janus restarted): from its beginning.
-        again = playlist(live, channel).exists() and (follower is None or follower.wav == wav)
         now = packaging.written(wav)
-        at = max(now.seconds - BEHIND_EDGE_SECONDS, 0.0) if again else 0.0
-        if now.frame != 2:
-            raise packaging.PackagingError(
-                gettext_noop("A recorded file is damaged beyond repair.")
+        if now.frame != 2:  # Janus writes 16-bit mono; anything else is not its file
+            logger.error(
+                "Live %s of recording %s: %s is not 16-bit mono", channel, recording_id, wav
             )
+            return
+        # The same file again (its ffmpeg or this origin died): go on from where Janus
+        # is now, a moment behind; a new file (a first start, or Janus restarted): from
+        # its beginning.
+        again = playlist(live, channel).exists() and (follower is None or follower.wav == wav)
+        at = max(now.seconds - BEHIND_EDGE_SECONDS, 0.0) if again else 0.0
         if follower is not None and follower.wav == wav:
             logger.warning("Live %s of recording %s stopped: started again", channel, recording_id)
         process = self._follow(wav, now.offset_at(at), now.rate, live / channel)
