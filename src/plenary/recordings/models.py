@@ -27,7 +27,8 @@ def clock(seconds: float) -> str:
 def parse_clock(text: str) -> float | None:
     """A moment as people write it (``1:02:03``, ``2:03``, ``123``); ``None`` if it is none."""
     parts = text.strip().split(":")
-    if not 1 <= len(parts) <= 3 or not all(part.isdigit() for part in parts):
+    # Decimal digits of any script (Arabic-Indic ones too), not other "digits" (superscripts).
+    if not 1 <= len(parts) <= 3 or not all(part.isdecimal() for part in parts):
         return None
     seconds = 0
     for part in parts:

@@ -6,8 +6,10 @@ from typing import Any
 
 import pytest
 from asgiref.sync import async_to_sync
-from django.conf import settings
+from django.conf import settings as django_settings
 from django.test import Client
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from plenary.accounts.tests.factories import DelegateFactory
 from plenary.meetings.tests.factories import ParticipationFactory
@@ -33,7 +35,7 @@ class Django:
 
 
 def ask(
-    app: LiveFiles, path: str, *headers: tuple[bytes, bytes]
+    app: LiveFiles, path: str, *headers: tuple[bytes, bytes], method: str = "GET"
 ) -> tuple[int, dict[bytes, bytes], bytes]:
     sent: list[dict[str, Any]] = []
 
@@ -43,7 +45,7 @@ def ask(
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    scope = {"type": "http", "method": "GET", "path": path, "headers": list(headers)}
+    scope = {"type": "http", "method": method, "path": path, "headers": list(headers)}
     async_to_sync(app)(scope, receive, send)
     return sent[0]["status"], dict(sent[0]["headers"]), sent[1]["body"]
 
@@ -108,5 +110,37 @@ def test_a_webcast_for_accredited_listeners_by_their_browser_session(
 
 
 def cookie(client: Client) -> tuple[bytes, bytes]:
-    name = settings.SESSION_COOKIE_NAME
+    name = django_settings.SESSION_COOKIE_NAME
     return b"cookie", f"other=1; {name}={client.cookies[name].value}".encode()
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    tail=st.one_of(
+        st.sampled_from(["index.m3u8", "fr/00000.ts", "fr/index.m3u8", "../secret"]),
+        st.text(max_size=30),
+    ),
+    recording_id=st.one_of(st.none(), st.integers(min_value=0, max_value=10**13)),
+    headers=st.lists(
+        st.tuples(
+            st.sampled_from([b"cookie", b"range", b"host", b"x-any"]), st.binary(max_size=60)
+        ),
+        max_size=4,
+    ),
+    method=st.sampled_from(["GET", "HEAD", "POST"]),
+)
+def test_any_request_is_answered_or_handed_on_never_an_error(
+    public: Recording,
+    tail: str,
+    recording_id: int | None,
+    headers: list[tuple[bytes, bytes]],
+    method: str,
+) -> None:
+    django = Django()
+    app = LiveFiles(django)
+    pk = public.pk if recording_id is None else recording_id
+    status, _, _ = ask(app, f"/recordings/{pk}/live/{tail}", *headers, method=method)
+    assert status in {200, 404}
+    assert (status == 200) == (django.asked == [])

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from django.test import Client
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from plenary.accounts.tests.factories import StaffFactory
 from plenary.core.errors import PermissionRefusal, Refusal
@@ -144,5 +146,12 @@ def test_moments_as_people_write_them() -> None:
     assert parse_clock("1:02:03") == 3723.0
     assert parse_clock(" 2:03 ") == 123.0
     assert parse_clock("45") == 45.0
-    for bad in ("", "1:2:3:4", "-1", "1.5", "a:b", "1::2"):
+    assert parse_clock("\u0661:\u0660\u0662") == 62.0  # Arabic-Indic digits
+    for bad in ("", "1:2:3:4", "-1", "1.5", "a:b", "1::2", "²"):
         assert parse_clock(bad) is None, bad
+
+
+@given(st.text(max_size=20))
+def test_any_moment_typed_is_read_or_refused_never_an_error(text: str) -> None:
+    seconds = parse_clock(text)
+    assert seconds is None or seconds >= 0
