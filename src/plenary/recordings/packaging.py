@@ -257,6 +257,11 @@ def _package_channel(
     )
 
 
+def folder_size(folder: Path) -> int:
+    """The bytes of every file under ``folder``."""
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
 def cut(
     hls: Path,
     channels: Sequence[str],
@@ -278,7 +283,7 @@ def cut(
         fresh.rename(hls / channel)
         shutil.rmtree(old)
         progress(100 * count // len(channels))
-    return sum(path.stat().st_size for path in hls.rglob("*") if path.is_file())
+    return folder_size(hls)
 
 
 def package(
@@ -316,5 +321,5 @@ def package(
             progress(100 * count // len(channels))
     tracks = [made[channel] for channel in channels]
     (output / "index.m3u8").write_text(master_playlist(tracks), encoding="utf-8")
-    size = sum(path.stat().st_size for path in output.rglob("*") if path.is_file())
+    size = folder_size(output)
     return Packaged(tracks=tracks, seconds=round(end - origin, 3), size=size, origin=origin)

@@ -299,10 +299,14 @@ def do_remove_recording(user: Any, recording_id: int, reason: str) -> Recording:
 RETENTION_CHECK_SECONDS = 3600.0
 
 
+def _retention_days(recording: Recording) -> int | None:
+    return settings.RECORDINGS_RETENTION_DAYS.get(recording.session.meeting.meeting_type)
+
+
 def kept_until(recording: Recording) -> dt.datetime | None:
     """When the retention policy of the recording's meeting type removes it; ``None``
     where the policy keeps it (``settings.RECORDINGS_RETENTION_DAYS``)."""
-    days = settings.RECORDINGS_RETENTION_DAYS.get(recording.session.meeting.meeting_type)
+    days = _retention_days(recording)
     if days is None:
         return None
     return (recording.stopped_at or recording.started_at) + dt.timedelta(days=days)
@@ -324,8 +328,8 @@ def remove_expired() -> int:
         with transaction.atomic():
             recording = lock(candidate)
             if recording.status in {Recording.Status.READY, Recording.Status.FAILED}:
-                days = settings.RECORDINGS_RETENTION_DAYS[recording.session.meeting.meeting_type]
-                _remove(recording, None, "recording.expired", f"kept for {days} days")
+                reason = f"kept for {_retention_days(recording)} days"
+                _remove(recording, None, "recording.expired", reason)
                 removed += 1
     return removed
 
