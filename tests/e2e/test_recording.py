@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import time
 from pathlib import Path
 
 import numpy as np
@@ -28,6 +29,7 @@ SCENARIOS = [
     "test_the_floor_and_a_booth_are_recorded_and_packaged_on_one_timeline",
     "test_janus_killed_while_recording_keeps_what_it_wrote_and_marks_the_gap",
     "test_the_channels_are_live_over_http_while_the_session_is_recorded",
+    "test_the_stage_and_a_shared_screen_are_recorded_and_composed_on_the_timeline",
 ]
 
 
@@ -35,10 +37,13 @@ if not IN_NAMESPACE:
     namespace_results, test_in_private_network = reporting(__file__, SCENARIOS)
 
 else:
-    from plenary.media import probes, recorder, services
+    import av
+    from aiortc import VideoStreamTrack
+
+    from plenary.media import engine, probes, recorder, services, video
     from plenary.media.janus.process import JanusProcess
-    from plenary.media.rooms import FLOOR, SessionLayout
-    from plenary.recordings import live, packaging
+    from plenary.media.rooms import FLOOR, SCREEN, STAGE, SessionLayout
+    from plenary.recordings import ffmpeg, live, packaging, stage
     from plenary.recordings.tests.helpers import decoded
     from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
         Peer,
@@ -166,3 +171,101 @@ else:
             await sync_to_async(recorder.set_recording)(layout, None)
             for peer in (speaker, interpreter):
                 await peer.pc.close()
+
+    class ColourTrack(VideoStreamTrack):
+        """A camera (or a screen) that shows one colour, 640×360."""
+
+        def __init__(self, rgb: tuple[int, int, int]):
+            super().__init__()
+            self.frame = np.zeros((360, 640, 3), np.uint8)
+            self.frame[:, :] = rgb
+
+        async def recv(self) -> av.VideoFrame:
+            pts, time_base = await self.next_timestamp()
+            frame = av.VideoFrame.from_ndarray(self.frame, format="rgb24")
+            frame.pts, frame.time_base = pts, time_base
+            return frame
+
+    async def _publish(layout: SessionLayout, mid: str, rgb: tuple[int, int, int]) -> Peer:
+        """A publisher of the session's VideoRoom showing ``rgb`` on ``mid`` (the stage
+        or the screen), as ``services.do_publish`` makes one for a browser."""
+        peer = Peer()
+        peer.pc.addTransceiver(ColourTrack(rgb), direction="sendonly")
+        offer = await peer.offer()
+        kind = "camera" if mid == STAGE else "screen"
+        _handle, answer = await engine.manager().publish(
+            layout.session_id, mid, video.display(1, kind, True), video.video_mid(offer), offer
+        )
+        assert answer is not None
+        await peer.accept(answer)
+        return peer
+
+    def _colour_at(path: Path, seconds: float, x: int, y: int) -> tuple[int, ...]:
+        """The colour (RGB) of the composed video's pixel (x, y) at ``seconds``."""
+        container = av.open(str(path))
+        try:
+            for frame in container.decode(video=0):
+                if frame.time >= seconds:
+                    return tuple(int(c) for c in frame.to_ndarray(format="rgb24")[y, x])
+        finally:
+            container.close()
+        raise AssertionError(f"no frame at {seconds} s")
+
+    async def test_the_stage_and_a_shared_screen_are_recorded_and_composed_on_the_timeline(
+        media: JanusProcess, tmp_path: Path
+    ) -> None:
+        layout = SessionLayout(204, ())
+        await sync_to_async(services.set_heard)(204, FLOOR, frozenset({1}))
+        folders = _folders(layout, tmp_path)
+        await sync_to_async(recorder.set_recording)(layout, folders, str(tmp_path / "video"))
+        await _wait_for_files(tmp_path / "wav" / FLOOR, 1)
+        speaker = await speak("speaker", 1, layout, FLOOR, probes.tone(440, 20))
+        await asyncio.sleep(1.5)
+        camera = await _publish(layout, STAGE, (0, 200, 0))  # green
+        camera_at = time.time()
+        await asyncio.sleep(3)
+        screen = await _publish(layout, SCREEN, (200, 0, 0))  # red
+        screen_at = time.time()
+        await asyncio.sleep(3)
+        await screen.pc.close()
+        screen_off = time.time()
+        await asyncio.sleep(2)
+        await camera.pc.close()
+        camera_off = time.time()
+        await asyncio.sleep(1.5)
+        await sync_to_async(recorder.set_recording)(layout, None)
+        await speaker.pc.close()
+        await asyncio.sleep(0.5)
+
+        found = stage.clips(tmp_path / "video")
+        assert [clip.stream for clip in found] == [STAGE, SCREEN]
+        # Each clip starts with its first frame, once the publisher's connection is up.
+        for clip, published in zip(found, (camera_at, screen_at), strict=True):
+            assert published - 0.1 <= clip.start <= published + 2, (clip, published)
+        done = await sync_to_async(packaging.package)(
+            tmp_path / "wav", tmp_path / "hls", video_folder=tmp_path / "video"
+        )
+        assert done.video is not None and done.video.playlist == "video/index.m3u8"
+        composed = tmp_path / "hls" / "video.mp4"
+        assert ffmpeg.duration(composed) == pytest.approx(done.seconds, abs=0.2)
+
+        def at(moment: float, x: int = 640, y: int = 200) -> tuple[int, ...]:
+            return _colour_at(composed, moment - done.origin, x, y)
+
+        def near(colour: tuple[int, ...], rgb: tuple[int, int, int]) -> bool:
+            return all(abs(a - b) < 40 for a, b in zip(colour, rgb, strict=True))
+
+        corner = (1280 - 16 - 160, 720 - 16 - 90)  # the middle of the picture in picture
+        camera_on, screen_on = (clip.start for clip in found)
+        # Each clip from its own start (±0.3 s: a few frames at 15 a second)...
+        assert near(at(camera_on - 0.3), (0, 0, 0))  # nobody seen yet
+        assert near(at(camera_on + 0.3), (0, 200, 0))  # the speaker
+        assert near(at(screen_on - 0.3), (0, 200, 0))
+        assert near(at(screen_on + 0.3), (200, 0, 0))  # the screen over the speaker...
+        assert near(at(screen_on + 1, *corner), (0, 200, 0))  # ...small in its corner
+        # ...to its last frame.
+        assert near(at(screen_off - 1), (200, 0, 0))
+        assert near(at(screen_off + 1), (0, 200, 0))  # the screen stopped
+        assert near(at(camera_off + 1), (0, 0, 0))  # the camera too
+        master = packaging.master_playlist(done.tracks, video=done.video)
+        assert 'RESOLUTION=1280x720' in master and master.endswith("video/index.m3u8\n")

@@ -5,7 +5,8 @@ the cache, as who is heard is, so every process and every restart applies the
 latest one; enforcement runs on the engine's loop (``engine.submit``), and a
 Janus that is down gets it when it comes back (``media.receivers``). Janus
 writes one WAV file per start into each channel's folder
-(``RoomManager.record``); the recordings app packages them.
+(``RoomManager.record``) and one MJR file per video stream and start into the
+video folder (``RoomManager.record_video``); the recordings app packages them.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ def _key(session_id: int) -> str:
     return f"media:recording:{session_id}"
 
 
-def _decision(session_id: int) -> tuple[SessionLayout, dict[str, str]]:
+def _decision(session_id: int) -> tuple[SessionLayout, dict[str, str], str | None]:
     found = cache.get(_key(session_id)) or {"languages": [], "folders": {}}
-    return SessionLayout(session_id, tuple(found["languages"])), dict(found["folders"])
+    layout = SessionLayout(session_id, tuple(found["languages"]))
+    return layout, dict(found["folders"]), found.get("video")
 
 
 def folders(session_id: int) -> dict[str, str]:
@@ -38,8 +40,11 @@ def folders(session_id: int) -> dict[str, str]:
     return _decision(session_id)[1]
 
 
-def set_recording(layout: SessionLayout, by_channel: dict[str, str] | None) -> None:
-    """Record each channel of the session into its folder, or stop recording it (``None``).
+def set_recording(
+    layout: SessionLayout, by_channel: dict[str, str] | None, video: str | None = None
+) -> None:
+    """Record each channel of the session into its folder and its video (the stage and
+    the screen) into ``video``, or stop recording it (``by_channel`` ``None``).
 
     Called from synchronous code; Janus is not waited for.
     """
@@ -47,7 +52,7 @@ def set_recording(layout: SessionLayout, by_channel: dict[str, str] | None) -> N
     before = folders(layout.session_id)
     if by_channel:
         decision = {"languages": list(layout.languages), "folders": dict(by_channel)}
-        cache.set(key, decision, RECORDING_TTL_SECONDS)
+        cache.set(key, decision | {"video": video}, RECORDING_TTL_SECONDS)
     else:
         cache.delete(key)
     job = partial(_enforce, layout, before)
@@ -72,11 +77,13 @@ async def apply_recording(
     none of ``stopped``'s channels that it no longer names. ``new_files`` starts
     new files (after a restart of the control plane, whose silent participants
     went with its connection)."""
-    known, wanted = _decision(session_id)
+    known, wanted, video = _decision(session_id)
     layout = layout or known
     rooms = engine.manager()  # its connection holds the rooms' silent participants
     for channel in sorted({*wanted, *(stopped or {})}):
         await rooms.record(layout, channel, wanted.get(channel), new_file=new_files)
+    if video or stopped:
+        await rooms.record_video(layout, video)
 
 
 def recorded_session_ids(session_ids: list[int]) -> list[int]:

@@ -163,6 +163,8 @@ class RoomManager:
                 "ptype": "publisher",
                 "display": display,
                 "bitrate": VIDEO_BITRATE[mid],
+                # Written into the stream's recording (``mjr`` header ``d``): which it is.
+                "descriptions": [{"mid": video_mid, "description": mid}],
             },
             jsep={"type": "offer", "sdp": offer},
         )
@@ -453,6 +455,19 @@ class RoomManager:
             self._keepers[key] = keeper
         await audiobridge.send(
             {"request": "enable_recording", "room": room, "record": True, "record_dir": folder}
+        )
+
+    async def record_video(self, layout: SessionLayout, folder: str | None) -> None:
+        """Have Janus record every publisher of the session's VideoRoom into ``folder``
+        (one ``.mjr`` file per stream and start, whose header says which stream,
+        ``stage`` or ``screen``, and when it started); stop if ``None``."""
+        await self.ensure_session(layout)
+        videoroom = await self._videoroom(layout.session_id)
+        room = video_room_id(layout.session_id)
+        if folder is not None:
+            await videoroom.send({"request": "edit", "room": room, "new_rec_dir": folder})
+        await videoroom.send(
+            {"request": "enable_recording", "room": room, "record": folder is not None}
         )
 
     async def drop_voice(self, session_id: int, language: str) -> None:

@@ -1,5 +1,6 @@
-"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, silence parts of
-it, cut it into HLS, follow a channel being recorded as live HLS.
+"""The one adapter over ffmpeg (Debian's): encode a channel's timeline, compose the
+video, silence (or blank) parts of them, cut them into HLS, follow a channel being
+recorded as live HLS.
 
 Each call reads and writes only the paths it is given. The packaging calls run
 ffmpeg with a time limit; a failure raises ``FfmpegError`` with the last lines
@@ -76,11 +77,95 @@ def silence(
 ) -> None:
     """Encode ``track`` again into ``output`` with nothing heard during ``spans``
     (start, end in seconds); the length stays, so every channel stays aligned."""
-    enable = "+".join(f"between(t,{start:.3f},{end:.3f})" for start, end in spans)
-    arguments = ["-i", str(track), "-af", f"volume=0:enable='{enable}'", "-ac", "1"]
+    arguments = ["-i", str(track), "-af", f"volume=0:enable='{_between(spans)}'", "-ac", "1"]
     arguments += ["-ar", str(SAMPLE_RATE), "-c:a", "aac", "-aac_coder", "fast"]
     arguments += ["-b:a", AUDIO_BITRATE, "-movflags", "+faststart", str(output)]
     _run(arguments, timeout)
+
+
+# The composed video: 720p at 15 frames a second (speakers and slides), H.264 High
+# for every browser and phone, a keyframe every two seconds so that each six-second
+# segment starts on one. PIP is the speaker's camera over a shared screen.
+VIDEO_WIDTH, VIDEO_HEIGHT, VIDEO_FPS = 1280, 720, 15
+VIDEO_CODECS = "avc1.64001f"
+PIP_WIDTH, PIP_HEIGHT, PIP_MARGIN = 320, 180, 16
+_H264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p"]
+_H264 += ["-profile:v", "high", "-level", "3.1", "-g", str(2 * VIDEO_FPS), "-sc_threshold", "0"]
+
+
+def _fitted(index: int, offset: float) -> str:
+    """Input ``index``'s video fitted into the frame (black bars) and placed at ``offset``
+    seconds of the timeline (a part before its start left out)."""
+    skip = f"trim=start={-offset:.3f}," if offset < 0 else ""
+    return (
+        f"[{index}:v]{skip}fps={VIDEO_FPS},"
+        f"scale={VIDEO_WIDTH}:{VIDEO_HEIGHT}:force_original_aspect_ratio=decrease,"
+        f"pad={VIDEO_WIDTH}:{VIDEO_HEIGHT}:(ow-iw)/2:(oh-ih)/2:black,setsar=1,"
+        f"setpts=PTS-STARTPTS+{max(offset, 0):.3f}/TB"
+    )
+
+
+def _between(spans: Sequence[tuple[float, float]]) -> str:
+    return "+".join(f"between(t,{start:.3f},{end:.3f})" for start, end in spans)
+
+
+def compose_video(
+    stage: Sequence[tuple[Path, float]],
+    screen: Sequence[tuple[Path, float, float]],
+    seconds: float,
+    output: Path,
+    timeout: float,
+) -> None:
+    """Compose ``seconds`` of video: black where nobody is seen, each ``stage`` clip
+    (path, offset) from its offset, each ``screen`` clip (path, offset, length) over
+    them, and while a screen is shown the stage small in a corner of it. Later
+    clips cover earlier ones (a hand-over's overlap shows the new speaker)."""
+    arguments: list[str] = []
+    for clip in [*stage, *screen]:
+        arguments += ["-i", str(clip[0])]
+    size = f"{VIDEO_WIDTH}x{VIDEO_HEIGHT}"
+    filters = [f"color=c=black:s={size}:r={VIDEO_FPS}:d={seconds:.3f}[base]"]
+    shown = [(offset, offset + length) for _path, offset, length in screen]
+    under = "[base]"
+    overlay = "overlay=eof_action=pass:repeatlast=0"
+    for index, (_path, offset) in enumerate(stage):
+        split = f",split[v{index}][p{index}]" if shown else f"[v{index}]"
+        filters.append(_fitted(index, offset) + split)
+        filters.append(f"{under}[v{index}]{overlay}[s{index}]")
+        under = f"[s{index}]"
+    for index, (_path, offset, _length) in enumerate(screen, start=len(stage)):
+        filters.append(_fitted(index, offset) + f"[v{index}]")
+        filters.append(f"{under}[v{index}]{overlay}[s{index}]")
+        under = f"[s{index}]"
+    corner = f"x=W-w-{PIP_MARGIN}:y=H-h-{PIP_MARGIN}"
+    for index in range(len(stage) if shown else 0):
+        filters.append(f"[p{index}]scale={PIP_WIDTH}:{PIP_HEIGHT}[q{index}]")
+        pip = f"{overlay}:{corner}:enable='{_between(shown)}'"
+        filters.append(f"{under}[q{index}]{pip}[c{index}]")
+        under = f"[c{index}]"
+    arguments += ["-filter_complex", ";".join(filters), "-map", under, *_H264]
+    arguments += ["-an", "-t", f"{seconds:.3f}", "-movflags", "+faststart", str(output)]
+    _run(arguments, timeout)
+
+
+def blank(video: Path, spans: Sequence[tuple[float, float]], output: Path, timeout: float) -> None:
+    """Encode ``video`` again into ``output`` with nothing shown during ``spans``."""
+    black = f"drawbox=color=black:t=fill:enable='{_between(spans)}'"
+    arguments = ["-i", str(video), "-vf", black, *_H264, "-an", "-movflags", "+faststart"]
+    _run([*arguments, str(output)], timeout)
+
+
+def duration(path: Path, timeout: float = 60) -> float:
+    """How long a media file plays, in seconds (ffprobe's reading of its container)."""
+    command = [binary().removesuffix("ffmpeg") + "ffprobe", "-v", "error"]
+    command += ["-show_entries", "format=duration", "-of", "csv=p=0", str(path)]
+    try:
+        done = subprocess.run(  # noqa: S603 - our own arguments, no shell
+            command, check=False, capture_output=True, text=True, timeout=timeout
+        )
+        return float(done.stdout.strip())
+    except (subprocess.TimeoutExpired, ValueError) as exc:
+        raise FfmpegError(f"ffprobe could not read {path.name}") from exc
 
 
 def segment(track: Path, folder: Path, timeout: float) -> Path:

@@ -1,7 +1,7 @@
 """A session's recording: the channels Janus recorded, and their packaging for playback.
 
-Files live under ``PLENARY_DATA_DIR/recordings/<id>/``: ``wav/<channel>/`` as Janus
-wrote them (one file per start, see ``plenary.media.recorder``), ``live/`` while
+Files live under ``PLENARY_DATA_DIR/recordings/<id>/``: ``wav/<channel>/`` and ``video/`` as
+Janus wrote them (one file per start, see ``plenary.media.recorder``), ``live/`` while
 it runs (``plenary.recordings.live``) and ``hls/`` as packaging made them
 (``plenary.recordings.packaging``).
 """
@@ -63,6 +63,9 @@ class Recording(models.Model):
     # What the channels hold (packaging writes it): one entry per channel, see
     # ``packaging.Track``; gaps are where Janus recorded nothing (a crash).
     tracks = models.JSONField(default=list, blank=True)
+    # The composed video of the stage and the screen (``stage.Video``); empty if
+    # nobody was seen.
+    video = models.JSONField(default=dict, blank=True)
     duration_s = models.FloatField(_("length (s)"), null=True, blank=True)
     # When the timeline starts (the earliest file's start on Janus's clock): the
     # floor's events and the captions are placed on it from their own times.
@@ -106,6 +109,11 @@ class Recording(models.Model):
 
     def wav_folder(self, channel: str) -> Path:
         return self.folder / "wav" / channel
+
+    @property
+    def video_folder(self) -> Path:
+        """The stage's and the screen's video as Janus recorded it (``.mjr``)."""
+        return self.folder / "video"
 
     @property
     def hls_folder(self) -> Path:

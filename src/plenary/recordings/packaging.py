@@ -29,7 +29,7 @@ from pathlib import Path
 from django.utils.translation import gettext_noop
 
 from plenary.core.languages import AUTONYMS, UN_LANGUAGES
-from plenary.recordings import ffmpeg
+from plenary.recordings import ffmpeg, stage
 
 FLOOR = "floor"
 _PIECE = re.compile(r"^janus-audioroom-\d+-(\d+)\.wav$")
@@ -210,16 +210,27 @@ def subtitle_rendition(language: str, uri: str) -> str:
     )
 
 
-def master_playlist(tracks: list[Track], subtitles: Sequence[tuple[str, str]] = ()) -> str:
-    """The master playlist: one audio rendition per track, the floor's first, and one
-    subtitle rendition per (language, playlist URI) of ``subtitles``."""
+def master_playlist(
+    tracks: list[Track],
+    subtitles: Sequence[tuple[str, str]] = (),
+    video: stage.Video | None = None,
+) -> str:
+    """The master playlist: one audio rendition per track, the floor's first, one
+    subtitle rendition per (language, playlist URI) of ``subtitles``, and the
+    ``video`` as the one variant if given (else the floor's audio is)."""
     bandwidth = int(ffmpeg.AUDIO_BITRATE.rstrip("k")) * 1000 * 11 // 10
     lines = ["#EXTM3U", "#EXT-X-VERSION:7", "#EXT-X-INDEPENDENT-SEGMENTS"]
     lines += [rendition(track, index == 0) for index, track in enumerate(tracks)]
     lines += [subtitle_rendition(language, uri) for language, uri in subtitles]
-    variant = f'#EXT-X-STREAM-INF:BANDWIDTH={bandwidth},CODECS="mp4a.40.2",AUDIO="audio"'
+    codecs, uri = "mp4a.40.2", tracks[0].playlist
+    variant = "#EXT-X-STREAM-INF:"
+    if video is not None:
+        bandwidth += video.bandwidth
+        codecs, uri = f"{ffmpeg.VIDEO_CODECS},{codecs}", video.playlist
+        variant += f"RESOLUTION={video.width}x{video.height},FRAME-RATE={ffmpeg.VIDEO_FPS},"
+    variant += f'BANDWIDTH={bandwidth},CODECS="{codecs}",AUDIO="audio"'
     lines.append(variant + (',SUBTITLES="subtitles"' if subtitles else ""))
-    lines.append(tracks[0].playlist)
+    lines.append(uri)
     return "\n".join(lines) + "\n"
 
 
@@ -229,6 +240,7 @@ class Packaged:
     seconds: float
     size: int
     origin: float  # epoch seconds of the timeline's start
+    video: stage.Video | None = None
 
     def tracks_json(self) -> list[dict[str, object]]:
         return [asdict(track) for track in self.tracks]
@@ -269,20 +281,27 @@ def cut(
     progress: Callable[[int], None] = lambda percent: None,
     timeout: float = 3600,
 ) -> int:
-    """Silence ``spans`` in every channel of the packaged recording in ``hls``: each
-    audio file encoded again, its HLS cut again and put in place of the old one (a
-    player reading the old segments meanwhile is not broken). The new size in bytes."""
-    for count, channel in enumerate(channels, start=1):
-        audio = hls / f"{channel}.m4a"
-        silenced = hls / f"{channel}.cut.m4a"
-        ffmpeg.silence(audio, spans, silenced, timeout)
-        fresh = ffmpeg.segment(silenced, hls / f"{channel}.cut", timeout).parent
-        silenced.replace(audio)
-        old = hls / f"{channel}.old"
-        (hls / channel).rename(old)
-        fresh.rename(hls / channel)
+    """Silence ``spans`` in every channel of the packaged recording in ``hls``, and
+    black them out of its video: each file encoded again, its HLS cut again and put
+    in place of the old one (a player reading the old segments meanwhile is not
+    broken). The new size in bytes."""
+    Edit = Callable[[Path, Sequence[tuple[float, float]], Path, float], None]
+    files: list[tuple[str, str, Edit]] = [
+        (f"{channel}.m4a", channel, ffmpeg.silence) for channel in channels
+    ]
+    if (hls / f"{stage.FOLDER}.mp4").is_file():
+        files.append((f"{stage.FOLDER}.mp4", stage.FOLDER, ffmpeg.blank))
+    for count, (name, folder, edit) in enumerate(files, start=1):
+        source = hls / name
+        edited = source.with_name(f"{folder}.cut{source.suffix}")
+        edit(source, spans, edited, timeout)
+        fresh = ffmpeg.segment(edited, hls / f"{folder}.cut", timeout).parent
+        edited.replace(source)
+        old = hls / f"{folder}.old"
+        (hls / folder).rename(old)
+        fresh.rename(hls / folder)
         shutil.rmtree(old)
-        progress(100 * count // len(channels))
+        progress(100 * count // len(files))
     return folder_size(hls)
 
 
@@ -291,12 +310,16 @@ def package(
     output: Path,
     progress: Callable[[int], None] = lambda percent: None,
     timeout: float = 3600,
+    video_folder: Path | None = None,
 ) -> Packaged:
     """Package every channel recorded under ``wav_folder`` (a folder per channel) into
-    ``output``: ``<channel>.m4a``, ``<channel>/index.m3u8`` and ``index.m3u8``.
+    ``output``: ``<channel>.m4a``, ``<channel>/index.m3u8`` and ``index.m3u8``; and
+    the video Janus recorded in ``video_folder``, if any, composed on the same
+    timeline (``stage``): ``video.mp4``, ``video/index.m3u8``.
 
-    The channels are encoded side by side, one ffmpeg per processor; ``progress``
-    is told (in the calling thread) as each one is done."""
+    The channels are encoded side by side, one ffmpeg per processor, then the
+    video (half the progress when there is one); ``progress`` is told (in the
+    calling thread) as each is done."""
     folders = wav_folder.iterdir() if wav_folder.is_dir() else iter(())
     by_channel = {
         folder.name: found for folder in folders if folder.is_dir() and (found := pieces(folder))
@@ -308,6 +331,8 @@ def package(
     origin = min(piece.start for piece in every)
     end = max(piece.start + piece.seconds for piece in every)
     output.mkdir(parents=True, exist_ok=True)
+    seen = stage.clips(video_folder) if video_folder else []
+    steps = len(channels) * (2 if seen else 1)
     made: dict[str, Track] = {}
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         jobs = {
@@ -318,8 +343,14 @@ def package(
         }
         for count, job in enumerate(as_completed(jobs), start=1):
             made[jobs[job]] = job.result()
-            progress(100 * count // len(channels))
+            progress(100 * count // steps)
     tracks = [made[channel] for channel in channels]
+    video = stage.compose(seen, (origin, end), output, timeout) if seen else None
     (output / "index.m3u8").write_text(master_playlist(tracks), encoding="utf-8")
-    size = folder_size(output)
-    return Packaged(tracks=tracks, seconds=round(end - origin, 3), size=size, origin=origin)
+    return Packaged(
+        tracks=tracks,
+        seconds=round(end - origin, 3),
+        size=folder_size(output),
+        origin=origin,
+        video=video,
+    )

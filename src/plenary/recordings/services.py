@@ -93,7 +93,7 @@ def _record(recording: Recording) -> None:
     """Tell the media plane to record each channel of the session into its folder."""
     layout = layout_for(recording.session)
     folders = {channel: str(recording.wav_folder(channel)) for channel in layout.channels}
-    recorder.set_recording(layout, folders)
+    recorder.set_recording(layout, folders, video=str(recording.video_folder))
 
 
 def record_running() -> int:
@@ -159,7 +159,7 @@ def follow_session(session_id: int) -> None:
 
 def _settle(recording: Recording) -> None:
     """Wait until Janus has stopped writing the files (their sizes stay put)."""
-    files = list((recording.folder / "wav").rglob("*.wav"))
+    files = [*(recording.folder / "wav").rglob("*.wav"), *recording.video_folder.glob("*.mjr")]
     before = {path: path.stat().st_size for path in files}
     deadline = time.monotonic() + 10 * SETTLE_SECONDS
     while time.monotonic() < deadline:
@@ -189,7 +189,12 @@ def package_recording(recording_id: int) -> None:
 
     try:
         _settle(recording)
-        done = packaging.package(recording.folder / "wav", recording.hls_folder, progress)
+        done = packaging.package(
+            recording.folder / "wav",
+            recording.hls_folder,
+            progress,
+            video_folder=recording.video_folder,
+        )
     except Exception as exc:  # ffmpeg, the files, the disk: said on the recording
         logger.exception("Packaging recording %s failed", recording_id)
         _failed(recording, str(exc))
@@ -199,6 +204,7 @@ def package_recording(recording_id: int) -> None:
         status=Recording.Status.READY,
         progress=100,
         tracks=done.tracks_json(),
+        video=done.video.as_json() if done.video else {},
         duration_s=done.seconds,
         origin=dt.datetime.fromtimestamp(done.origin, tz=dt.UTC),
         size=done.size,
@@ -206,6 +212,7 @@ def package_recording(recording_id: int) -> None:
     )
     # The tracks hold it all now; the live webcast's last segments are superseded.
     shutil.rmtree(recording.folder / "wav", ignore_errors=True)
+    shutil.rmtree(recording.video_folder, ignore_errors=True)
     shutil.rmtree(recording.live_folder, ignore_errors=True)
 
 

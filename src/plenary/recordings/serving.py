@@ -1,7 +1,8 @@
 """The packaged files of a recording, to a browser that may watch it.
 
 Only the names packaging writes are served (the master playlist, each
-channel's playlist, init and segments, each channel's audio file): anything
+channel's and the video's playlist, init and segments, each channel's audio
+file, the video file): anything
 else, a name that tries to leave the folder included, is not found. A byte
 range is honoured (players seek with them); one past the end is answered
 416 with the file's size.
@@ -23,8 +24,11 @@ from plenary.recordings.queries import LIVE_STATUSES
 
 _CHANNEL = "(" + "|".join(re.escape(code) for code in ("floor", *UN_LANGUAGES)) + ")"
 _NAMES = re.compile(
-    rf"^(index\.m3u8|{_CHANNEL}\.m4a|{_CHANNEL}/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
+    rf"^(index\.m3u8|{_CHANNEL}\.m4a|video\.mp4"
+    rf"|({_CHANNEL}|video)/(index\.m3u8|init\.mp4|\d{{5}}\.m4s))$"
 )
+# The master playlist with the video as its variant (``index.m3u8``: sound only).
+VIDEO_MASTER = "video.m3u8"
 _SUBTITLES = re.compile(
     r"^subtitles/(" + "|".join(re.escape(c) for c in UN_LANGUAGES) + r")\.m3u8$"
 )
@@ -33,7 +37,7 @@ _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CONTENT_TYPES = {
     ".m3u8": "application/vnd.apple.mpegurl",
     ".m4s": "video/iso.segment",
-    ".mp4": "audio/mp4",
+    ".mp4": "video/mp4",
     ".m4a": "audio/mp4",
     ".ts": "video/mp2t",
 }

@@ -19,7 +19,7 @@ from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal, ref
 from plenary.core.languages import Language
 from plenary.meetings.queries import visible_meeting
 from plenary.meetings.services.access import is_meeting_secretariat
-from plenary.recordings import live, packaging, queries, services, serving, timeline
+from plenary.recordings import live, packaging, queries, services, serving, stage, timeline
 from plenary.recordings.models import Recording, clock, parse_clock
 
 
@@ -50,6 +50,15 @@ def _tracks(recording: Recording) -> list[dict[str, Any]]:
         }
         for index, track in enumerate(recording.tracks)
     ]
+
+
+def _video(recording: Recording) -> dict[str, str]:
+    """Where the player finds the master playlist with the video, and the video file."""
+    file = reverse("recordings:file", args=[recording.pk, recording.video["file"]])
+    return {
+        "source": reverse("recordings:file", args=[recording.pk, serving.VIDEO_MASTER]),
+        "download": f"{file}?download=1",
+    }
 
 
 @require_GET
@@ -110,6 +119,7 @@ def player(request: HttpRequest, pk: int) -> HttpResponse:
                 "recordings:live" if live_tracks else "recordings:file",
                 args=[recording.pk, "index.m3u8"],
             ),
+            "video": _video(recording) if ready and recording.video else None,
             "speeds": ["0.75", "1", "1.25", "1.5", "2"],
             "may_remove": services.may_remove(request.user, recording),
             "may_cut": services.may_cut(request.user, recording),
@@ -142,28 +152,33 @@ def _playlist(text: str) -> HttpResponse:
     return response
 
 
-def _master(recording: Recording) -> HttpResponse:
-    """The packaged master playlist with a subtitle rendition per transcript language."""
+def _master(recording: Recording, with_video: bool) -> HttpResponse:
+    """The packaged master playlist with a subtitle rendition per transcript language,
+    and the video as its variant if asked for."""
     tracks = [packaging.Track(**track) for track in recording.tracks]
     subtitles = [
         (code, f"subtitles/{code}.m3u8") for code in queries.transcript_languages(recording)
     ]
-    return _playlist(packaging.master_playlist(tracks, subtitles))
+    video = stage.Video(**recording.video) if with_video else None
+    return _playlist(packaging.master_playlist(tracks, subtitles, video))
 
 
 @require_GET
 def file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
     with refusals_as_http():
         recording = queries.watchable(request.user, pk)
-    if recording.status == Recording.Status.READY and name == "index.m3u8":
-        return _master(recording)
+    ready = recording.status == Recording.Status.READY
+    if ready and name == "index.m3u8":
+        return _master(recording, with_video=False)
+    if ready and recording.video and name == serving.VIDEO_MASTER:
+        return _master(recording, with_video=True)
     language = serving.subtitle_language(name)
-    if recording.status == Recording.Status.READY and language:
+    if ready and language:
         uri = reverse("recordings:subtitles", args=[recording.pk, language])
         return _playlist(timeline.subtitle_playlist(recording.duration_s or 0, uri))
     path = serving.packaged_file(recording, name)
     download = None
-    if request.GET.get("download") and path.suffix == ".m4a":
+    if request.GET.get("download") and path.suffix in (".m4a", ".mp4") and "/" not in name:
         download = recording.download_name(path.stem, path.suffix)
     return serving.send(request, path, download_as=download)
 

@@ -1,6 +1,7 @@
 // The recording's player: HLS through hls.js (the browser's own HLS where it has
 // one), one audio rendition per channel, the chosen language kept at the same
-// moment, playback speed, and a link to the moment being heard (#t=seconds).
+// moment, the video (the stage and the screen) or sound only, playback speed, and
+// a link to the moment being heard (#t=seconds).
 // Live (data-live): the session's live HLS, three segments behind its edge; when
 // the recording stops the playlists end and the page says where to find it.
 (function () {
@@ -21,19 +22,33 @@
     if (tracks) for (let i = 0; i < tracks.length; i++) tracks[i].enabled = i === index;
   }
 
-  if (window.Hls && window.Hls.isSupported()) {
+  const hlsJs = window.Hls && window.Hls.isSupported();
+  function load(source) {
+    if (!hlsJs) { audio.src = source; return; }
+    if (hls) hls.destroy();  // a new one: the other source may have other codecs
     // No worker: the page's CSP allows none. Live: three one-second segments behind.
     hls = new window.Hls({enableWorker: false, liveSyncDurationCount: 3});
     hls.on(window.Hls.Events.AUDIO_TRACKS_UPDATED, () => choose(chosen()));
+    hls.on(window.Hls.Events.SUBTITLE_TRACKS_UPDATED, chooseSubtitles);
     hls.on(window.Hls.Events.ERROR, (_event, data) => { if (data.fatal) fail(); });
-    hls.loadSource(root.dataset.source);
+    hls.loadSource(source);
     hls.attachMedia(audio);
-  } else if (audio.canPlayType("application/vnd.apple.mpegurl")) {
-    audio.src = root.dataset.source;
-  } else {
-    fail();
   }
+  if (hlsJs || audio.canPlayType("application/vnd.apple.mpegurl")) load(root.dataset.source);
+  else fail();
   radios.forEach((r) => r.addEventListener("change", () => choose(chosen())));
+
+  // Sound only: the master playlist without the video, at the same moment, still
+  // playing if it was (and back again); the language and speed are kept.
+  document.querySelectorAll("input[name=picture]").forEach((r) => r.addEventListener("change", () => {
+    const at = audio.currentTime, playing = !audio.paused, rate = audio.playbackRate;
+    audio.addEventListener("loadedmetadata", () => {
+      audio.currentTime = at;
+      audio.playbackRate = rate;
+      if (playing) audio.play().catch(() => {});
+    }, {once: true});
+    load(r.value === "sound" ? root.dataset.soundSource : root.dataset.source);
+  }));
 
   // Subtitles: hls.js loads the chosen language's cues into a text track of the
   // element; an <audio> shows none, so the cue being heard is written out here.
@@ -48,18 +63,21 @@
   if (caption) {
     audio.textTracks.addEventListener("addtrack", (e) => e.track.addEventListener("cuechange", showCue));
     audio.textTracks.addEventListener("change", showCue);
-    document.querySelectorAll("input[name=subtitles]").forEach((r) => r.addEventListener("change", () => {
-      const index = Number(r.value);
-      if (hls) { hls.subtitleDisplay = index >= 0; hls.subtitleTrack = index; }
-      else Array.from(audio.textTracks).forEach((t, i) => { t.mode = i === index ? "showing" : "disabled"; });
-      showCue();
-    }));
+    document.querySelectorAll("input[name=subtitles]").forEach((r) => r.addEventListener("change", chooseSubtitles));
+  }
+  function chooseSubtitles() {
+    const r = document.querySelector("input[name=subtitles]:checked");
+    const index = r ? Number(r.value) : -1;
+    if (hls) { hls.subtitleDisplay = index >= 0; hls.subtitleTrack = index; }
+    else Array.from(audio.textTracks).forEach((t, i) => { t.mode = i === index ? "showing" : "disabled"; });
+    if (caption) showCue();
   }
   window.plenaryRecording = {  // for the tests, and anyone scripting the page
     audio: audio,
     track: () => (hls ? hls.audioTrack : chosen()),
     tracks: () => (hls ? hls.audioTracks.map((t) => t.lang) : []),
     subtitles: () => (hls ? hls.subtitleTracks.map((t) => t.lang) : []),
+    video: () => audio.videoWidth || 0,  // 0: no picture (sound only, or none)
     caption: () => (caption && !caption.hidden ? caption.textContent : ""),
   };
   if (live) {
