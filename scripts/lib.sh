@@ -37,12 +37,13 @@ need_debs() {
 # is the media server; Pango and the Noto fonts render PDFs in all six
 # languages (Arabic shaping, CJK); espeak-ng is the fallback voice; LibreOffice
 # (without its desktop parts) converts Office documents to PDF, and poppler reads PDFs
-# (pages, text, page images); ffmpeg packages the recordings (HLS, per-language audio).
+# (pages, text, page images); ffmpeg packages the recordings (HLS, per-language audio),
+# and janus-tools' janus-pp-rec reads the video Janus recorded (.mjr).
 base_debs() {
   need_debs gettext janus ca-certificates libpango-1.0-0 libpangoft2-1.0-0 \
     fonts-noto-core fonts-noto-cjk espeak-ng \
     libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui poppler-utils \
-    ffmpeg
+    ffmpeg janus-tools
 }
 
 # The virtualenv, re-synced only when the lock file changes.

@@ -44,7 +44,7 @@ else:
     from plenary.media.janus.process import JanusProcess
     from plenary.media.rooms import FLOOR, SCREEN, STAGE, SessionLayout
     from plenary.recordings import ffmpeg, live, packaging, stage
-    from plenary.recordings.tests.helpers import decoded
+    from plenary.recordings.tests.helpers import colour_at, decoded, near
     from tests.e2e.webrtc import (  # noqa: F401 (the fixtures are bound by importing them)
         Peer,
         janus,
@@ -173,7 +173,7 @@ else:
                 await peer.pc.close()
 
     class ColourTrack(VideoStreamTrack):
-        """A camera (or a screen) that shows one colour, 640×360."""
+        """A camera (or a screen) that shows one colour, 640 by 360."""
 
         def __init__(self, rgb: tuple[int, int, int]):
             super().__init__()
@@ -199,17 +199,6 @@ else:
         assert answer is not None
         await peer.accept(answer)
         return peer
-
-    def _colour_at(path: Path, seconds: float, x: int, y: int) -> tuple[int, ...]:
-        """The colour (RGB) of the composed video's pixel (x, y) at ``seconds``."""
-        container = av.open(str(path))
-        try:
-            for frame in container.decode(video=0):
-                if frame.time >= seconds:
-                    return tuple(int(c) for c in frame.to_ndarray(format="rgb24")[y, x])
-        finally:
-            container.close()
-        raise AssertionError(f"no frame at {seconds} s")
 
     async def test_the_stage_and_a_shared_screen_are_recorded_and_composed_on_the_timeline(
         media: JanusProcess, tmp_path: Path
@@ -250,10 +239,7 @@ else:
         assert ffmpeg.duration(composed) == pytest.approx(done.seconds, abs=0.2)
 
         def at(moment: float, x: int = 640, y: int = 200) -> tuple[int, ...]:
-            return _colour_at(composed, moment - done.origin, x, y)
-
-        def near(colour: tuple[int, ...], rgb: tuple[int, int, int]) -> bool:
-            return all(abs(a - b) < 40 for a, b in zip(colour, rgb, strict=True))
+            return colour_at(composed, moment - done.origin, x, y)
 
         corner = (1280 - 16 - 160, 720 - 16 - 90)  # the middle of the picture in picture
         camera_on, screen_on = (clip.start for clip in found)
@@ -268,4 +254,4 @@ else:
         assert near(at(screen_off + 1), (0, 200, 0))  # the screen stopped
         assert near(at(camera_off + 1), (0, 0, 0))  # the camera too
         master = packaging.master_playlist(done.tracks, video=done.video)
-        assert 'RESOLUTION=1280x720' in master and master.endswith("video/index.m3u8\n")
+        assert "RESOLUTION=1280x720" in master and master.endswith("video/index.m3u8\n")

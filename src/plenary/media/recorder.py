@@ -40,6 +40,11 @@ def folders(session_id: int) -> dict[str, str]:
     return _decision(session_id)[1]
 
 
+def video_folder(session_id: int) -> str | None:
+    """Where the session's video (stage and screen) is being recorded, if it is."""
+    return _decision(session_id)[2]
+
+
 def set_recording(
     layout: SessionLayout, by_channel: dict[str, str] | None, video: str | None = None
 ) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import struct
 import subprocess
 import threading
@@ -44,9 +45,10 @@ def decoded(path: Path) -> np.ndarray:
     return np.frombuffer(raw, np.int16).astype(np.float32) / 32768
 
 
-def packaged_recording(session: Any, seconds: float = 8.0) -> Any:
+def packaged_recording(session: Any, seconds: float = 8.0, video: bool = False) -> Any:
     """A ready recording of ``session``: the floor and French, a tone in each at a
-    different moment, packaged by the real ffmpeg (Janus's files put in place)."""
+    different moment, and the speaker's camera from the second second if ``video``,
+    packaged by the real ffmpeg (Janus's files put in place)."""
     from django.utils import timezone
 
     from plenary.recordings import services
@@ -58,6 +60,8 @@ def packaged_recording(session: Any, seconds: float = 8.0) -> Any:
     start = 1_800_000_000.0
     janus_wav(recording.wav_folder("floor"), start, tone_at(seconds, 1.0, hz=440, length=5.0))
     janus_wav(recording.wav_folder("fr"), start, tone_at(seconds, 2.0, hz=880, length=5.0))
+    if video:
+        janus_mjr(recording.video_folder, "stage", start + 2, (0, 200, 0), seconds - 3)
     services.package_recording(recording.pk)
     recording.refresh_from_db()
     return recording
@@ -111,3 +115,60 @@ def public_webcast(meeting: Any) -> None:
         status=ServiceRequest.Status.PROVISIONED,
         requested_by=meeting.organiser,
     )
+
+
+def janus_mjr(
+    folder: Path,
+    stream: str,
+    first_frame: float,
+    rgb: tuple[int, int, int],
+    seconds: float,
+    *,
+    fps: int = 15,
+) -> Path:
+    """A video recording as Janus's VideoRoom writes one (``.mjr``): the header with its
+    description (``stage``, ``screen``) and first frame's time, then RTP packets of
+    VP8 frames showing one colour, encoded by aiortc's encoder as a browser would."""
+    import fractions
+
+    import av
+    from aiortc.codecs.vpx import Vp8Encoder
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"videoroom-1-user-{stream}-{round(first_frame * 1e6)}-video-0.mjr"
+    info = {"t": "v", "c": "vp8", "d": stream, "s": round(first_frame * 1e6)}
+    head = json.dumps(info | {"u": round(first_frame * 1e6)}).encode()
+    picture = np.zeros((360, 640, 3), np.uint8)
+    picture[:, :] = rgb
+    encoder = Vp8Encoder()
+    sequence = 0
+    with path.open("wb") as out:
+        out.write(b"MJR00002" + struct.pack(">H", len(head)) + head)
+        for index in range(int(seconds * fps)):
+            frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
+            frame.pts, frame.time_base = index * 90000 // fps, fractions.Fraction(1, 90000)
+            payloads, timestamp = encoder.encode(frame, force_keyframe=index == 0)
+            for number, payload in enumerate(payloads):
+                marker = 0x80 if number == len(payloads) - 1 else 0
+                rtp = struct.pack(">BBHII", 0x80, marker | 96, sequence, timestamp, 1234)
+                sequence += 1
+                packet = rtp + payload
+                written_ms = index * 1000 // fps
+                out.write(b"MEET" + struct.pack(">IH", written_ms, len(packet)) + packet)
+    return path
+
+
+def colour_at(path: Path, seconds: float, x: int = 640, y: int = 200) -> tuple[int, ...]:
+    """The colour (RGB) of a video's pixel (x, y) at ``seconds``."""
+    import av
+
+    with av.open(str(path)) as container:
+        for frame in container.decode(video=0):
+            if frame.time is not None and frame.time >= seconds:
+                return tuple(int(c) for c in frame.to_ndarray(format="rgb24")[y, x])
+    raise AssertionError(f"no frame at {seconds} s")
+
+
+def near(colour: tuple[int, ...], rgb: tuple[int, int, int]) -> bool:
+    """Whether a decoded colour is ``rgb`` (after two lossy codecs)."""
+    return all(abs(a - b) < 40 for a, b in zip(colour, rgb, strict=True))

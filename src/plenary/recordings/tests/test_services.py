@@ -51,6 +51,7 @@ def test_a_session_is_recorded_from_its_opening_to_its_closing(
     assert floor.current_state(c.session.pk)[1]["recording"]["id"] == recording.pk
     folders = recorder.folders(c.session.pk)
     assert folders["floor"] == str(recording.wav_folder("floor"))
+    assert recorder.video_folder(c.session.pk) == str(recording.video_folder)
     with django_capture_on_commit_callbacks(execute=True):
         floor.do_set_status(c.chair, c.session.pk, "suspend", version(c))
         floor.do_set_status(c.chair, c.session.pk, "open", version(c))
@@ -60,7 +61,7 @@ def test_a_session_is_recorded_from_its_opening_to_its_closing(
     recording.refresh_from_db()
     assert recording.status == Recording.Status.QUEUED and recording.stopped_at is not None
     assert kinds(c) == ["recording.started", "recording.stopped"]
-    assert recorder.folders(c.session.pk) == {}
+    assert recorder.folders(c.session.pk) == {} and recorder.video_folder(c.session.pk) is None
     assert packaged == [recording.pk]
 
 

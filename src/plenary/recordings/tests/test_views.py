@@ -75,6 +75,44 @@ def test_the_player_offers_each_language_and_its_audio(
     assert b'LANGUAGE="fr"' in master.body
 
 
+def test_the_player_shows_the_video_or_plays_sound_only(
+    client: Client, settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.DATA_DIR = tmp_path
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
+    session = SessionFactory.create(meeting__languages=["en", "fr"])
+    recording = packaged_recording(session, video=True)
+    assert recording.video["playlist"] == "video/index.m3u8"
+    assert not recording.video_folder.exists()  # Janus's files go once packaged
+    client.force_login(ParticipationFactory.create(meeting=session.meeting).user)
+    base = f"/recordings/{recording.pk}/files/"
+    page = client.get(f"/recordings/{recording.pk}/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert '<video id="recording-audio"' in page and 'name="picture" value="sound"' in page
+    assert f'data-source="{base}video.m3u8" data-sound-source="{base}index.m3u8"' in page
+    assert f'href="{base}video.mp4?download=1"' in page
+    with_video = read(client.get(base + "video.m3u8")).body.decode()
+    assert "RESOLUTION=1280x720" in with_video and with_video.endswith("video/index.m3u8\n")
+    assert 'LANGUAGE="fr"' in with_video
+    assert "RESOLUTION" not in read(client.get(base + "index.m3u8")).body.decode()
+    assert read(client.get(base + "video/init.mp4")).status_code == 200
+    assert read(client.get(base + "video/00000.m4s")).status_code == 200
+    download = read(client.get(base + "video.mp4?download=1"))
+    assert download["Content-Type"] == "video/mp4"
+    assert download["Content-Disposition"].endswith('-video.mp4"')
+    assert "Content-Disposition" not in read(client.get(base + "video/init.mp4?download=1"))
+
+
+def test_a_recording_without_video_has_no_video_playlist(
+    client: Client, recording: Recording
+) -> None:
+    client.force_login(StaffFactory.create())
+    assert recording.video == {}
+    assert client.get(f"/recordings/{recording.pk}/files/video.m3u8").status_code == 404
+    assert client.get(f"/recordings/{recording.pk}/files/video.mp4").status_code == 404
+    page = client.get(f"/recordings/{recording.pk}/").content.decode()
+    assert "<audio" in page and "<video" not in page and 'name="picture"' not in page
+
+
 def test_only_the_packaged_names_are_served(client: Client, recording: Recording) -> None:
     client.force_login(StaffFactory.create())
     (recording.folder / "secret.txt").write_text("no")
