@@ -217,3 +217,50 @@ def test_the_secretariat_cuts_a_closed_part_on_a_laptop_in_french(
     page.wait_for_function(READY)
     page.get_by_text("0:00:12").first.wait_for()
     checked(page, "recordings-player-cut-fr-laptop", axe_script)
+
+
+@pytest.fixture
+def filmed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A ready recording in which the speaker's camera was on from the second second."""
+    monkeypatch.setattr(django_settings, "DATA_DIR", tmp_path)
+    monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
+    session = SessionFactory.create(meeting__languages=["en", "fr"], title="Plénière 5")
+    return packaged_recording(session, seconds=30.0, video=True)
+
+
+def test_a_delegate_watches_the_speaker_then_goes_sound_only_on_a_laptop_in_french(
+    new_page: Any, live_url: str, filmed: Any, axe_script: Path
+) -> None:
+    page = browser_for(new_page, live_url, delegate_of(filmed), language="fr", size=LAPTOP)
+    page.goto(f"{live_url}/recordings/{filmed.pk}/#t=6")
+    page.wait_for_function(READY)
+    page.wait_for_function("() => window.plenaryRecording.video() === 1280")
+    page.locator("input[name=track][data-channel=fr]").check()
+    page.wait_for_function("() => window.plenaryRecording.track() === 1")
+    page.evaluate("() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }")
+    page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 7")
+    checked(page, "recordings-video-fr-laptop", axe_script)
+    before = page.evaluate("window.plenaryRecording.audio.currentTime")
+    page.get_by_label(_t("fr", "Sound only (for a weak connection)")).check()
+    page.wait_for_function(READY)
+    page.wait_for_function("() => window.plenaryRecording.video() === 0")
+    page.wait_for_function(f"() => window.plenaryRecording.audio.currentTime >= {before}")
+    assert page.evaluate("window.plenaryRecording.track()") == 1  # still in French
+    assert not page.evaluate("window.plenaryRecording.audio.paused")  # still playing
+    page.get_by_label(_t("fr", "Sound and picture")).check()
+    page.wait_for_function("() => window.plenaryRecording.video() === 1280")
+    assert page.evaluate("window.plenaryRecording.audio.currentTime") >= before
+
+
+def test_the_speaker_is_seen_on_a_phone_in_arabic(
+    new_page: Any, live_url: str, filmed: Any, axe_script: Path
+) -> None:
+    page = browser_for(new_page, live_url, delegate_of(filmed), language="ar", size=PHONE)
+    page.goto(f"{live_url}/recordings/{filmed.pk}/#t=10")
+    page.wait_for_function(READY)
+    page.wait_for_function("() => window.plenaryRecording.video() === 1280")
+    page.wait_for_function("() => window.plenaryRecording.audio.readyState >= 2")
+    box = page.locator("#recording-audio").bounding_box()
+    assert box is not None and box["width"] <= 390 and box["height"] > 100
+    assert page.get_by_label(_t("ar", "Sound and picture")).is_checked()
+    checked(page, "recordings-video-ar-phone", axe_script)
