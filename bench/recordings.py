@@ -1,6 +1,6 @@
 """./scripts/bench recordings: packaging a recording, and the live HLS webcast.
 
-``--parts packaging,live,origin`` (default: all three).
+``--parts packaging,video,live,origin`` (default: all four).
 
 ``packaging``: one hour (``--minutes``) of seven channels (the floor and six
 booths) as Janus writes them (48 kHz mono WAV, named after their start; pink
@@ -9,6 +9,13 @@ session (``plenary.recordings.packaging.package``: one aligned AAC track per
 channel, HLS renditions, the master playlist). Goal: ≤ 60 s for an hour.
 Baseline, in the same run: ffmpeg copying one channel's WAV (reading and
 writing the same bytes, no encoding).
+
+``video``: ``--video-minutes`` (10) of a session whose speakers' cameras are on
+throughout, five one after the other, and a screen shared for its middle fifth
+(moving pictures, VP8 in Janus's MJR files), packaged with its floor:
+``video_<m>_min_composed`` is what the video adds to the packaging (janus-pp-rec,
+the composition, H.264, HLS). Baseline: one camera's WebM of the same length
+encoded to the same H.264, nothing composed.
 
 ``live``: a channel's WAV grows in real time as Janus writes it, the live
 origin (``plenary.recordings.live.Origin``, its real ffmpeg) follows it, and
@@ -97,6 +104,52 @@ def bench_packaging(minutes: float) -> None:
         copy = timed(lambda: subprocess.run(command, check=True))  # noqa: S603
         seconds = timed(lambda: packaging.package(folder / "wav", folder / "hls"))
     harness.figure(BENCH, f"packaging_{minutes:g}_min_7_channels", seconds, "s", copy)
+
+
+# --- video: the stage and the screen composed --------------------------------------
+
+
+def camera(minutes: float) -> Any:
+    """``minutes`` of a moving picture (ffmpeg's testsrc2, 640 by 360 at 15 a second),
+    as RGB arrays: detail and motion, unlike a still colour."""
+    import av
+
+    source = f"testsrc2=size=640x360:rate=15:duration={minutes * 60}"
+    with av.open(source, format="lavfi") as container:
+        for frame in container.decode(video=0):
+            yield frame.to_ndarray(format="rgb24")
+
+
+def bench_video(minutes: float) -> None:
+    """``minutes`` of a session with a speaker's camera on throughout (five speakers,
+    one after the other) and a screen shared for its middle fifth, packaged with its
+    floor; the figure is the packaging's extra time for the video. Baseline: the
+    same length of one camera's WebM encoded to the same H.264, nothing composed."""
+    from plenary.recordings import mjr, stage
+    from plenary.recordings.tests.helpers import write_mjr
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        make_channels(folder, minutes)
+        for channel in UN_LANGUAGES:  # the floor only: the audio's own cost is above
+            shutil.rmtree(folder / "wav" / channel)
+        turn = minutes * 60 / 5
+        for speaker in range(5):
+            frames = camera(turn / 60)
+            write_mjr(folder / "video", stage.STAGE, START + speaker * turn, frames)
+        write_mjr(folder / "video", stage.SCREEN, START + 2 * turn, camera(turn / 60))
+        print(f"# made {minutes:g} min of video (5 cameras, 1 screen)", flush=True)
+        sound = timed(lambda: packaging.package(folder / "wav", folder / "sound"))
+        both = timed(
+            lambda: packaging.package(folder / "wav", folder / "hls", video_folder=folder / "video")
+        )
+        whole = write_mjr(folder / "one", stage.STAGE, START, camera(minutes))
+        mjr.to_webm(whole, folder / "one.webm", 3600)
+        command = [ffmpeg.binary(), "-loglevel", "error", "-i", str(folder / "one.webm")]
+        command += ["-vf", f"scale={ffmpeg.VIDEO_WIDTH}:{ffmpeg.VIDEO_HEIGHT}"]
+        command += [*ffmpeg.H264, "-an", str(folder / "one.mp4")]
+        baseline = timed(lambda: subprocess.run(command, check=True))  # noqa: S603
+    harness.figure(BENCH, f"video_{minutes:g}_min_composed", both - sound, "s", baseline)
 
 
 # --- live: the floor to the player ------------------------------------------------
@@ -315,8 +368,9 @@ def bench_origin(connections: int, seconds: float) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--parts", default="packaging,live,origin")
+    parser.add_argument("--parts", default="packaging,video,live,origin")
     parser.add_argument("--minutes", type=float, default=60.0)
+    parser.add_argument("--video-minutes", type=float, default=10.0)
     parser.add_argument("--live-seconds", type=float, default=30.0)
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--origin-seconds", type=float, default=10.0)
@@ -324,6 +378,8 @@ def main() -> None:
     parts = args.parts.split(",")
     if "packaging" in parts:
         bench_packaging(args.minutes)
+    if "video" in parts:
+        bench_video(args.video_minutes)
     if "live" in parts:
         bench_live(args.live_seconds)
     if "origin" in parts:

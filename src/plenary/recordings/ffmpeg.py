@@ -25,6 +25,9 @@ SAMPLE_RATE = 24000
 SEGMENT_SECONDS = 6
 
 
+PACKAGING_NICENESS = 10
+
+
 class FfmpegError(RuntimeError):
     pass
 
@@ -37,7 +40,11 @@ def binary() -> str:
 
 
 def _run(arguments: Sequence[str], timeout: float) -> None:
+    """Run ffmpeg for packaging, at a lower priority than the live rooms and webcast
+    (``nice``): a long video encode never takes a processor from them."""
     command = [binary(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *arguments]
+    if nice := shutil.which("nice"):
+        command = [nice, "-n", str(PACKAGING_NICENESS), *command]
     try:
         done = subprocess.run(  # noqa: S603 - our own arguments, no shell
             command, check=False, capture_output=True, text=True, timeout=timeout
@@ -89,8 +96,8 @@ def silence(
 VIDEO_WIDTH, VIDEO_HEIGHT, VIDEO_FPS = 1280, 720, 15
 VIDEO_CODECS = "avc1.64001f"
 PIP_WIDTH, PIP_HEIGHT, PIP_MARGIN = 320, 180, 16
-_H264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p"]
-_H264 += ["-profile:v", "high", "-level", "3.1", "-g", str(2 * VIDEO_FPS), "-sc_threshold", "0"]
+H264 = ["-c:v", "libx264", "-preset", "veryfast", "-crf", "30", "-pix_fmt", "yuv420p"]
+H264 += ["-profile:v", "high", "-level", "3.1", "-g", str(2 * VIDEO_FPS), "-sc_threshold", "0"]
 
 
 def _fitted(index: int, offset: float) -> str:
@@ -143,7 +150,7 @@ def compose_video(
         pip = f"{overlay}:{corner}:enable='{_between(shown)}'"
         filters.append(f"{under}[q{index}]{pip}[c{index}]")
         under = f"[c{index}]"
-    arguments += ["-filter_complex", ";".join(filters), "-map", under, *_H264]
+    arguments += ["-filter_complex", ";".join(filters), "-map", under, *H264]
     arguments += ["-an", "-t", f"{seconds:.3f}", "-movflags", "+faststart", str(output)]
     _run(arguments, timeout)
 
@@ -151,7 +158,7 @@ def compose_video(
 def blank(video: Path, spans: Sequence[tuple[float, float]], output: Path, timeout: float) -> None:
     """Encode ``video`` again into ``output`` with nothing shown during ``spans``."""
     black = f"drawbox=color=black:t=fill:enable='{_between(spans)}'"
-    arguments = ["-i", str(video), "-vf", black, *_H264, "-an", "-movflags", "+faststart"]
+    arguments = ["-i", str(video), "-vf", black, *H264, "-an", "-movflags", "+faststart"]
     _run([*arguments, str(output)], timeout)
 
 

@@ -16,14 +16,19 @@ HTTP, a CDN in front at internet scale: Janus is not touched by them.
 - the recording stopped (or was removed): the ffmpegs stop and each playlist is
   ended (``#EXT-X-ENDLIST``), so that players stop instead of waiting.
 
-A new start in a playlist is marked ``#EXT-X-DISCONTINUITY``. Each segment
-carries its wall-clock time (``#EXT-X-PROGRAM-DATE-TIME``), which players use
-to keep their place when the listener switches language.
+A new start in a playlist is marked ``#EXT-X-DISCONTINUITY`` (by ffmpeg). Once
+that segment slides out of the window the playlist must say how many such
+marks went (``#EXT-X-DISCONTINUITY-SEQUENCE``), which ffmpeg does not write: the
+origin notes where each new start begins (``discontinuities`` beside the
+playlist) and the playlist is served with the count (:func:`served`). Each
+segment carries its wall-clock time (``#EXT-X-PROGRAM-DATE-TIME``), which players
+use to keep their place when the listener switches language.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +47,10 @@ TICK_SECONDS = 0.5
 BEHIND_EDGE_SECONDS = 1.0
 ENDLIST = "#EXT-X-ENDLIST\n"
 CHANNELS = (packaging.FLOOR, *UN_LANGUAGES)
+
+# Beside each channel's playlist: the media sequence numbers at which a new start began.
+DISCONTINUITIES = "discontinuities"
+_MEDIA_SEQUENCE = re.compile(rb"^#EXT-X-MEDIA-SEQUENCE:(\d+)$", re.MULTILINE)
 
 Follow = Callable[[Path, int, int, Path], Process]
 Running = Callable[[], dict[int, Path]]
@@ -65,6 +74,37 @@ def end(folder: Path) -> None:
         text = path.read_text(encoding="utf-8")
         if not text.endswith(ENDLIST):
             _write(path, text + ENDLIST)
+
+
+def _mark_new_start(path: Path) -> None:
+    """Note that the playlist at ``path`` starts, or goes on, with a discontinuity (ffmpeg
+    marks every start): at its next segment, the one after the last it lists (ffmpeg
+    appends to it, numbering on), or its first."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = path.read_bytes() if path.exists() else b""
+    found = _MEDIA_SEQUENCE.search(text)
+    listed = sum(1 for line in text.splitlines() if line and not line.startswith(b"#"))
+    at = (int(found[1]) if found else 0) + listed
+    with (path.parent / DISCONTINUITIES).open("a", encoding="ascii") as marks:
+        marks.write(f"{at}\n")
+
+
+def served(path: Path, content: bytes) -> bytes:
+    """A live playlist as players get it: with ``#EXT-X-DISCONTINUITY-SEQUENCE``, the
+    new starts whose segments have left the window (the playlist as it is if none)."""
+    try:
+        marks = (path.parent / DISCONTINUITIES).read_text(encoding="ascii").split()
+    except OSError:  # never started again (most playlists), or not a channel's
+        return content
+    found = _MEDIA_SEQUENCE.search(content)
+    if found is None:
+        return content
+    first = int(found[1])
+    gone = sum(1 for mark in marks if mark.isdecimal() and int(mark) < first)
+    if not gone:
+        return content
+    tag = b"\n#EXT-X-DISCONTINUITY-SEQUENCE:%d" % gone
+    return content[: found.end()] + tag + content[found.end() :]
 
 
 def _write(path: Path, text: str) -> None:
@@ -160,10 +200,12 @@ class Origin:
         # The same file again (its ffmpeg or this origin died): go on from where Janus
         # is now, a moment behind; a new file (a first start, or Janus restarted): from
         # its beginning.
-        again = playlist(live, channel).exists() and (follower is None or follower.wav == wav)
+        listed = playlist(live, channel)
+        again = listed.exists() and (follower is None or follower.wav == wav)
         at = max(now.seconds - BEHIND_EDGE_SECONDS, 0.0) if again else 0.0
         if follower is not None and follower.wav == wav:
             logger.warning("Live %s of recording %s stopped: started again", channel, recording_id)
+        _mark_new_start(listed)
         process = self._follow(wav, now.offset_at(at), now.rate, live / channel)
         self._followers[key] = Follower(wav, process)
 

@@ -8,8 +8,9 @@ in). These files need no page language and no form protection: this ASGI
 layer answers them itself where the listener may hear the recording (the
 same ``queries.watchable``, from the browser's session cookie, decided once
 for two seconds per browser), the name is one of the live folder's, no
-byte range is asked and the file exists, with the security headers the
-project's pages carry and the cache rules of ``serving`` (``private`` unless
+byte range is asked and the file exists (a channel's playlist with its
+discontinuity sequence, ``live.served``), with the security headers Django's
+middleware would add and the cache rules of ``serving`` (``private`` unless
 the webcast is public). Everything else goes on to Django, whose view gives
 the same answers, refusals in the listener's language included.
 """
@@ -24,14 +25,26 @@ from typing import Any
 from channels.db import database_sync_to_async
 from django.conf import settings
 
-from plenary.recordings import queries, serving
+from plenary.recordings import live, queries, serving
 
 _PATH = re.compile(r"^/recordings/(\d{1,12})/live/(.+)$")
-_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"same-origin"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-]
+
+
+def _security_headers() -> list[tuple[bytes, bytes]]:
+    """What Django's ``SecurityMiddleware`` adds to a plain-HTTP answer, from the same
+    settings (HSTS is for HTTPS, which a proxy in front terminates and adds)."""
+    headers = []
+    if settings.SECURE_CONTENT_TYPE_NOSNIFF:
+        headers.append((b"x-content-type-options", b"nosniff"))
+    policy = settings.SECURE_REFERRER_POLICY
+    if policy:
+        text = policy if isinstance(policy, str) else ",".join(policy)
+        headers.append((b"referrer-policy", text.encode()))
+    if settings.SECURE_CROSS_ORIGIN_OPENER_POLICY:
+        headers.append(
+            (b"cross-origin-opener-policy", settings.SECURE_CROSS_ORIGIN_OPENER_POLICY.encode())
+        )
+    return headers
 
 
 def _session_key(cookies: bytes) -> str:
@@ -58,6 +71,7 @@ class LiveFiles:
 
     def __init__(self, app: Any):
         self.app = app
+        self._headers = _security_headers()
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> Any:
         body = await self._answer(scope) if scope["type"] == "http" else None
@@ -69,7 +83,7 @@ class LiveFiles:
             (b"content-type", serving.CONTENT_TYPES[path.suffix].encode()),
             (b"content-length", str(len(content)).encode()),
             (b"cache-control", f"{shared}, {cache}".encode()),
-            *_HEADERS,
+            *self._headers,
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": content})
@@ -88,4 +102,6 @@ class LiveFiles:
         folder, public = decided
         path = folder / match[2]
         content = _small_file(path)
+        if content and path.suffix == ".m3u8":
+            content = live.served(path, content)
         return (content, path, "public" if public else "private") if content else None

@@ -192,8 +192,11 @@ def live_file(request: HttpRequest, pk: int, name: str) -> HttpResponseBase:
         recording = queries.watchable(request.user, pk)
     path = serving.live_file(recording, name)
     shared = "public" if queries.has_public_webcast(recording.session.meeting) else "private"
-    cache = serving.LIVE_PLAYLIST_CACHE if path.suffix == ".m3u8" else serving.SEGMENT_CACHE
-    return serving.send(request, path, cache=f"{shared}, {cache}")
+    if path.suffix == ".m3u8":
+        response = _playlist(live.served(path, path.read_bytes()).decode())
+        response["Cache-Control"] = f"{shared}, {serving.LIVE_PLAYLIST_CACHE}"
+        return response
+    return serving.send(request, path, cache=f"{shared}, {serving.SEGMENT_CACHE}")
 
 
 @require_POST

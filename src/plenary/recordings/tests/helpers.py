@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import struct
 import subprocess
 import threading
 import time
 import wave
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -118,17 +120,21 @@ def public_webcast(meeting: Any) -> None:
 
 
 def janus_mjr(
-    folder: Path,
-    stream: str,
-    first_frame: float,
-    rgb: tuple[int, int, int],
-    seconds: float,
-    *,
-    fps: int = 15,
+    folder: Path, stream: str, first_frame: float, rgb: tuple[int, int, int], seconds: float
 ) -> Path:
-    """A video recording as Janus's VideoRoom writes one (``.mjr``): the header with its
-    description (``stage``, ``screen``) and first frame's time, then RTP packets of
-    VP8 frames showing one colour, encoded by aiortc's encoder as a browser would."""
+    """A video recording as Janus's VideoRoom writes one (``.mjr``) showing one colour
+    (640 by 360, 15 frames a second) for ``seconds``."""
+    picture = np.zeros((360, 640, 3), np.uint8)
+    picture[:, :] = rgb
+    return write_mjr(folder, stream, first_frame, itertools.repeat(picture, int(seconds * 15)))
+
+
+def write_mjr(
+    folder: Path, stream: str, first_frame: float, pictures: Iterable[np.ndarray], fps: int = 15
+) -> Path:
+    """An MJR file as the VideoRoom writes one: the header with its description
+    (``stage``, ``screen``) and its first frame's time, then the RTP packets of
+    ``pictures`` (RGB arrays) as VP8, encoded by aiortc's encoder as a browser would."""
     import fractions
 
     import av
@@ -136,25 +142,22 @@ def janus_mjr(
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"videoroom-1-user-{stream}-{round(first_frame * 1e6)}-video-0.mjr"
-    info = {"t": "v", "c": "vp8", "d": stream, "s": round(first_frame * 1e6)}
-    head = json.dumps(info | {"u": round(first_frame * 1e6)}).encode()
-    picture = np.zeros((360, 640, 3), np.uint8)
-    picture[:, :] = rgb
+    micros = round(first_frame * 1e6)
+    head = json.dumps({"t": "v", "c": "vp8", "d": stream, "s": micros, "u": micros}).encode()
     encoder = Vp8Encoder()
     sequence = 0
     with path.open("wb") as out:
         out.write(b"MJR00002" + struct.pack(">H", len(head)) + head)
-        for index in range(int(seconds * fps)):
+        for index, picture in enumerate(pictures):
             frame = av.VideoFrame.from_ndarray(picture, format="rgb24")
             frame.pts, frame.time_base = index * 90000 // fps, fractions.Fraction(1, 90000)
             payloads, timestamp = encoder.encode(frame, force_keyframe=index == 0)
             for number, payload in enumerate(payloads):
                 marker = 0x80 if number == len(payloads) - 1 else 0
-                rtp = struct.pack(">BBHII", 0x80, marker | 96, sequence, timestamp, 1234)
+                rtp = struct.pack(">BBHII", 0x80, marker | 96, sequence & 0xFFFF, timestamp, 1234)
                 sequence += 1
                 packet = rtp + payload
-                written_ms = index * 1000 // fps
-                out.write(b"MEET" + struct.pack(">IH", written_ms, len(packet)) + packet)
+                out.write(b"MEET" + struct.pack(">IH", index * 1000 // fps, len(packet)) + packet)
     return path
 
 

@@ -16,6 +16,7 @@ import pytest
 from django.utils import timezone
 
 from plenary.meetings.tests.factories import SessionFactory
+from plenary.recordings import live
 from plenary.recordings.live import ENDLIST, Origin
 from plenary.recordings.models import Recording
 from plenary.recordings.tests.helpers import RATE, GrowingWav, decoded
@@ -108,6 +109,28 @@ def test_a_dead_ffmpeg_is_started_again_and_the_segments_go_on(
     after = segments(recording, "floor")
     assert after[: len(before)] == before  # nothing written before the crash was lost
     assert len(set(after)) == len(after) and after == sorted(after)  # none written over
+    # Where the new start begins is noted, for the playlist's discontinuity sequence.
+    text = playlist(recording, "floor").read_text(encoding="utf-8")
+    first = int(text.split("#EXT-X-MEDIA-SEQUENCE:")[1].split()[0])
+    lines = text.split("#EXT-X-DISCONTINUITY\n")[-1].splitlines()
+    again = first + after.index(next(line for line in lines if line.endswith(".ts")))
+    marks = (playlist(recording, "floor").parent / live.DISCONTINUITIES).read_text()
+    assert marks.split() == ["0", str(again)], text  # ffmpeg marks the first start too
+
+
+def test_a_playlist_says_how_many_new_starts_left_its_window(tmp_path: Path) -> None:
+    path = tmp_path / "floor" / "index.m3u8"
+    path.parent.mkdir()
+    text = b"#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-MEDIA-SEQUENCE:30\n#EXTINF:1.0,\n00030.ts\n"
+    path.write_bytes(text)
+    assert live.served(path, text) == text  # never started again
+    (path.parent / live.DISCONTINUITIES).write_text("12\n25\n30\n41\n")
+    served = live.served(path, text).decode()
+    # Those at 12 and 25 are gone; the one at 30 is still marked in the window.
+    assert "#EXT-X-MEDIA-SEQUENCE:30\n#EXT-X-DISCONTINUITY-SEQUENCE:2\n#EXTINF" in served
+    (path.parent / live.DISCONTINUITIES).write_text("garbage\n\x00\n")
+    assert live.served(path, text) == text
+    assert live.served(path, b"#EXTM3U\n") == b"#EXTM3U\n"  # no sequence: left as it is
 
 
 def test_a_new_file_after_a_janus_restart_is_followed_from_its_start(

@@ -73,6 +73,12 @@ def test_a_public_live_webcast_is_answered_ahead_of_django(public: Recording) ->
     assert headers[b"x-content-type-options"] == b"nosniff"
     status, headers, body = ask(app, base + "index.m3u8")
     assert headers[b"cache-control"] == b"public, no-cache" and b'LANGUAGE="fr"' in body
+    folder = public.live_folder / "fr"
+    (folder / "index.m3u8").write_text("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:9\n00009.ts\n")
+    (folder / "discontinuities").write_text("4\n")
+    status, headers, body = ask(app, base + "fr/index.m3u8")
+    assert b"#EXT-X-MEDIA-SEQUENCE:9\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n" in body
+    assert headers[b"content-length"] == str(len(body)).encode()
     assert django.asked == []
 
 

@@ -283,6 +283,11 @@ def test_the_live_webcast_is_served_while_the_session_is_recorded(
     master = get(client, delegate, base + "index.m3u8")
     assert master["Content-Type"] == "application/vnd.apple.mpegurl"
     assert master["Cache-Control"] == "private, no-cache"
+    folder = running.live_folder / "fr"
+    (folder / "index.m3u8").write_text("#EXTM3U\n#EXT-X-MEDIA-SEQUENCE:9\n00009.ts\n")
+    (folder / "discontinuities").write_text("4\n")
+    french = get(client, delegate, base + "fr/index.m3u8").body.decode()
+    assert "#EXT-X-MEDIA-SEQUENCE:9\n#EXT-X-DISCONTINUITY-SEQUENCE:1\n" in french
     segment = get(client, delegate, base + "fr/00000.ts")
     assert (
         segment["Content-Type"] == "video/mp2t"
