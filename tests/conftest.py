@@ -79,7 +79,7 @@ def page(new_page: Callable[..., object]) -> object:
     return new_page()
 
 
-def _load_in_a_thread(load: Callable[[], object]) -> None:
+def in_a_thread(load: Callable[[], object]) -> None:
     """Run ``load`` where no event loop runs (Playwright's runs in this thread), on a
     connection of its own, closed afterwards. Passwords are hashed the fast way."""
     from django.db import connection
@@ -131,7 +131,7 @@ def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
             own = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
         for code in Sector.Code.values:  # rows of a data migration, gone after a flush
             Sector.objects.get_or_create(code=code)
-        _load_in_a_thread(load_demo)
+        in_a_thread(load_demo)
     try:
         with serving() as url:
             yield url

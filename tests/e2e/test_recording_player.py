@@ -192,6 +192,66 @@ def test_a_delegate_hears_the_session_live_on_a_phone_in_arabic(
     ticking.join()
 
 
+def test_the_public_follows_the_webcast_page_to_the_live_stream_on_a_phone_in_french(
+    new_page: Any, live_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, axe_script: Path
+) -> None:
+    import threading
+    import time
+
+    from plenary.floor import services as floor
+    from plenary.floor.tests.factories import cast
+    from plenary.provisioning.models import Service, ServiceRequest
+    from plenary.recordings.live import Origin
+    from plenary.recordings.models import Recording
+    from plenary.recordings.tests.helpers import GrowingWav
+    from tests.conftest import in_a_thread
+
+    monkeypatch.setattr(django_settings, "DATA_DIR", tmp_path)
+    c = cast()
+    ServiceRequest.objects.create(
+        meeting=c.session.meeting,
+        service=Service.WEBCAST,
+        public=True,
+        status=ServiceRequest.Status.PROVISIONED,
+        requested_by=c.session.meeting.organiser,
+        webcast_token="public-webcast-walk",
+    )
+    # The chair opens the session: it is live, and recorded from now (Janus is not
+    # running here: its files are put where it would write them).
+    version = floor.current_state(c.session.pk)[0]
+    # Off Playwright's event loop, as the server would (the floor publishes its change).
+    in_a_thread(lambda: floor.do_set_status(c.chair, c.session.pk, "open", version))
+    recording = Recording.objects.get(session=c.session, status=Recording.Status.RECORDING)
+    halt = threading.Event()
+    origin = Origin(running=lambda: {recording.pk: recording.folder})
+    ticking = threading.Thread(target=origin.run, args=(halt.is_set,), daemon=True)
+    with GrowingWav(recording.wav_folder("floor"), time.time(), hz=440):
+        ticking.start()
+        try:
+            while not (recording.live_folder / "index.m3u8").exists():
+                time.sleep(0.1)
+            page = new_page(viewport=PHONE, bypass_csp=True)  # anyone: nobody signed in
+            page.context.add_cookies(
+                [{"name": django_settings.LANGUAGE_COOKIE_NAME, "value": "fr", "url": live_url}]
+            )
+            page.goto(f"{live_url}/services/webcast/public-webcast-walk/")
+            link = page.get_by_role("link", name=_t("fr", "Listen in a standard player"))
+            checked(page, "recordings-webcast-link-fr-phone", axe_script)
+            link.click()
+            page.wait_for_function(
+                "() => window.plenaryRecording && window.plenaryRecording.tracks().length >= 1"
+            )
+            page.evaluate(
+                "() => { const a = window.plenaryRecording.audio; a.muted = true; a.play(); }"
+            )
+            page.wait_for_function("() => window.plenaryRecording.audio.currentTime > 1")
+            assert page.get_by_text(_t("fr", "Live now")).is_visible()
+            checked(page, "recordings-live-public-fr-phone", axe_script)
+        finally:
+            halt.set()
+            ticking.join()
+
+
 def test_the_secretariat_cuts_a_closed_part_on_a_laptop_in_french(
     new_page: Any, live_url: str, recording: Any, axe_script: Path
 ) -> None:
