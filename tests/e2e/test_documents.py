@@ -2,7 +2,7 @@
 lists it, the secretariat puts it on the room's screen and a delegate follows page 3.
 
 A French delegate on a phone uploads a contribution (a real DOCX, converted by
-LibreOffice in the server's background runner); the secretariat, on a laptop,
+LibreOffice in a background job); the secretariat, on a laptop,
 publishes it; an Arabic delegate on a phone finds it in the register, by
 search. In the room, the secretariat shows it and turns to page 3: the Arabic
 delegate's screen follows, detaches to read page 4 alone and comes back.
@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 
 from plenary.accounts.tests.factories import StaffFactory
 from plenary.accounts.tests.helpers import verified_session_cookie
-from plenary.core.tasks import runner
+from plenary.core.tasks import run_queued
 from plenary.documents import screen
 from plenary.documents.models import Document, FileVersion, Series
 from plenary.documents.services import secretariat, submission
@@ -52,7 +52,7 @@ def submitted_by_a_french_delegate(
     delegate.get_by_role("button", name=_t("fr", "Submit"), exact=True).click()
     expect(delegate.locator(".message-success")).to_contain_text("SG17-C-1")
     document = Document.objects.get()
-    runner.join()  # LibreOffice converts it in the server's background runner
+    run_queued()  # LibreOffice converts it, as the task worker does
     file = FileVersion.objects.get(language_version__document=document)
     assert (file.processing, file.page_count) == ("done", 6), file.error
     delegate.reload()
@@ -181,7 +181,7 @@ def test_a_200_mb_upload_keeps_the_servers_memory_flat(
     finally:
         done.set()
         sampler.join()
-    runner.join()
+    run_queued()
     assert status == 302
     stored = FileVersion.objects.get()
     assert stored.size == large.stat().st_size
@@ -201,7 +201,7 @@ def published_in(meeting: Any, title: str, access: str) -> Document:
         submission.Submission(title=title, language="en", access=access),
         samples.upload("td.docx", samples.docx_bytes(title, pages=2)),
     )
-    runner.join()
+    run_queued()
     return secretariat.publish(staff, document)
 
 

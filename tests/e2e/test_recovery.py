@@ -63,6 +63,65 @@ if not IN_NAMESPACE:
         assert not Path(f"/proc/{worker}").exists()
         assert not Path(f"/proc/{janus}").exists()
 
+    # Run by ``plenary shell`` in the served data folder: a finished recording of a minute
+    # (Janus's files put in place) whose packaging is queued, as the stop queues it.
+    QUEUE_PACKAGING = """
+from django.utils import timezone
+from plenary.core.tasks import enqueue
+from plenary.meetings.models import Session
+from plenary.recordings import services
+from plenary.recordings.models import Recording
+from plenary.recordings.tests.helpers import janus_wav, tone_at
+recording = Recording.objects.create(
+    session=Session.objects.first(), started_at=timezone.now(), status="queued"
+)
+janus_wav(recording.wav_folder("floor"), 1_800_000_000.0, tone_at(60, 1.0, length=50))
+enqueue(services.package_recording, recording.pk)
+print(recording.pk)
+"""
+
+    def test_the_task_worker_killed_mid_job_is_restarted_and_the_job_done_again(
+        tmp_path: Path,
+    ) -> None:
+        """A recording's packaging is running when the task worker is SIGKILLed: the
+        supervisor starts another, which queues the abandoned job again and does it."""
+        import sqlite3
+        import subprocess
+        import sys
+
+        from tests.e2e.served import ROOT, Served, until
+
+        served = Served(tmp_path, ice_interface="")
+        served.stage()
+        shell = [sys.executable, "-m", "plenary", "shell", "-c", QUEUE_PACKAGING]
+        queued = subprocess.run(  # noqa: S603 - our own interpreter and command
+            shell, cwd=ROOT, env=served.env, capture_output=True, text=True, check=True
+        )
+        recording_id = int(queued.stdout.strip().splitlines()[-1])
+        database = sqlite3.connect(tmp_path / "plenary.sqlite3", timeout=10)
+
+        def packaging() -> tuple[str, int]:
+            row = database.execute(
+                "SELECT status, attempts FROM recordings_recording WHERE id = ?", (recording_id,)
+            ).fetchone()
+            return str(row[0]), int(row[1])
+
+        served.start()
+        try:
+            until(lambda: packaging()[0] == "packaging", 60, "the packaging to start")
+            served.kill_child("tasks-worker")  # in the middle of the job
+            until(
+                lambda: served.component("process.tasks-worker")["data"]["restarts"] == 1,
+                60,
+                "the task worker to be restarted",
+            )
+            until(lambda: packaging()[0] == "ready", 120, "the packaging to be done")
+            assert packaging() == ("ready", 2)  # done by the second worker, from the start
+        finally:
+            served.stop(signal.SIGTERM)
+            database.close()
+        assert "left running by a dead worker: queued again" in served.log()
+
     def test_the_live_origin_killed_under_serve_is_restarted_and_the_webcast_goes_on(
         tmp_path: Path,
     ) -> None:

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "channels",
+    "django_tasks",
+    "django_tasks_db",
     "ninja",  # its templates and static files: the API docs load no CDN asset
     "axes",  # sign-in throttling (accounts.signin)
     "django_otp",
@@ -344,6 +346,14 @@ SPEECH_BATCH_SIZE = env("PLENARY_SPEECH_BATCH_SIZE", int, default=0)
 SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 # `plenary serve` starts one speech worker as its child (the embedded default).
 SPEECH_EMBEDDED_WORKER = env("PLENARY_SPEECH_EMBEDDED_WORKER", to_bool, default=True)
+
+# --- Background work (plenary.core.tasks) ----------------------------------
+
+# Django's tasks framework on the database: jobs are rows, run by `plenary tasks-worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# `plenary serve` runs one task worker as its child (the embedded default); a scale-out
+# deployment turns it off and runs `plenary tasks-worker` on worker hosts.
+TASKS_EMBEDDED_WORKER = env("PLENARY_TASKS_EMBEDDED_WORKER", to_bool, default=True)
 
 # --- Recordings (plenary.recordings) ----------------------------------------
 

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from plenary.core import logfilters
+        from plenary.core import children, embedded, logfilters, tasks  # noqa: F401 (its check)
 
         logfilters.install()
+        children.register_process(embedded.plan)  # the task worker

@@ -1,60 +1,128 @@
-"""A small in-process task runner: one worker thread and a queue (the embedded mode).
+"""Background work: Django's tasks framework (``django-tasks``, the backport of Django
+6's ``django.tasks``: the move to Django 6 changes an import) on its database backend.
 
-Shared by the apps that work in the background (the annual report, document conversion).
+An app declares a job with :func:`task` and queues it with :func:`enqueue` in the
+same transaction as the row it works on (the annual report, a document's
+conversion, a recording's packaging): the job is stored with it or not at all,
+and never runs in the web request. ``plenary tasks-worker`` runs the queued
+jobs; ``plenary serve`` supervises one (``core.embedded``), and a scale-out
+deployment runs any number on other hosts against the same PostgreSQL
+database (the worker locks each job it takes, ``SKIP LOCKED``). Jobs keep their
+row's status and progress up to date, which pages poll, and are written to be
+run again: a worker that dies in the middle leaves its job ``RUNNING``, and the
+next embedded worker queues it again (:func:`requeue_abandoned`).
 
-Work submitted here never runs in the web request: the request stores a
-job row and submits its id after commit; the worker does the work and keeps
-the row's status and progress up to date, which pages poll. A scale-out
-deployment replaces ``submit`` with a queue that workers on other hosts read.
+:func:`repeat` is the periodic work of ``plenary serve`` (health samples, scan
+retries), a thread of its own.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import queue
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from django.db import close_old_connections, connection
+from django.utils import timezone
+from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task
+from django_tasks.base import Task
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import exclusive_transaction
+
+from plenary.core import health
+from plenary.core.health import ComponentHealth
 
 logger = logging.getLogger(__name__)
 
+# A due job waiting longer than this makes ``/healthz`` say the queue is degraded.
+LATE_SECONDS = 300.0
 
-class TaskRunner:
-    def __init__(self) -> None:
-        self._queue: queue.Queue[tuple[Callable[..., Any], tuple[Any, ...]]] = queue.Queue()
-        self._thread: threading.Thread | None = None
-        self._lock = threading.Lock()
-
-    def submit(self, task: Callable[..., Any], *args: Any) -> None:
-        with self._lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(
-                    target=self._work, name="plenary-tasks", daemon=True
-                )
-                self._thread.start()
-        self._queue.put((task, args))
-
-    def _work(self) -> None:
-        while True:
-            task, args = self._queue.get()
-            close_old_connections()
-            try:
-                task(*args)
-            except Exception:
-                logger.exception("background task %s failed", getattr(task, "__name__", task))
-            finally:
-                # The thread's own connection: never leave it open between tasks.
-                connection.close()
-                self._queue.task_done()
-
-    def join(self) -> None:
-        """Wait until every submitted task has run (tests and shutdown)."""
-        self._queue.join()
+__all__ = [
+    "Task",
+    "enqueue",
+    "enqueue_in",
+    "queued",
+    "repeat",
+    "requeue_abandoned",
+    "run_queued",
+    "task",
+]
 
 
-runner = TaskRunner()
+def enqueue(job: Task[..., Any], *args: Any) -> None:
+    """Queue ``job(*args)`` (JSON arguments: ids). Inside a transaction it is queued
+    with what the transaction writes, or not at all."""
+    job.enqueue(*args)
+
+
+def enqueue_in(seconds: float, job: Task[..., Any], *args: Any) -> None:
+    """Queue ``job(*args)`` to run in ``seconds`` (a retry: the disk may be full now)."""
+    job.using(run_after=timezone.now() + dt.timedelta(seconds=seconds)).enqueue(*args)
+
+
+def queued(job: Task[..., Any]) -> list[list[Any]]:
+    """The arguments of each run of ``job`` waiting in the queue, oldest first."""
+    waiting = DBTaskResult.objects.filter(task_path=job.module_path, status=TaskResultStatus.READY)
+    return [result.args_kwargs["args"] for result in waiting.order_by("enqueued_at")]
+
+
+def run_queued() -> None:
+    """Run every job that is due, here, one after the other as ``db_worker`` does, then
+    return (tests, one-off maintenance). Unlike ``db_worker --batch`` it keeps the
+    caller's database connection (and so its transaction) open."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name=DEFAULT_TASK_BACKEND_ALIAS,
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="in-process",
+        excluded_queue_names=[],
+    )
+    while True:
+        with exclusive_transaction():
+            due = DBTaskResult.objects.ready().filter(backend_name=DEFAULT_TASK_BACKEND_ALIAS)
+            result = due.get_locked()
+            if result is None:
+                return
+            result.claim(worker.worker_id)
+        worker.run_task(result)
+
+
+def requeue_abandoned() -> int:
+    """Queue again the jobs a dead worker left running (the embedded default has one
+    worker: any job still running when it starts was its predecessor's); how many."""
+    count = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+    if count:
+        logger.warning("%s job(s) left running by a dead worker: queued again", count)
+    return count
+
+
+@health.register("tasks")
+def check_queue() -> ComponentHealth:
+    """How many jobs are due and how long the oldest has waited: ``degraded`` once it
+    waits more than ``LATE_SECONDS`` (no worker runs, or the workers cannot keep up)."""
+    now = timezone.now()
+    due = DBTaskResult.objects.ready()
+    oldest = due.order_by("run_after", "enqueued_at").first()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
+    if oldest is None:
+        return ComponentHealth(ok=True, data={"due": 0, "running": running})
+    # Due since it was queued, or since the moment it was queued for (a retry).
+    since = oldest.enqueued_at
+    if oldest.run_after <= now:
+        since = max(since, oldest.run_after)
+    waited = max((now - since).total_seconds(), 0.0)
+    data = {"due": due.count(), "running": running, "oldest_wait_s": round(waited, 1)}
+    if waited > LATE_SECONDS:
+        return ComponentHealth(ok=True, status="degraded", detail="jobs are waiting", data=data)
+    return ComponentHealth(ok=True, data=data)
 
 
 def repeat(interval: float, name: str, task: Callable[[], Any]) -> threading.Thread:

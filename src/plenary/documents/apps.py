@@ -12,7 +12,6 @@ class DocumentsConfig(AppConfig):
 
         # Registers the documents.* commands on the session socket.
         from plenary.documents import commands  # noqa: F401
-        from plenary.documents.services.processing import resume_unfinished, start_scan_retries
+        from plenary.documents.services.processing import start_scan_retries
 
-        children.before_serving(resume_unfinished)
         children.before_serving(start_scan_retries)

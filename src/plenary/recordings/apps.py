@@ -13,9 +13,8 @@ class RecordingsConfig(AppConfig):
         # Starts and stops a session's recording with the session; registers the
         # recording.* commands on the session socket.
         from plenary.recordings import commands, embedded, receivers  # noqa: F401
-        from plenary.recordings.services import record_running, resume_unfinished, start_retention
+        from plenary.recordings.services import record_running, start_retention
 
         children.before_serving(record_running)
-        children.before_serving(resume_unfinished)
         children.before_serving(start_retention)
         children.register_process(embedded.plan)  # the live origin

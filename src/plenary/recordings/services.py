@@ -15,9 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import threading
 import time
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -28,7 +26,7 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.locking import lock
-from plenary.core.tasks import repeat, runner
+from plenary.core.tasks import enqueue, enqueue_in, repeat, task
 from plenary.floor import services as floor
 from plenary.floor import state as live
 from plenary.live.events import iso
@@ -135,7 +133,7 @@ def do_stop_recording(user: Any, session_id: int, *, by_hand: bool = True) -> Re
         recording.save(update_fields=["status", "stopped_at", "stopped_by"])
         layout = layout_for(session)
         transaction.on_commit(lambda: recorder.set_recording(layout, None))
-        transaction.on_commit(lambda: runner.submit(package_recording, recording.pk))
+        enqueue(package_recording, recording.pk)  # queued with the stop, or not at all
     return recording
 
 
@@ -170,6 +168,7 @@ def _settle(recording: Recording) -> None:
         before = now
 
 
+@task()
 def package_recording(recording_id: int) -> None:
     """The background job: package the recording's files; retried when it fails."""
     with transaction.atomic():
@@ -223,28 +222,7 @@ def _failed(recording: Recording, reason: str) -> None:
         status=status, error=reason[:500]
     )
     if retry:
-        later(package_recording, recording.pk)
-
-
-def later(job: Callable[[int], None], recording_id: int) -> None:
-    """Run the recording's job again in ``RETRY_SECONDS`` (the disk may be full now)."""
-    timer = threading.Timer(RETRY_SECONDS, runner.submit, (job, recording_id))
-    timer.daemon = True
-    timer.start()
-
-
-def resume_unfinished() -> int:
-    """Start-up step of ``plenary serve``: package, or cut, what a previous server left
-    unfinished."""
-    jobs: dict[str, Callable[[int], None]] = {
-        Recording.Status.QUEUED: package_recording,
-        Recording.Status.PACKAGING: package_recording,
-        Recording.Status.CUTTING: cut_recording,
-    }
-    waiting = Recording.objects.filter(status__in=list(jobs)).values_list("pk", "status")
-    for recording_id, status in waiting:
-        runner.submit(jobs[status], recording_id)
-    return len(waiting)
+        enqueue_in(RETRY_SECONDS, package_recording, recording.pk)
 
 
 # --- Removal -----------------------------------------------------------------
@@ -385,10 +363,11 @@ def do_cut_recording(
         recording.progress = 0
         recording.save(update_fields=["cuts", "status", "attempts", "progress"])
         audit.record(user, "recording.cut", recording, start=start, end=end, reason=reason)
-        transaction.on_commit(lambda: runner.submit(cut_recording, recording_id))
+        enqueue(cut_recording, recording_id)
     return recording
 
 
+@task()
 def cut_recording(recording_id: int) -> None:
     """The background job: silence the recording's cuts in its files; retried when it
     fails, and the recording is not played until it is done (nothing cut is heard)."""
@@ -414,7 +393,7 @@ def cut_recording(recording_id: int) -> None:
             status=status, error=str(exc)[:500]
         )
         if retry:
-            later(cut_recording, recording_id)
+            enqueue_in(RETRY_SECONDS, cut_recording, recording_id)
         return
     Recording.objects.filter(pk=recording_id, status=Recording.Status.CUTTING).update(
         status=Recording.Status.READY, progress=100, size=size, error=""

@@ -16,7 +16,7 @@ from plenary.accounts.permissions import is_verified_staff
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
-from plenary.core.tasks import runner
+from plenary.core.tasks import enqueue, task
 from plenary.meetings.models import Session
 from plenary.stats.models import ReportJob, WebcastView
 
@@ -52,7 +52,7 @@ def check_request_report(user: User, year: int, language: str) -> None:
 
 
 def do_request_report(user: User, year: int, language: str) -> ReportJob:
-    """The active job for (year, language), or a new one submitted to the background runner.
+    """The active job for (year, language), or a new one queued for the task worker.
 
     A report asked for twice at once (even in two requests racing) gives the
     same job: a partial unique constraint allows one active job per pair.
@@ -69,18 +69,20 @@ def do_request_report(user: User, year: int, language: str) -> ReportJob:
         with transaction.atomic():
             job = ReportJob.objects.create(year=year, language=language, requested_by=user)
             audit.record(user, "stats.report_requested", job, year=year, language=language)
-            transaction.on_commit(lambda: runner.submit(run_report_job, job.pk))
+            enqueue(run_report_job, job.pk)  # queued with the job, or not at all
     except IntegrityError:
         return active.get()
     return job
 
 
+@task()
 def run_report_job(job_id: int) -> None:
-    """Generate the DOCX and PDF of a job, recording progress; never raises."""
+    """Generate the DOCX and PDF of a job, recording progress; never raises. A job left
+    running by a worker that died is made again."""
     from plenary.stats import report
 
     job = ReportJob.objects.get(pk=job_id)
-    if job.status != ReportJob.Status.QUEUED:
+    if job.status not in (ReportJob.Status.QUEUED, ReportJob.Status.RUNNING):
         return
 
     def progress(percent: int, step: str) -> None:

@@ -1,12 +1,12 @@
 """What happens to a file after upload, in the background: scan, text, PDF, page images.
 
-:func:`process_file` runs in the task runner and keeps the row's
+:func:`process_file` runs as a background job (``plenary.core.tasks``) and keeps the row's
 ``processing``, ``progress`` and ``step`` current for the pages that poll it.
 It never raises: a failure is stored on the row, with the text already
-extracted kept. A file whose scan found a threat goes no further. A server
-that dies mid-way leaves rows ``queued`` or ``running``;
-:func:`resume_unfinished` (a start-up step of ``plenary serve``) submits them
-again, and each step is idempotent (it overwrites its own outputs). A file
+extracted kept. A file whose scan found a threat goes no further. The job is
+queued with the row; a worker that dies mid-way leaves it ``running``, and the
+next worker runs it again (``core.tasks.requeue_abandoned``): each step is
+idempotent (it overwrites its own outputs). A file
 whose scanner was down waits, unpublishable, and is tried again every minute
 while the server runs (:func:`start_scan_retries`).
 """
@@ -17,7 +17,7 @@ import logging
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_noop
 
 from plenary.core import audit
-from plenary.core.tasks import repeat, runner
+from plenary.core.tasks import Task, enqueue, repeat, task
 from plenary.documents import conversion, extraction, scanning
 from plenary.documents.files import pdf_pages
 from plenary.documents.models import FileVersion, LibraryFile, StoredFile
@@ -68,6 +68,7 @@ def _local(field: FieldFile, workdir: Path) -> Iterator[Path]:
     yield copy
 
 
+@task()
 def process_file(file_id: int) -> None:
     """Process a meeting document's file version."""
     _process(
@@ -75,21 +76,22 @@ def process_file(file_id: int) -> None:
     )
 
 
+@task()
 def process_library_file(file_id: int) -> None:
     """Process a library document's file version."""
     _process(LibraryFile.objects.select_related("document").filter(pk=file_id).first())
 
 
 # Every model whose rows are processed here, and its task.
-WORK: dict[type[StoredFile], Callable[[int], None]] = {
+WORK: dict[type[StoredFile], Task[[int], None]] = {
     FileVersion: process_file,
     LibraryFile: process_library_file,
 }
 
 
 def submit(file: StoredFile) -> None:
-    """Queue ``file`` for processing (call once the transaction that stored it commits)."""
-    runner.submit(WORK[type(file)], file.pk)
+    """Queue ``file`` for processing (in the transaction that stores it)."""
+    enqueue(WORK[type(file)], file.pk)
 
 
 def _process(file: StoredFile | None) -> None:
@@ -107,7 +109,7 @@ def _process(file: StoredFile | None) -> None:
             file.text_extracted()
             _pages(file, source, workdir)
         _rows(file).update(processing=Processing.DONE, progress=100, step="")
-    except Exception as error:  # stored on the row for the page; the runner must go on
+    except Exception as error:  # stored on the row for the page; the worker must go on
         logger.exception("processing %s %s failed", type(file).__name__, file.pk)
         _rows(file).update(processing=Processing.FAILED, error=str(error)[:500], step="")
     finally:
@@ -185,16 +187,9 @@ def _resubmit(files: Q) -> int:
         ids = list(model._default_manager.filter(files).values_list("pk", flat=True))
         model._default_manager.filter(pk__in=ids).update(processing=Processing.QUEUED)
         for file_id in ids:
-            runner.submit(work, file_id)
+            enqueue(work, file_id)
         count += len(ids)
     return count
-
-
-def resume_unfinished() -> int:
-    """Submit again what a previous server left queued, running, or waiting for a scanner."""
-    return _resubmit(
-        Q(processing__in=[Processing.QUEUED, Processing.RUNNING]) | _waiting_for_a_scanner()
-    )
 
 
 def retry_scans() -> int:

@@ -67,8 +67,8 @@ def store(file: F, user: Any, incoming: Received, label: str = "") -> F:
     try:
         with transaction.atomic():
             file.save()
+            processing.submit(file)  # queued with the file, or not at all
     except Exception:
         file.file.storage.delete(file.file.name)
         raise
-    transaction.on_commit(lambda: processing.submit(file))
     return file

@@ -17,8 +17,11 @@ from typing import Any
 import pytest
 from django.core.files.storage import Storage
 from django.test import override_settings
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
+from plenary.core.tasks import queued, requeue_abandoned, run_queued
 from plenary.documents import search
 from plenary.documents.models import Document, FileVersion, Library, LibraryFile
 from plenary.documents.services import access, library, processing, secretariat, submission
@@ -33,7 +36,7 @@ CHINESE = "本文提出量子安全网络的新标准化工作"
 
 
 def processed(file: FileVersion) -> FileVersion:
-    processing.process_file(file.pk)
+    processing.process_file.call(file.pk)
     file.refresh_from_db()
     return file
 
@@ -130,16 +133,20 @@ def test_search_respects_who_may_see(cast: Cast) -> None:
     assert search.matching(mine, "quantum").get() == document
 
 
-def test_a_crashed_server_leaves_no_file_unprocessed(cast: Cast) -> None:
+def test_a_worker_that_died_mid_way_leaves_no_file_unprocessed(cast: Cast) -> None:
     document = submit(cast)
     file = newest_file(document)
+    assert queued(processing.process_file) == [[file.pk]]  # queued with the file
+    # A worker took the job and died in the middle of it.
+    DBTaskResult.objects.update(status="RUNNING", started_at=timezone.now())
     FileVersion.objects.filter(pk=file.pk).update(processing="running", progress=40)
-    submitted: list[int] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(processing.runner, "submit", lambda task, pk: submitted.append(pk))
-        assert processing.resume_unfinished() == 1
-    assert submitted == [file.pk]
-    assert processed(file).processing == "done"
+    run_queued()
+    file.refresh_from_db()
+    assert file.processing == "running"  # nobody runs it...
+    assert requeue_abandoned() == 1  # ...until the next worker starts
+    run_queued()
+    file.refresh_from_db()
+    assert file.processing == "done" and file.page_count
 
 
 def test_a_file_libreoffice_cannot_convert_fails_with_its_text_kept(cast: Cast) -> None:
@@ -222,7 +229,7 @@ def test_a_library_file_is_scanned_converted_and_indexed_like_a_documents(
             assert file.scan == LibraryFile.Scan.PENDING
             with pytest.raises(NotFoundRefusal):
                 library.get_file(shelf, file.pk)  # not before the scan
-            processing.process_library_file(file.pk)
+            processing.process_library_file.call(file.pk)
             file.refresh_from_db()
     assert bad.scan == LibraryFile.Scan.INFECTED and not bad.servable
     with pytest.raises(NotFoundRefusal):
@@ -244,13 +251,12 @@ def test_a_scanner_that_is_down_leaves_the_file_waiting_then_it_is_scanned(
     assert file.processing == FileVersion.Processing.FAILED
     assert "virus scanner unavailable" in file.error
     # The scanner is back: the periodic retry submits the file again, and it is scanned.
-    submitted: list[int] = []
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(processing.runner, "submit", lambda task, pk: submitted.append(pk))
-        assert processing.retry_scans() == 1
-    assert submitted == [file.pk]
+    DBTaskResult.objects.all().delete()  # (the first run, done)
+    assert processing.retry_scans() == 1
+    assert queued(processing.process_file) == [[file.pk]]
     with override_settings(CLAMD_ADDRESS=clamd):
-        file = processed(file)
+        run_queued()
+    file.refresh_from_db()
     assert (file.scan, file.processing) == (FileVersion.Scan.CLEAN, "done")
 
 

@@ -35,7 +35,7 @@ def published(c: Cast, pages: int = 4, access: str = Document.Access.ACCREDITED)
         submission.Submission(title="Draft Recommendation", language="en", access=access),
         samples.upload("td.docx", samples.docx_bytes("Clause", pages=pages)),
     )
-    processing.process_file(FileVersion.objects.get(language_version__document=document).pk)
+    processing.process_file.call(FileVersion.objects.get(language_version__document=document).pk)
     return secretariat.publish(c.secretariat, document)
 
 

@@ -110,7 +110,7 @@ def test_the_secretariat_publishes_from_the_page_and_a_delegate_may_not(cast: Ca
 def test_files_are_served_only_to_those_who_may_read_them(cast: Cast) -> None:
     document = submit(cast, access=Document.Access.ACCREDITED)
     file = FileVersion.objects.get()
-    processing.process_file(file.pk)
+    processing.process_file.call(file.pk)
     secretariat.publish(cast.secretariat, document)
     download = reverse("documents:download", args=[document.pk, "en", 1])
     page = reverse("documents:page", args=[document.pk, "en", 1, 1])

@@ -64,7 +64,7 @@ def packaged_recording(session: Any, seconds: float = 8.0, video: bool = False) 
     janus_wav(recording.wav_folder("fr"), start, tone_at(seconds, 2.0, hz=880, length=5.0))
     if video:
         janus_mjr(recording.video_folder, "stage", start + 2, (0, 200, 0), seconds - 3)
-    services.package_recording(recording.pk)
+    services.package_recording.call(recording.pk)
     recording.refresh_from_db()
     return recording
 

@@ -10,12 +10,14 @@ import numpy as np
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 from hypothesis import given
 from hypothesis import strategies as st
 
 from plenary.accounts.tests.factories import StaffFactory
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.models import AuditEntry
+from plenary.core.tasks import queued, run_queued
 from plenary.meetings.models import Meeting
 from plenary.meetings.tests.factories import ParticipationFactory
 from plenary.recordings import services
@@ -61,9 +63,8 @@ def test_the_retention_policy_removes_what_it_no_longer_keeps(
 
 
 def test_a_cut_part_is_silent_in_every_channel_and_its_captions_and_speakers_go(
-    recording: Recording, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+    recording: Recording,
 ) -> None:
-    monkeypatch.setattr(services.runner, "submit", lambda job, *args: job(*args))
     assert recording.origin is not None
     for at, text in ((2.5, "Closed part."), (6.5, "Open again.")):
         moment = recording.origin + dt.timedelta(seconds=at)
@@ -77,8 +78,8 @@ def test_a_cut_part_is_silent_in_every_channel_and_its_captions_and_speakers_go(
             text=text,
         )
     staff = StaffFactory.create()
-    with django_capture_on_commit_callbacks(execute=True):
-        services.do_cut_recording(staff, recording.pk, 2.0, 4.0, "A closed segment.")
+    services.do_cut_recording(staff, recording.pk, 2.0, 4.0, "A closed segment.")
+    run_queued()  # the job, as the worker runs it
     recording.refresh_from_db()
     assert recording.status == Recording.Status.READY and recording.cuts == [
         {"start": 2.0, "end": 4.0}
@@ -115,17 +116,16 @@ def test_a_cut_is_refused_to_others_and_outside_the_recording(recording: Recordi
 
 
 def test_a_failed_cut_keeps_the_recording_unplayable_and_is_tried_again(
-    recording: Recording, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    recording: Recording,
 ) -> None:
-    retried: list[int] = []
-    monkeypatch.setattr(services, "later", lambda job, pk: retried.append(pk))
-    monkeypatch.setattr(services.runner, "submit", lambda job, *args: job(*args))
     (recording.hls_folder / "fr.m4a").unlink()  # the disk lost a file
-    with django_capture_on_commit_callbacks(execute=True):
-        services.do_cut_recording(StaffFactory.create(), recording.pk, 1.0, 2.0, "Closed.")
+    services.do_cut_recording(StaffFactory.create(), recording.pk, 1.0, 2.0, "Closed.")
+    run_queued()
     recording.refresh_from_db()
     assert recording.status == Recording.Status.CUTTING and recording.error
-    assert retried == [recording.pk]
+    assert queued(services.cut_recording) == [[recording.pk]]  # again in a while
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.run_after > timezone.now() + dt.timedelta(seconds=services.RETRY_SECONDS - 5)
 
 
 def test_the_secretariat_cuts_from_the_player(client: Client, recording: Recording) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from plenary.core.errors import PermissionRefusal, Refusal
+from plenary.core.tasks import queued
 from plenary.floor import services as floor
 from plenary.floor.models import SessionEvent
 from plenary.floor.tests.factories import Cast, cast
@@ -42,8 +43,6 @@ def kinds(c: Cast) -> list[str]:
 def test_a_session_is_recorded_from_its_opening_to_its_closing(
     c: Cast, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    packaged: list[int] = []
-    monkeypatch.setattr(services.runner, "submit", lambda task, *args: packaged.append(args[0]))
     with django_capture_on_commit_callbacks(execute=True):
         floor.do_set_status(c.chair, c.session.pk, "open", version(c))
     recording = Recording.objects.get(session=c.session)
@@ -62,7 +61,7 @@ def test_a_session_is_recorded_from_its_opening_to_its_closing(
     assert recording.status == Recording.Status.QUEUED and recording.stopped_at is not None
     assert kinds(c) == ["recording.started", "recording.stopped"]
     assert recorder.folders(c.session.pk) == {} and recorder.video_folder(c.session.pk) is None
-    assert packaged == [recording.pk]
+    assert queued(services.package_recording) == [[recording.pk]]  # for the worker
 
 
 def test_only_the_secretariat_starts_and_stops_by_hand(c: Cast) -> None:
@@ -112,14 +111,14 @@ def test_packaging_makes_the_tracks_and_removes_the_raw_files(
     recording = _stopped(c)
     janus_wav(recording.wav_folder("floor"), 1_800_000_000.0, tone_at(2, 0.5))
     janus_wav(recording.wav_folder("fr"), 1_800_000_000.5, tone_at(1, 0.5))
-    services.package_recording(recording.pk)
+    services.package_recording.call(recording.pk)
     recording.refresh_from_db()
     assert recording.status == Recording.Status.READY and recording.progress == 100
     assert [track["channel"] for track in recording.tracks] == ["floor", "fr"]
     assert recording.duration_s == pytest.approx(2.0) and recording.size > 0
     assert (recording.hls_folder / "index.m3u8").exists()
     assert not (recording.folder / "wav").exists()
-    services.package_recording(recording.pk)  # a second run of a finished job does nothing
+    services.package_recording.call(recording.pk)  # a second run of a finished job does nothing
     assert Recording.objects.get().status == Recording.Status.READY
 
 
@@ -127,21 +126,12 @@ def test_a_failed_packaging_says_why_and_is_retried_then_given_up(
     c: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "SETTLE_SECONDS", 0.01)
-    retried: list[int] = []
-    monkeypatch.setattr(services, "later", lambda job, pk: retried.append(pk))
     recording = _stopped(c)  # and Janus wrote nothing
     for attempt in range(1, services.MAX_ATTEMPTS + 1):
-        services.package_recording(recording.pk)
+        services.package_recording.call(recording.pk)
         recording.refresh_from_db()
         assert recording.attempts == attempt
         assert recording.error == "Nothing of the floor was recorded."
     assert recording.status == Recording.Status.FAILED
-    assert retried == [recording.pk] * (services.MAX_ATTEMPTS - 1)
-
-
-def test_the_server_resumes_unfinished_packaging(c: Cast, monkeypatch: pytest.MonkeyPatch) -> None:
-    submitted: list[int] = []
-    monkeypatch.setattr(services.runner, "submit", lambda task, *args: submitted.append(args[0]))
-    recording = _stopped(c)
-    submitted.clear()
-    assert services.resume_unfinished() == 1 and submitted == [recording.pk]
+    # Queued by the stop, then again after each failed attempt but the last.
+    assert queued(services.package_recording) == [[recording.pk]] * services.MAX_ATTEMPTS

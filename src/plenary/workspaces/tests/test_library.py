@@ -29,7 +29,7 @@ def docx(text: str = "Draft Recommendation X.1234 on quantum-safe networks.") ->
 
 
 def processed(file: LibraryFile) -> LibraryFile:
-    processing.process_library_file(file.pk)
+    processing.process_library_file.call(file.pk)
     file.refresh_from_db()
     return file
 
