@@ -105,6 +105,30 @@ def in_a_thread(load: Callable[[], object]) -> None:
         raise failure[0]
 
 
+@pytest.fixture
+def task_worker() -> Iterator[None]:
+    """A background-task worker beside the live server, as ``plenary serve`` runs one:
+    the queued jobs run in a thread of their own, on a connection of its own."""
+    from django.db import connection
+
+    from plenary.core.tasks import run_queued
+
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.wait(0.2):
+                run_queued()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=work, name="test-task-worker", daemon=True)
+    thread.start()
+    yield
+    stop.set()
+    thread.join(60)
+
+
 @pytest.fixture(scope="module")
 def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     """The demo data (``plenary demo``), loaded once and served for a whole module.

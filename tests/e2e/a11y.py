@@ -133,6 +133,6 @@ def browser_for(
 
 def checked(page: Any, name: str, axe_script: Path) -> None:
     """The page fits its width, passes axe-core's rules, and is kept as a screenshot."""
-    assert horizontal_overflow(page) == [], name
+    assert not (overflow := horizontal_overflow(page)), (name, overflow)
     screenshot(page, name)
     assert not (violations := axe_violations(page, axe_script)), describe(violations)

@@ -252,6 +252,7 @@ def test_the_public_follows_the_webcast_page_to_the_live_stream_on_a_phone_in_fr
             ticking.join()
 
 
+@pytest.mark.usefixtures("task_worker")
 def test_the_secretariat_cuts_a_closed_part_on_a_laptop_in_french(
     new_page: Any, live_url: str, recording: Any, axe_script: Path
 ) -> None:
@@ -269,7 +270,7 @@ def test_the_secretariat_cuts_a_closed_part_on_a_laptop_in_french(
     page.get_by_text(
         _t("fr", "The part is being cut from every language; the recording plays again shortly.")
     ).wait_for()
-    for _ in range(60):  # the job runs in the server's background thread
+    for _ in range(60):  # the job runs in the task worker
         if Recording.objects.get(pk=recording.pk).status == Recording.Status.READY:
             break
         page.wait_for_timeout(500)

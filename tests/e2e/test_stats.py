@@ -14,6 +14,7 @@ from plenary.stats.tests.factories import fact
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.usefixtures("task_worker")
 def test_report_request_shows_progress_then_the_downloads(
     live_url: str, page: Any, settings: Any, tmp_path: Any
 ) -> None:
