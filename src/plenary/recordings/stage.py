@@ -18,11 +18,11 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from plenary.media.rooms import SCREEN, STAGE  # the descriptions the publishers carry
 from plenary.recordings import ffmpeg, mjr
 
 logger = logging.getLogger(__name__)
 
-STAGE, SCREEN = "stage", "screen"
 FOLDER = "video"  # in the packaged folder: video.mp4 and video/index.m3u8
 
 
