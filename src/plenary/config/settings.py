@@ -342,6 +342,8 @@ SPEECH_MODEL_DIRS: list[str] = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default
 SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="auto")
 # Most stream passes a worker decodes in one model call; 0: 4 on CPU, 64 on a GPU.
 SPEECH_BATCH_SIZE = env("PLENARY_SPEECH_BATCH_SIZE", int, default=0)
+# Live streams a worker takes (0: from the machine: a GPU's batch, a stream per 2 cores).
+SPEECH_CAPACITY = env("PLENARY_SPEECH_CAPACITY", int, default=0)
 # Shared secret of the speech workers; empty derives one from SECRET_KEY.
 SPEECH_WORKER_TOKEN = env("PLENARY_SPEECH_WORKER_TOKEN", default="")
 # `plenary serve` starts one speech worker as its child (the embedded default).
@@ -368,8 +370,16 @@ RECORDINGS_RETENTION_DAYS: dict[str, int] = env(
 # --- Media plane (plenary.media) ------------------------------------------
 
 # Janus WebSocket API URL(s). Empty: `plenary serve` runs its own Janus on
-# loopback (embedded default); several: sessions are spread over them.
+# loopback (embedded default). Set: the media servers of a scale-out, registered
+# at first use (more with `plenary media-servers add`); each session is placed on
+# the least-loaded one (plenary.media.placement).
 JANUS_URLS: list[str] = env("PLENARY_JANUS_URLS", to_list, default=[])
+# Listeners (viewers and room participants) a registered server takes by default.
+JANUS_CAPACITY = env("PLENARY_JANUS_CAPACITY", int, default=2000)
+# Seconds a lost Janus may stay unreachable before its sessions move to another.
+JANUS_FAILOVER_SECONDS = env("PLENARY_JANUS_FAILOVER_SECONDS", float, default=2.0)
+# Seconds between samples of each Janus's load (rooms, listeners).
+JANUS_SAMPLE_SECONDS = env("PLENARY_JANUS_SAMPLE_SECONDS", float, default=5.0)
 JANUS_PORT = env("PLENARY_JANUS_PORT", int, default=8188)
 # Generated per run in the embedded mode; required with external Janus servers.
 if JANUS_URLS:

@@ -20,7 +20,8 @@ from django.conf import settings
 
 from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
-from plenary.media.rooms import RebuiltCallback, RestartCallback, RoomManager
+from plenary.media.placement import RegisteredServers
+from plenary.media.rooms import OneServer, RebuiltCallback, RestartCallback, RoomManager
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +44,6 @@ def embedded_config() -> JanusConfig:
         event_loops=settings.JANUS_EVENT_LOOPS,
         library_dir=settings.JANUS_LIBRARY_DIR,
     )
-
-
-def janus_urls() -> list[str]:
-    return list(settings.JANUS_URLS) or [embedded_config().url]
 
 
 async def _connect(url: str) -> JanusClient:
@@ -84,7 +81,16 @@ async def _notify_rebuilt(session_id: int) -> None:
 
 
 def _new_manager() -> RoomManager:
-    rooms = RoomManager(janus_urls(), _connect, settings.JANUS_ADMIN_KEY)
+    if not settings.JANUS_URLS:
+        rooms = RoomManager(OneServer(embedded_config().url), _connect, settings.JANUS_ADMIN_KEY)
+    else:
+        rooms = RoomManager(
+            RegisteredServers(),
+            _connect,
+            settings.JANUS_ADMIN_KEY,
+            failover_after=settings.JANUS_FAILOVER_SECONDS,
+            sample_every=settings.JANUS_SAMPLE_SECONDS,
+        )
     rooms.on_rebuilt = _notify_rebuilt
     return rooms
 

@@ -11,7 +11,11 @@ viewer is sent the layer it asks for (``choose_layer``), and the
 mountpoint's keyframe requests to a publisher are at most one a second.
 
 Janus ids are derived from the session id, so every control-plane process
-finds the same objects without sharing state.
+finds the same objects without sharing state. Which Janus a session is on is
+the placer's answer (``media.placement``: by load, across the registered
+servers; the embedded default has one): when a server's connection stays lost
+past the failover delay, its sessions are placed again and re-created on the
+server each now has, and their clients are told to re-signal.
 """
 
 from __future__ import annotations
@@ -19,12 +23,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Awaitable, Callable, Sequence
+import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.media.janus.client import Handle, JanusClient, JanusError, JsonDict, PluginReply
+from plenary.media.janus.client import (
+    Handle,
+    JanusClient,
+    JanusError,
+    JanusUnavailableError,
+    JsonDict,
+    PluginReply,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +63,9 @@ OPUS_PT = 100
 # audio-only listener's SRTP packets (headers, extensions and tag included)
 # fit in 32 kbit/s. Measured by the video browser test and ``./scripts/bench room``.
 MIX_BITRATE = 12_000
+# Seconds the supervision waits for a lost Janus to answer before the next round
+# (a host that went away may not even refuse the connection).
+RECONNECT_TIMEOUT = 1.0
 
 
 def room_id(session_id: int, channel: str) -> int:
@@ -77,6 +92,50 @@ class SessionLayout:
         return (FLOOR, *self.languages)
 
 
+@dataclass(frozen=True)
+class ServerLoad:
+    """What a Janus carries now: AudioBridge rooms, and listeners (the mountpoints'
+    viewers plus the rooms' participants)."""
+
+    rooms: int
+    listeners: int
+
+
+class Placer(Protocol):
+    """Decides which Janus a session is on, and hears what the manager sees of each."""
+
+    async def place(self, session_id: int) -> str:
+        """The URL of the Janus that has (or is now given) the session."""
+
+    async def lost(self, url: str) -> None:
+        """The Janus at ``url`` stayed unreachable past the failover delay."""
+
+    async def back(self, url: str) -> None:
+        """The Janus at ``url`` answers again."""
+
+    async def sampled(self, url: str, load: ServerLoad) -> None:
+        """A fresh sample of the load of the Janus at ``url``."""
+
+
+class OneServer:
+    """The placer of a single Janus (the embedded default, and the tests'): everything there."""
+
+    def __init__(self, url: str):
+        self.url = url
+
+    async def place(self, session_id: int) -> str:
+        return self.url
+
+    async def lost(self, url: str) -> None:
+        return None
+
+    async def back(self, url: str) -> None:
+        return None
+
+    async def sampled(self, url: str, load: ServerLoad) -> None:
+        return None
+
+
 ClientFactory = Callable[[str], Awaitable[JanusClient]]
 RestartCallback = Callable[[list[int]], Awaitable[None]]
 RebuiltCallback = Callable[[int], Awaitable[None]]
@@ -87,14 +146,31 @@ def _ports(streams: list[dict[str, Any]]) -> dict[str, int]:
 
 
 class RoomManager:
-    """Owns the connections to Janus (one per URL) and the sessions placed on them."""
+    """Owns the connections to Janus (one per URL) and the sessions placed on them.
 
-    def __init__(self, urls: Sequence[str], connect: ClientFactory, admin_key: str):
-        if not urls:
-            raise ValueError("at least one Janus URL is needed")
-        self.urls = list(urls)
+    ``failover_after``: seconds a lost Janus may stay unreachable before its
+    sessions are placed elsewhere (``None``: never, they wait for it);
+    ``sample_every``: seconds between load samples sent to the placer
+    (``None``: none taken).
+    """
+
+    def __init__(
+        self,
+        placer: Placer,
+        connect: ClientFactory,
+        admin_key: str,
+        failover_after: float | None = None,
+        sample_every: float | None = None,
+    ):
+        self.placer = placer
         self._connect = connect
         self._admin_key = admin_key
+        self._failover_after = failover_after
+        self._sample_every = sample_every
+        self._sampled_at = 0.0
+        # Where each session in use is, as the placer said; and since when a URL is lost.
+        self._placed: dict[int, str] = {}
+        self._lost_since: dict[str, float] = {}
         self._clients: dict[str, JanusClient] = {}
         self._control: dict[str, tuple[Handle, Handle]] = {}
         self._video_control: dict[str, Handle] = {}
@@ -112,9 +188,15 @@ class RoomManager:
         # A silent participant in each recorded room, by (session, channel): see ``record``.
         self._keepers: dict[tuple[int, str], Handle] = {}
 
-    def url_for(self, session_id: int) -> str:
-        """Scale-out placement: a session lives on one Janus, chosen by its id."""
-        return self.urls[session_id % len(self.urls)]
+    async def url_for(self, session_id: int) -> str:
+        """The Janus the session is on (asked of the placer once, then remembered)."""
+        url = self._placed.get(session_id)
+        if url is None:
+            url = self._placed[session_id] = await self.placer.place(session_id)
+        return url
+
+    def _sessions_on(self, url: str) -> list[int]:
+        return [sid for sid, placed in self._placed.items() if placed == url]
 
     # --- A browser's legs (the plugin requests; services decide who may) ---------
 
@@ -228,7 +310,7 @@ class RoomManager:
             await listener.send({"request": "configure", "mid": mid, "send": send})
 
     async def client_for(self, session_id: int) -> JanusClient:
-        return await self._client(self.url_for(session_id))
+        return await self._client(await self.url_for(session_id))
 
     async def open_handle(
         self, session_id: int, plugin: str, body: JsonDict, jsep: JsonDict | None = None
@@ -249,9 +331,13 @@ class RoomManager:
         async with self._lock:
             client = self._clients.get(url)
             if client is None or client.closed.is_set():
-                client = await self._connect(url)
+                try:
+                    client = await self._connect(url)
+                except JanusUnavailableError:
+                    self._lost_since.setdefault(url, time.monotonic())
+                    raise
                 if url in self._clients:  # a new connection: Janus may have lost everything
-                    self._ready -= {sid for sid in self._ready if self.url_for(sid) == url}
+                    self._ready -= set(self._sessions_on(url))
                     self._reconnected.add(url)
                 self._clients[url] = client
                 self._control[url] = (
@@ -263,11 +349,11 @@ class RoomManager:
 
     async def _handles(self, session_id: int) -> tuple[Handle, Handle]:
         await self.client_for(session_id)
-        return self._control[self.url_for(session_id)]
+        return self._control[await self.url_for(session_id)]
 
     async def _videoroom(self, session_id: int) -> Handle:
         await self.client_for(session_id)
-        return self._video_control[self.url_for(session_id)]
+        return self._video_control[await self.url_for(session_id)]
 
     async def ensure_session(self, layout: SessionLayout) -> SessionLayout:
         """Create the session's rooms and mountpoint unless they exist on this connection.
@@ -635,14 +721,20 @@ class RoomManager:
                 logger.exception("Janus supervision round failed; trying again")
 
     async def _recover(self) -> None:
-        for url, client in list(self._clients.items()):
-            if client.closed.is_set():
+        for url in {*self._clients, *self._lost_since}:
+            client = self._clients.get(url)
+            if client is None or client.closed.is_set():
                 try:
-                    await self._client(url)
-                except JanusError as exc:
+                    async with asyncio.timeout(RECONNECT_TIMEOUT):
+                        await self._client(url)
+                except (JanusError, TimeoutError) as exc:
                     logger.debug("Janus %s still unavailable: %s", url, exc)
+                    await self._unreachable(url)
+                    continue
+            if self._lost_since.pop(url, None) is not None:
+                await self.placer.back(url)
         for url in list(self._reconnected):
-            lost = [layout for sid, layout in self._layouts.items() if self.url_for(sid) == url]
+            lost = [self._layouts[sid] for sid in self._sessions_on(url) if sid in self._layouts]
             try:
                 for layout in lost:
                     await self.ensure_session(layout)
@@ -653,11 +745,70 @@ class RoomManager:
             logger.info("Janus %s is back; re-created sessions %s", url, lost)
             if self.on_restart is not None and lost:
                 await self.on_restart([layout.session_id for layout in lost])
+        if self._sample_every is not None and time.monotonic() >= self._sampled_at:
+            self._sampled_at = time.monotonic() + self._sample_every
+            await self._sample()
+
+    async def _unreachable(self, url: str) -> None:
+        """Past the failover delay, the sessions in use on ``url`` move: each is placed
+        again, re-created where it now is, and reported (``on_restart``) so that its
+        clients re-signal. The placer may keep a session where it was (nowhere else
+        to go): it then waits for that Janus, as with one server."""
+        since = self._lost_since.setdefault(url, time.monotonic())
+        if self._failover_after is None or time.monotonic() - since < self._failover_after:
+            return
+        sessions = self._sessions_on(url)
+        if not sessions:
+            return
+        await self.placer.lost(url)
+        moved = []
+        for session_id in sessions:
+            del self._placed[session_id]
+            if await self.url_for(session_id) == url:
+                continue
+            self._ready.discard(session_id)
+            layout = self._layouts.get(session_id)
+            if layout is not None:
+                await self.ensure_session(layout)
+            moved.append(session_id)
+        if moved:
+            logger.warning("Janus %s is lost; moved sessions %s", url, moved)
+            if self.on_restart is not None:
+                await self.on_restart(moved)
+
+    async def _sample(self) -> None:
+        for url, client in list(self._clients.items()):
+            if client.closed.is_set():
+                continue
+            try:
+                load = await self.load(url)
+            except JanusError as exc:
+                logger.debug("No load sample from %s: %s", url, exc)
+                continue
+            await self.placer.sampled(url, load)
+
+    async def load(self, url: str) -> ServerLoad:
+        """The rooms and listeners of the Janus at ``url``, from its own lists."""
+        await self._client(url)
+        audiobridge, streaming = self._control[url]
+        rooms = (await audiobridge.send({"request": "list", "admin_key": self._admin_key})).data
+        mountpoints = await streaming.send({"request": "list", "admin_key": self._admin_key})
+        viewers = 0
+        for mountpoint in mountpoints.data.get("list", []):
+            info = await streaming.send(
+                {"request": "info", "id": mountpoint["id"], "admin_key": self._admin_key}
+            )
+            viewers += int(info.data["info"].get("viewers", 0))
+        listed = rooms.get("list", [])
+        participants = sum(int(room.get("num_participants", 0)) for room in listed)
+        return ServerLoad(rooms=len(listed), listeners=viewers + participants)
 
     async def close(self) -> None:
         for client in self._clients.values():
             await client.close()
         self._clients.clear()
+        self._placed.clear()
+        self._lost_since.clear()
         self._ready.clear()
         self._layouts.clear()
         self._voices.clear()

@@ -17,6 +17,7 @@ error (and records a gap), the others their words.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -44,6 +45,9 @@ CPU_BATCH = 4
 GPU_BATCH = 64
 # How long the first pass of a batch waits for the other streams' passes.
 WINDOW_S = 0.05
+# Cores one live stream of the multilingual base model takes on a CPU (1.1 measured,
+# docs/benchmarks.md): a 2-core host carries one.
+CORES_PER_CPU_STREAM = 2
 
 
 def max_batch() -> int:
@@ -52,6 +56,17 @@ def max_batch() -> int:
     if configured > 0:
         return configured
     return GPU_BATCH if loader.device() == "cuda" else CPU_BATCH
+
+
+def stream_capacity() -> int:
+    """The live streams this machine's worker takes: ``PLENARY_SPEECH_CAPACITY``, or
+    on a GPU a full batch, on a CPU one stream per ``CORES_PER_CPU_STREAM`` cores."""
+    configured = int(settings.SPEECH_CAPACITY)
+    if configured > 0:
+        return configured
+    if loader.device() == "cuda":
+        return max_batch()
+    return max(1, (os.cpu_count() or 1) // CORES_PER_CPU_STREAM)
 
 
 @dataclass(eq=False)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from plenary.media import captioning, engine
 from plenary.media.janus.client import JanusClient
 from plenary.media.janus.config import JanusConfig
-from plenary.media.rooms import AUDIOBRIDGE, OPUS_PT, RoomManager, room_id
+from plenary.media.rooms import AUDIOBRIDGE, OPUS_PT, OneServer, RoomManager, room_id
 from plenary.media.services import apply_heard, layout_for
 from plenary.media.tests import real_janus
 from plenary.meetings.tests.factories import SessionFactory
@@ -53,7 +53,7 @@ def worker_socket() -> Iterator[socket.socket]:
 
 def _manager(janus: JanusConfig) -> RoomManager:
     return RoomManager(
-        [janus.url],
+        OneServer(janus.url),
         lambda url: JanusClient(janus.url, janus.api_secret).connect(),
         janus.admin_key,
     )

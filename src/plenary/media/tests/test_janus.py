@@ -13,7 +13,15 @@ from plenary.media import engine
 from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
 from plenary.media.janus.config import JanusConfig, render
 from plenary.media.janus.process import JanusProcess
-from plenary.media.rooms import FLOOR, SCREEN, STAGE, RoomManager, SessionLayout, room_id
+from plenary.media.rooms import (
+    FLOOR,
+    SCREEN,
+    STAGE,
+    OneServer,
+    RoomManager,
+    SessionLayout,
+    room_id,
+)
 from plenary.media.tests import real_janus
 
 pytestmark = [
@@ -34,7 +42,7 @@ async def _connect(config: JanusConfig) -> JanusClient:
 
 @pytest.fixture
 async def rooms(janus: JanusConfig) -> AsyncIterator[RoomManager]:
-    manager = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    manager = RoomManager(OneServer(janus.url), lambda url: _connect(janus), janus.admin_key)
     yield manager
     await manager.close()
 
@@ -99,7 +107,7 @@ async def test_sessions_get_rooms_and_a_mountpoint_once(
     await rooms.ensure_session(layout)
     await rooms.ensure_session(layout)
     # A second control-plane process finds the same objects instead of failing.
-    other = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    other = RoomManager(OneServer(janus.url), lambda url: _connect(janus), janus.admin_key)
     try:
         await other.ensure_session(layout)
     finally:
@@ -150,7 +158,7 @@ async def test_a_mountpoint_missing_a_language_is_rebuilt_and_reforwarded(
     async def note(session_id: int) -> None:
         rebuilt.append(session_id)
 
-    other = RoomManager([janus.url], lambda url: _connect(janus), janus.admin_key)
+    other = RoomManager(OneServer(janus.url), lambda url: _connect(janus), janus.admin_key)
     other.on_rebuilt = note
     try:
         layout = await other.ensure_session(SessionLayout(902, ("fr", "es")))

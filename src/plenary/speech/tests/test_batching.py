@@ -12,11 +12,12 @@ import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Any
 
 import numpy as np
 import pytest
 
-from plenary.speech.batching import BatchScheduler, StreamHandle
+from plenary.speech.batching import BatchScheduler, StreamHandle, stream_capacity
 from plenary.speech.engines.base import (
     ASR_SAMPLE_RATE,
     DecodeRequest,
@@ -212,3 +213,15 @@ def test_a_long_glossary_prompt_still_fits_whispers_context(
     )
     for words in (long, short):
         assert word_error_rate(ENGLISH[0], "".join(w.text for w in words)) <= 0.15
+
+
+def test_a_workers_capacity_follows_the_machine(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.SPEECH_CAPACITY, settings.SPEECH_DEVICE, settings.SPEECH_BATCH_SIZE = 0, "cpu", 0
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert stream_capacity() == 4  # one base stream per two cores
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert stream_capacity() == 1
+    settings.SPEECH_CAPACITY = 12
+    assert stream_capacity() == 12

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from plenary.speech.batching import max_batch
+from plenary.speech.batching import max_batch, stream_capacity
 from plenary.speech.engines.loader import device
 from plenary.speech.services import worker_token
 from plenary.speech.worker.client import WorkerClient
@@ -27,7 +27,13 @@ class Command(BaseCommand):
             help="The control plane's worker socket.",
         )
         parser.add_argument("--name", default=socket.gethostname())
-        parser.add_argument("--capacity", type=int, default=1, help="Streams this worker carries.")
+        parser.add_argument(
+            "--capacity",
+            type=int,
+            default=0,
+            help="Live streams this worker carries (default: PLENARY_SPEECH_CAPACITY, or from "
+            "the machine: a GPU's batch, one stream per two CPU cores).",
+        )
         parser.add_argument(
             "--batch",
             type=int,
@@ -55,7 +61,7 @@ class Command(BaseCommand):
             worker_token(),
             name=name,
             device=on,
-            capacity=capacity,
+            capacity=capacity or stream_capacity(),
             max_batch=batch or max_batch(),
             bind_host=rtp_host,
         )
