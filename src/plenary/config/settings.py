@@ -325,12 +325,20 @@ EMAIL_HOST = env("PLENARY_EMAIL_HOST", default="localhost")
 EMAIL_PORT = env("PLENARY_EMAIL_PORT", int, default=25)
 DEFAULT_FROM_EMAIL = env("PLENARY_FROM_EMAIL", default="plenary@localhost")
 
+# Logs: plain lines, or one JSON object per line (`json`) for a log collector.
+LOG_FORMAT = env("PLENARY_LOG_FORMAT", default="text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "plenary.core.logformat.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env("PLENARY_LOG_LEVEL", default="INFO")},
 }
+# A bearer token for /metrics; empty: only requests from this machine, not via a proxy.
+METRICS_TOKEN = env("PLENARY_METRICS_TOKEN", default="")
 
 NINJA_PAGINATION_PER_PAGE = 50
 

@@ -23,6 +23,8 @@ from channels.layers import get_channel_layer
 from django.db import transaction
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from plenary.core import metrics
+
 CLIENT_HANDLER = "live.event"
 
 
@@ -88,4 +90,5 @@ def publish(group: str, event: dict[str, Any], *, handler: str = CLIENT_HANDLER)
     payload = json.loads(json.dumps(event))
     if handler == CLIENT_HANDLER:
         check(payload)
+        metrics.EVENTS.labels(str(payload.get("type"))).inc()
     transaction.on_commit(lambda: _send(group, {"type": handler, "event": payload}))

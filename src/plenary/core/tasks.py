@@ -31,8 +31,9 @@ from django_tasks.base import Task
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 from django_tasks_db.utils import exclusive_transaction
+from prometheus_client.core import Metric
 
-from plenary.core import health
+from plenary.core import health, metrics
 from plenary.core.health import ComponentHealth
 
 logger = logging.getLogger(__name__)
@@ -145,3 +146,20 @@ def repeat(interval: float, name: str, task: Callable[[], Any]) -> threading.Thr
     thread = threading.Thread(target=forever, name=name, daemon=True)
     thread.start()
     return thread
+
+
+@metrics.collector
+def queue_metrics() -> list[Metric]:
+    data = check_queue().data
+    return [
+        metrics.gauge("plenary_tasks_due", "Background jobs due to run.", {(): data["due"]}, []),
+        metrics.gauge(
+            "plenary_tasks_running", "Background jobs running.", {(): data["running"]}, []
+        ),
+        metrics.gauge(
+            "plenary_tasks_oldest_wait_seconds",
+            "How long the oldest due job has waited.",
+            {(): data.get("oldest_wait_s", 0.0)},
+            [],
+        ),
+    ]

@@ -1,7 +1,10 @@
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
+from plenary.core import metrics
 from plenary.core.health import run_checks
 
 
@@ -11,3 +14,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Machine-readable health of every component; 503 when one is down."""
     report = run_checks()
     return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+@never_cache
+@require_GET
+def metrics_view(request: HttpRequest) -> HttpResponse:
+    """Prometheus metrics of this process (``plenary.core.metrics``)."""
+    if not metrics.allowed(request):
+        return HttpResponseForbidden(_("The metrics are not public."), content_type="text/plain")
+    return HttpResponse(generate_latest(REGISTRY), content_type=CONTENT_TYPE_LATEST)

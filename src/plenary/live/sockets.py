@@ -23,6 +23,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from plenary.core import metrics
 from plenary.core.errors import Refusal
 from plenary.core.websocket import scope_language
 from plenary.live import limits, protocol
@@ -71,9 +72,12 @@ class ProtocolSocket(AsyncWebsocketConsumer):
                 CLOSE_FLOODING, error_event("rate_limited", self.say(TOO_MANY_CONNECTIONS))
             )
             return False
+        metrics.SOCKETS.labels(self.kind).inc()
         return True
 
     def release_guard(self) -> None:
+        if self.slot is not None:
+            metrics.SOCKETS.labels(self.kind).dec()
         limits.close_socket(self.slot, self)
         self.slot = None
 

@@ -8,7 +8,7 @@ class MediaConfig(AppConfig):
     verbose_name = _("Media")
 
     def ready(self) -> None:
-        # Registers the media.* commands and the floor moderation.
+        # Registers the media.* commands, the floor moderation and the metrics.
         from django.conf import settings
 
         from plenary.core import children
@@ -16,6 +16,7 @@ class MediaConfig(AppConfig):
             commands,
             embedded,
             event_types,
+            metrics,
             receivers,
             webcast,
         )

@@ -82,7 +82,12 @@ async def _notify_rebuilt(session_id: int) -> None:
 
 def _new_manager() -> RoomManager:
     if not settings.JANUS_URLS:
-        rooms = RoomManager(OneServer(embedded_config().url), _connect, settings.JANUS_ADMIN_KEY)
+        rooms = RoomManager(
+            OneServer(embedded_config().url),
+            _connect,
+            settings.JANUS_ADMIN_KEY,
+            sample_every=settings.JANUS_SAMPLE_SECONDS,
+        )
     else:
         rooms = RoomManager(
             RegisteredServers(),

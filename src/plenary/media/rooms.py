@@ -28,6 +28,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from plenary.core import metrics
 from plenary.core.languages import UN_LANGUAGES
 from plenary.media.janus.client import (
     Handle,
@@ -785,6 +786,8 @@ class RoomManager:
             except JanusError as exc:
                 logger.debug("No load sample from %s: %s", url, exc)
                 continue
+            metrics.JANUS_ROOMS.labels(url).set(load.rooms)
+            metrics.JANUS_LISTENERS.labels(url).set(load.listeners)
             await self.placer.sampled(url, load)
 
     async def load(self, url: str) -> ServerLoad:

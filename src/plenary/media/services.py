@@ -176,6 +176,11 @@ def connection(connection_id: str) -> Connection | None:
     return _connections.get(connection_id)
 
 
+def connections() -> list[Connection]:
+    """The media legs of every socket this process holds."""
+    return list(_connections.values())
+
+
 def _sent_mids(
     layout: SessionLayout, channel: str, underneath: bool, with_video: bool
 ) -> dict[str, bool]:

@@ -16,6 +16,7 @@ class SpeechConfig(AppConfig):
             embedded,
             event_types,
             health,
+            metrics,
             receivers,
         )
 

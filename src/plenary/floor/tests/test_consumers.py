@@ -12,6 +12,7 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
+from prometheus_client import REGISTRY
 
 from plenary.floor import services
 from plenary.floor.models import LiveSession
@@ -247,3 +248,17 @@ async def test_after_a_server_restart_a_reconnecting_client_finds_the_session_as
         )
     )()
     assert left == ["leave"]
+
+
+async def test_open_sockets_and_published_events_are_counted(c: Cast, connect: Connect) -> None:
+    def value(name: str, **labels: str) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = value("plenary_sockets_open", kind="session socket")
+    ws, _ = await connect(c.delegate)
+    assert value("plenary_sockets_open", kind="session socket") == before + 1
+    events_before = value("plenary_events_published_total", type="session.opened")
+    await database_sync_to_async(services.do_set_status)(c.chair, c.session.pk, "open", 0)
+    assert value("plenary_events_published_total", type="session.opened") == events_before + 1
+    await ws.disconnect()
+    assert value("plenary_sockets_open", kind="session socket") == before

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plenary.core import metrics
 from plenary.core.errors import NotFoundRefusal, Refusal
 from plenary.live.floor import floor
 from plenary.speech import events
@@ -117,6 +118,8 @@ def do_heartbeat(worker_id: int, lags: Mapping[int, float]) -> None:
     worker = _worker(worker_id)
     worker.last_seen_at = timezone.now()
     worker.save(update_fields=["last_seen_at"])
+    for lag in lags.values():
+        metrics.CAPTION_LAG.observe(lag)
     others = (
         SpeechWorker.objects.filter(disconnected_at__isnull=True).exclude(pk=worker.pk).exists()
     )
