@@ -46,7 +46,7 @@ def test_the_machine_itself_reads_the_metrics(client: Client) -> None:
         {"REMOTE_ADDR": "not an address"},
     ],
 )
-def test_anyone_else_is_refused(client: Client, headers: dict[str, str]) -> None:
+def test_anyone_else_is_refused(client: Client, headers: dict[str, Any]) -> None:
     response = client.get("/metrics", **headers)
     assert response.status_code == 403
     assert b"plenary_" not in response.content

@@ -45,6 +45,9 @@ class JanusConfig:
     # Libraries Janus loads before the system's (a libsrtp2 built on OpenSSL;
     # see ``janus_srtp`` in scripts/lib.sh); ignored where the folder is missing.
     library_dir: str = ""
+    # The address the WebSocket API listens on: loopback for the embedded Janus, a
+    # private address for a media host of a scale-out.
+    ws_ip: str = "127.0.0.1"
 
     @property
     def url(self) -> str:
@@ -105,7 +108,7 @@ def render(config: JanusConfig, folder: Path) -> dict[str, str]:
             '    json = "compact"\n'
             "    ws = true\n"
             f"    ws_port = {int(config.ws_port)}\n"
-            '    ws_ip = "127.0.0.1"\n'
+            f"    ws_ip = {_quote(config.ws_ip)}\n"
             "    wss = false\n"
             "}\n"
             "admin: { admin_ws = false }\n"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import AsyncIterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from plenary.media import engine
 from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
@@ -184,3 +187,19 @@ async def test_plugin_errors_are_typed(rooms: RoomManager) -> None:
     with pytest.raises(JanusError) as refused:
         await rooms.participants(999, FLOOR)
     assert refused.value.code == 485  # no such room
+
+
+def test_a_media_host_gets_the_same_configuration_on_its_private_address(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.JANUS_API_SECRET, settings.JANUS_ADMIN_KEY = "host-secret", "host-key"
+    call_command(
+        "janus-config", str(tmp_path / "janus"), "--listen", "10.0.0.11", stdout=io.StringIO()
+    )
+    files = {path.name: path.read_text() for path in (tmp_path / "janus").iterdir()}
+    assert 'ws_ip = "10.0.0.11"' in files["janus.transport.websockets.jcfg"]
+    assert 'api_secret = "host-secret"' in files["janus.jcfg"]
+    assert 'admin_key = "host-key"' in files["janus.plugin.streaming.jcfg"]
+    assert (tmp_path / "janus").stat().st_mode & 0o077 == 0
+    with pytest.raises(CommandError, match="quotes"):
+        call_command("janus-config", str(tmp_path / "bad"), "--listen", '1"', stdout=io.StringIO())
