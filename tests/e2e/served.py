@@ -19,7 +19,7 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -39,6 +39,12 @@ def until(condition: Callable[[], Any], seconds: float, what: str) -> Any:
         if time.monotonic() > deadline:
             raise AssertionError(f"gave up waiting for {what}")
         time.sleep(0.05)
+
+
+class Serving(Protocol):
+    """Where pages go: one ``Served``, or haproxy in front of several (``tests.e2e.topology``)."""
+
+    url: str
 
 
 class Served:
@@ -135,7 +141,8 @@ class Served:
         return self.process.wait(30)
 
     def log(self) -> str:
-        return (self.folder / "serve.log").read_text(errors="replace")[-6000:]
+        path = self.folder / "serve.log"
+        return path.read_text(errors="replace")[-6000:] if path.exists() else "(not started)"
 
 
 # Records what each page receives: every remote track, and a recorder of its
@@ -209,7 +216,7 @@ def chromium(fake_microphone: Path) -> Iterator[Any]:
         browser.close()
 
 
-def open_page(browser: Any, served: Served, cookie_name: str, cookie: str) -> Any:
+def open_page(browser: Any, served: Serving, cookie_name: str, cookie: str) -> Any:
     """A tab signed in with ``cookie``, recording what it receives."""
     context = browser.new_context()
     context.set_default_timeout(30_000)
@@ -219,14 +226,14 @@ def open_page(browser: Any, served: Served, cookie_name: str, cookie: str) -> An
     return page
 
 
-def speak(page: Any, served: Served, session_id: int) -> None:
+def speak(page: Any, served: Serving, session_id: int) -> None:
     """The delegate's tab connects its microphone and, holding the floor, is on air."""
     page.goto(f"{served.url}/media/sessions/{session_id}/listen/")
     page.get_by_role("button", name="Connect my microphone", exact=True).click()
     page.get_by_text("On air: you are heard").wait_for()
 
 
-def listen(page: Any, served: Served, session_id: int) -> None:
+def listen(page: Any, served: Serving, session_id: int) -> None:
     page.goto(f"{served.url}/media/sessions/{session_id}/listen/")
     page.get_by_role("button", name="Start listening", exact=True).click()
     page.wait_for_function("() => window.plenaryMediaState.listening")
@@ -247,3 +254,23 @@ def hears_floor(page: Any, seconds: float = 0.5) -> bool:
 
 def record_floor(page: Any, seconds: float) -> np.ndarray:
     return np.asarray(page.evaluate(f"window.plenaryRecord('floor', {seconds})"), np.float32)
+
+
+def heard_again(listening: Any, voice: Any, what: str) -> float:
+    """The observer hears the floor holder again, by itself: audio arriving (a bounded
+    wait), then the speech itself (cross-correlation with ``voice``, a
+    ``probes.Signal``). A leg may still be re-made once after the audio is back (a
+    late reset), so a recording that a restart cut short is taken again, within the
+    same bound. Returns ``time.monotonic()`` of the moment audio arrived again."""
+    from plenary.media import probes
+
+    deadline = time.monotonic() + 90
+    best = 0.0
+    while time.monotonic() < deadline:
+        until(lambda: hears_floor(listening), max(1.0, deadline - time.monotonic()), what)
+        arrived = time.monotonic()
+        heard = record_floor(listening, 2 * len(voice) / probes.RATE + 0.5)
+        best = max(best, probes.correlation(voice, heard))
+        if best > 0.3:  # unrelated audio scores below 0.05
+            return arrived
+    raise AssertionError(f"{what}: the floor holder's speech correlates {best:.3f} at best")

@@ -13,7 +13,6 @@ scenario.
 from __future__ import annotations
 
 import signal
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -172,10 +171,9 @@ else:
     from tests.e2e.served import (
         Served,
         chromium,
-        hears_floor,
+        heard_again,
         listen,
         open_page,
-        record_floor,
         speak,
         until,
     )
@@ -198,21 +196,6 @@ else:
         if served.process is not None and served.process.poll() is None:
             served.stop()
 
-    def _heard(listening: Any, voice: probes.Signal, what: str) -> None:
-        """The observer hears the floor holder again, by itself: audio arriving (a
-        bounded wait), then the speech itself (cross-correlation). A leg may still be
-        re-made once after the audio is back (a late reset), so a recording that a
-        restart cut short is taken again, within the same bound."""
-        deadline = time.monotonic() + 90
-        best = 0.0
-        while time.monotonic() < deadline:
-            until(lambda: hears_floor(listening), max(1.0, deadline - time.monotonic()), what)
-            heard = record_floor(listening, 2 * len(voice) / probes.RATE + 0.5)
-            best = max(best, probes.correlation(voice, heard))
-            if best > 0.3:  # unrelated audio scores below 0.05
-                return
-        raise AssertionError(f"{what}: the floor holder's speech correlates {best:.3f} at best")
-
     def _session(served: Served, browser: Any) -> tuple[Any, Any]:
         staged = served.stage()
         served.start()
@@ -228,7 +211,7 @@ else:
     ) -> None:
         samples, _ = voice
         _speaking, listening = _session(served, browser)
-        _heard(listening, samples, "the floor before any crash")
+        heard_again(listening, samples, "the floor before any crash")
 
         before = served.kill_child("janus")
         until(
@@ -236,7 +219,7 @@ else:
             30,
             "Janus to be restarted",
         )
-        _heard(listening, samples, "the floor after Janus was killed")
+        heard_again(listening, samples, "the floor after Janus was killed")
 
         # Twice in a row: killed again as soon as it is back.
         served.kill_child("janus")
@@ -251,7 +234,7 @@ else:
             30,
             "the third restart",
         )
-        _heard(listening, samples, "the floor after Janus was killed twice in a row")
+        heard_again(listening, samples, "the floor after Janus was killed twice in a row")
         assert served.component("process.janus")["status"] == "running"
 
     def test_after_a_server_restart_the_floor_holder_is_heard_without_the_chair_acting(
@@ -259,10 +242,10 @@ else:
     ) -> None:
         samples, _ = voice
         _speaking, listening = _session(served, browser)
-        _heard(listening, samples, "the floor before the restart")
+        heard_again(listening, samples, "the floor before the restart")
         janus = served.child_pid("janus")
 
         served.stop(signal.SIGTERM)  # as ./scripts/run's pid is stopped
         assert not Path(f"/proc/{janus}").exists(), "Janus outlived the server"
         served.start()
-        _heard(listening, samples, "the floor after the server restart")
+        heard_again(listening, samples, "the floor after the server restart")

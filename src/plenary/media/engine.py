@@ -13,7 +13,6 @@ import contextvars
 import logging
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from concurrent.futures import Future
 
 from asgiref.sync import async_to_sync
 from django.conf import settings
@@ -161,11 +160,20 @@ def submit(job: Callable[[], Awaitable[None]], what: str) -> None:
     async def run() -> None:
         await job()
 
-    def report(future: Future[None]) -> None:
-        if not future.cancelled() and future.exception() is not None:
-            logger.error("Janus job failed: %s", what, exc_info=future.exception())
+    def report(task: asyncio.Task[None]) -> None:
+        _tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            logger.error("Janus job failed: %s", what, exc_info=task.exception())
 
-    asyncio.run_coroutine_threadsafe(run(), loop).add_done_callback(report)
+    def start() -> None:
+        task = loop.create_task(run())
+        _tasks.add(task)
+        task.add_done_callback(report)
+
+    # In a fresh context, not the caller's: a caller inside asgiref's sync_to_async
+    # (a consumer's database work) carries its executor in its context, and the
+    # job's own sync_to_async calls would be sent there ("would deadlock").
+    loop.call_soon_threadsafe(start, context=contextvars.Context())
 
 
 async def shutdown() -> None:
