@@ -12,8 +12,9 @@ scenario.
 
 from __future__ import annotations
 
+import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,32 +80,40 @@ enqueue(services.package_recording, recording.pk)
 print(recording.pk)
 """
 
-    def test_the_task_worker_killed_mid_job_is_restarted_and_the_job_done_again(
-        tmp_path: Path,
-    ) -> None:
-        """A recording's packaging is running when the task worker is SIGKILLed: the
-        supervisor starts another, which queues the abandoned job again and does it."""
+    def _queue_packaging(served: Any, folder: Path) -> Callable[[], tuple[str, int]]:
+        """A recording's packaging queued in the served database; its (status, attempts)."""
         import sqlite3
         import subprocess
         import sys
 
-        from tests.e2e.served import ROOT, Served, until
+        from tests.e2e.served import ROOT
 
-        served = Served(tmp_path, ice_interface="")
-        served.stage()
         shell = [sys.executable, "-m", "plenary", "shell", "-c", QUEUE_PACKAGING]
         queued = subprocess.run(  # noqa: S603 - our own interpreter and command
             shell, cwd=ROOT, env=served.env, capture_output=True, text=True, check=True
         )
         recording_id = int(queued.stdout.strip().splitlines()[-1])
-        database = sqlite3.connect(tmp_path / "plenary.sqlite3", timeout=10)
 
         def packaging() -> tuple[str, int]:
-            row = database.execute(
-                "SELECT status, attempts FROM recordings_recording WHERE id = ?", (recording_id,)
-            ).fetchone()
+            with contextlib.closing(sqlite3.connect(folder / "plenary.sqlite3", timeout=10)) as db:
+                row = db.execute(
+                    "SELECT status, attempts FROM recordings_recording WHERE id = ?",
+                    (recording_id,),
+                ).fetchone()
             return str(row[0]), int(row[1])
 
+        return packaging
+
+    def test_the_task_worker_killed_mid_job_is_restarted_and_the_job_done_again(
+        tmp_path: Path,
+    ) -> None:
+        """A recording's packaging is running when the task worker is SIGKILLed: the
+        supervisor starts another, which queues the abandoned job again and does it."""
+        from tests.e2e.served import Served, until
+
+        served = Served(tmp_path, ice_interface="")
+        served.stage()
+        packaging = _queue_packaging(served, tmp_path)
         served.start()
         try:
             until(lambda: packaging()[0] == "packaging", 60, "the packaging to start")
@@ -118,8 +127,47 @@ print(recording.pk)
             assert packaging() == ("ready", 2)  # done by the second worker, from the start
         finally:
             served.stop(signal.SIGTERM)
-            database.close()
         assert "left running by a dead worker: queued again" in served.log()
+
+    def test_a_job_left_by_a_dead_worker_host_is_taken_up_by_another_worker(
+        tmp_path: Path,
+    ) -> None:
+        """Scale-out: two ``plenary tasks-worker`` on one database, no supervisor. The one
+        packaging a recording is SIGKILLed (its host died); the other, started after,
+        sees that its heartbeat stopped, queues the job again and does it."""
+        import subprocess
+        import sys
+
+        from tests.e2e.served import ROOT, Served, until
+
+        served = Served(tmp_path, ice_interface="")
+        served.stage()
+        packaging = _queue_packaging(served, tmp_path)
+        env = {**served.env, "PLENARY_TASKS_WORKER_TIMEOUT": "3"}
+        workers = []
+        for name in ("first", "second"):
+            log = (tmp_path / f"{name}.log").open("ab")
+            workers.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "plenary", "tasks-worker", "--interval", "0.2"],
+                    cwd=ROOT,
+                    env=env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                )
+            )
+            log.close()
+            if name == "first":
+                until(lambda: packaging()[0] == "packaging", 60, "the packaging to start")
+                workers[0].kill()
+                workers[0].wait(10)
+        try:
+            until(lambda: packaging()[0] == "ready", 120, "the packaging to be done")
+            assert packaging() == ("ready", 2)
+        finally:
+            workers[1].terminate()
+            workers[1].wait(30)
+        assert "whose heartbeat stopped: queued again" in (tmp_path / "second.log").read_text()
 
     def test_the_live_origin_killed_under_serve_is_restarted_and_the_webcast_goes_on(
         tmp_path: Path,

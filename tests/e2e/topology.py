@@ -146,7 +146,7 @@ backend web
 class Topology:
     """Everything started by ``start``, stopped by ``stop``; ``url`` is haproxy's."""
 
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, speech_workers: int = 2):
         self.folder = folder
         self.postgres = Postgres()
         self.redis_port = free_port()
@@ -190,7 +190,7 @@ class Topology:
         self.speech = [
             Program(name, [*plenary, "speech-worker", "--url", worker_url, "--name", name],
                     folder, self.env)
-            for name in ("speech1", "speech2")
+            for name in (f"speech{n}" for n in range(1, speech_workers + 1))
         ]  # fmt: skip
         self.tasks = Program("tasks", [*plenary, "tasks-worker"], folder, self.env)
         self.redis = Program(

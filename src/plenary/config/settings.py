@@ -364,6 +364,9 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # `plenary serve` runs one task worker as its child (the embedded default); a scale-out
 # deployment turns it off and runs `plenary tasks-worker` on worker hosts.
 TASKS_EMBEDDED_WORKER = env("PLENARY_TASKS_EMBEDDED_WORKER", to_bool, default=True)
+# Seconds without a heartbeat after which a task worker counts as dead and the jobs it
+# left running are queued again by the others (it beats three times in that time).
+TASKS_WORKER_TIMEOUT = env("PLENARY_TASKS_WORKER_TIMEOUT", float, default=30.0)
 
 # --- Recordings (plenary.recordings) ----------------------------------------
 

@@ -44,3 +44,41 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only.")
         super().save(*args, **kwargs)
+
+
+class TaskWorker(models.Model):
+    """A running ``plenary tasks-worker`` and its last heartbeat.
+
+    The jobs a worker left running are queued again once its heartbeat is older
+    than ``TASKS_WORKER_TIMEOUT`` (its host died or lost the database): by any
+    other worker (``core.tasks.requeue_orphaned``), so that a dead host's job is
+    not lost in a scale-out.
+    """
+
+    worker_id = models.CharField(_("worker"), max_length=64, unique=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process"))
+    started_at = models.DateTimeField(_("started"), auto_now_add=True)
+    seen_at = models.DateTimeField(_("last seen"))
+
+    class Meta:
+        verbose_name = _("task worker")
+        verbose_name_plural = _("task workers")
+
+    def __str__(self) -> str:
+        return self.worker_id
+
+
+class PeriodicJob(models.Model):
+    """When a periodic job (``core.tasks.every``) is next queued; one row per job, so
+    that of all the task workers only one queues each run."""
+
+    name = models.CharField(_("job"), max_length=200, unique=True)
+    next_at = models.DateTimeField(_("next run"))
+
+    class Meta:
+        verbose_name = _("periodic job")
+        verbose_name_plural = _("periodic jobs")
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,7 +10,10 @@ deployment runs any number on other hosts against the same PostgreSQL
 database (the worker locks each job it takes, ``SKIP LOCKED``). Jobs keep their
 row's status and progress up to date, which pages poll, and are written to be
 run again: a worker that dies in the middle leaves its job ``RUNNING``, and the
-next embedded worker queues it again (:func:`requeue_abandoned`).
+next embedded worker queues it again (:func:`requeue_abandoned`). In a scale-out
+every worker beats (:func:`beat`, ``TaskWorker``) and queues again the jobs of
+workers whose heartbeat stopped (:func:`requeue_orphaned`): a dead host's job
+is taken up by another.
 
 :func:`repeat` is the periodic work of ``plenary serve`` (health samples, scan
 retries), a thread of its own.
@@ -20,11 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import socket
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db import close_old_connections, connection
+from django.conf import settings
+from django.db import close_old_connections, connection, transaction
 from django.utils import timezone
 from django_tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus, task
 from django_tasks.base import Task
@@ -35,6 +42,7 @@ from prometheus_client.core import Metric
 
 from plenary.core import health, metrics
 from plenary.core.health import ComponentHealth
+from plenary.core.models import PeriodicJob, TaskWorker
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +89,7 @@ def run_queued() -> None:
         backend_name=DEFAULT_TASK_BACKEND_ALIAS,
         startup_delay=False,
         max_tasks=None,
-        worker_id="in-process",
+        worker_id=IN_PROCESS,
         excluded_queue_names=[],
     )
     while True:
@@ -105,6 +113,85 @@ def requeue_abandoned() -> int:
     return count
 
 
+@dataclass(frozen=True)
+class Periodic:
+    job: Task[[], Any]
+    interval: Callable[[], float]
+
+
+_periodic: dict[str, Periodic] = {}
+
+
+def every(interval: Callable[[], float], job: Task[[], Any]) -> Task[[], Any]:
+    """Queue ``job`` (a task without arguments) every ``interval()`` seconds (0 or less:
+    never), to run on one of the task workers; returns it."""
+    _periodic[job.module_path] = Periodic(job, interval)
+    return job
+
+
+def queue_periodic() -> list[str]:
+    """Queue the periodic jobs that are due; which. Every worker calls this at each
+    heartbeat: the conditional update of the job's row lets only one of them queue a run."""
+    now = timezone.now()
+    queued = []
+    for name, periodic in _periodic.items():
+        interval = periodic.interval()
+        if interval <= 0:
+            continue
+        row, _created = PeriodicJob.objects.get_or_create(name=name, defaults={"next_at": now})
+        if row.next_at > now:
+            continue
+        with transaction.atomic():
+            moved = PeriodicJob.objects.filter(pk=row.pk, next_at=row.next_at).update(
+                next_at=now + dt.timedelta(seconds=interval)
+            )
+            if moved:
+                enqueue(periodic.job)
+                queued.append(name)
+    return queued
+
+
+# The worker of ``run_queued``: no heartbeat (tests, one-off maintenance); never orphaned.
+IN_PROCESS = "in-process"
+
+
+def beat(worker_id: str) -> None:
+    """``worker_id`` is alive (its heartbeat); then the orphans of dead workers are
+    queued again, the periodic jobs that are due queued, and workers gone for a day
+    forgotten."""
+    now = timezone.now()
+    TaskWorker.objects.update_or_create(
+        worker_id=worker_id,
+        defaults={"host": socket.gethostname()[:255], "pid": os.getpid(), "seen_at": now},
+    )
+    requeue_orphaned()
+    queue_periodic()
+    TaskWorker.objects.filter(seen_at__lt=now - dt.timedelta(days=1)).delete()
+
+
+def requeue_orphaned() -> int:
+    """Queue again the jobs running for longer than ``TASKS_WORKER_TIMEOUT`` on a
+    worker whose heartbeat is older than that (or that never beat); how many."""
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.TASKS_WORKER_TIMEOUT)
+    alive = set(TaskWorker.objects.filter(seen_at__gte=cutoff).values_list("worker_id", flat=True))
+    count = 0
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lt=cutoff)
+    for result in running.only("id", "worker_ids", "started_at"):
+        worker = result.worker_ids[-1] if result.worker_ids else ""
+        if worker in alive or worker == IN_PROCESS:
+            continue
+        # Unless another worker queued it again (and one took it) meanwhile.
+        count += DBTaskResult.objects.filter(
+            pk=result.pk, status=TaskResultStatus.RUNNING, started_at=result.started_at
+        ).update(status=TaskResultStatus.READY, started_at=None)
+        logger.warning(
+            "Job %s was left running by %s, whose heartbeat stopped: queued again",
+            result.pk,
+            worker or "an unknown worker",
+        )
+    return count
+
+
 @health.register("tasks")
 def check_queue() -> ComponentHealth:
     """How many jobs are due and how long the oldest has waited: ``degraded`` once it
@@ -113,14 +200,17 @@ def check_queue() -> ComponentHealth:
     due = DBTaskResult.objects.ready()
     oldest = due.order_by("run_after", "enqueued_at").first()
     running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count()
+    cutoff = now - dt.timedelta(seconds=settings.TASKS_WORKER_TIMEOUT)
+    workers = TaskWorker.objects.filter(seen_at__gte=cutoff).count()
     if oldest is None:
-        return ComponentHealth(ok=True, data={"due": 0, "running": running})
+        return ComponentHealth(ok=True, data={"due": 0, "running": running, "workers": workers})
     # Due since it was queued, or since the moment it was queued for (a retry).
     since = oldest.enqueued_at
     if oldest.run_after <= now:
         since = max(since, oldest.run_after)
     waited = max((now - since).total_seconds(), 0.0)
     data = {"due": due.count(), "running": running, "oldest_wait_s": round(waited, 1)}
+    data["workers"] = workers
     if waited > LATE_SECONDS:
         return ComponentHealth(ok=True, status="degraded", detail="jobs are waiting", data=data)
     return ComponentHealth(ok=True, data=data)

@@ -8,10 +8,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
 
     def ready(self) -> None:
-        from plenary.core import children
-
-        # Registers the documents.* commands on the session socket.
+        # Registers the documents.* commands on the session socket, and the periodic
+        # job of scan retries.
         from plenary.documents import commands  # noqa: F401
-        from plenary.documents.services.processing import start_scan_retries
-
-        children.before_serving(start_scan_retries)
+        from plenary.documents.services import processing  # noqa: F401

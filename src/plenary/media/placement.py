@@ -26,7 +26,7 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plenary.media.janus.client import JanusClient, JanusError
+from plenary.media.janus.client import JanusClient, JanusError, JanusUnavailableError
 from plenary.media.models import MediaServer, Placement
 from plenary.media.rooms import STREAMING, ServerLoad
 
@@ -212,10 +212,15 @@ class RegisteredServers:
         self._registered = False
 
     async def place(self, session_id: int) -> str:
+        """Where the session is; with no server up, Janus is unavailable to the callers
+        (their clients are told the media are unavailable, as when a Janus is down)."""
         if not self._registered:
             await sync_to_async(register_configured)()
             self._registered = True
-        return await sync_to_async(server_for)(session_id)
+        try:
+            return await sync_to_async(server_for)(session_id)
+        except NoMediaServerError as exc:
+            raise JanusUnavailableError(str(exc)) from exc
 
     async def lost(self, url: str) -> None:
         await sync_to_async(mark_down)(url)

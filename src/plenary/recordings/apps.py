@@ -11,10 +11,9 @@ class RecordingsConfig(AppConfig):
         from plenary.core import children
 
         # Starts and stops a session's recording with the session; registers the
-        # recording.* commands on the session socket.
+        # recording.* commands on the session socket and the retention's periodic job.
         from plenary.recordings import commands, embedded, receivers  # noqa: F401
-        from plenary.recordings.services import record_running, start_retention
+        from plenary.recordings.services import record_running
 
         children.before_serving(record_running)
-        children.before_serving(start_retention)
         children.register_process(embedded.plan)  # the live origin

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from plenary.core import audit
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.locking import lock
-from plenary.core.tasks import enqueue, enqueue_in, repeat, task
+from plenary.core.tasks import enqueue, enqueue_in, every, task
 from plenary.floor import services as floor
 from plenary.floor import state as live
 from plenary.live.events import iso
@@ -319,9 +319,13 @@ def remove_expired() -> int:
     return removed
 
 
-def start_retention() -> None:
-    """Start-up step of ``plenary serve``: apply the retention policy every hour."""
-    repeat(RETENTION_CHECK_SECONDS, "plenary-recording-retention", remove_expired)
+@task()
+def apply_retention() -> None:
+    remove_expired()
+
+
+# A task worker applies the retention policy every hour.
+every(lambda: RETENTION_CHECK_SECONDS, apply_retention)
 
 
 # --- Cutting a part --------------------------------------------------------------

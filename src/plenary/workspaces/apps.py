@@ -10,12 +10,7 @@ class WorkspacesConfig(AppConfig):
     verbose_name = _("Workspaces")
 
     def ready(self) -> None:
-        from plenary.core import children
-
-        # Registers the workspace socket's commands and the events it sends.
+        # Registers the workspace socket's commands and the events it sends, and the
+        # periodic jobs (digests, calls left alone).
         from plenary.workspaces import commands, event_types  # noqa: F401
-        from plenary.workspaces.services.calls import start_ending_idle_calls
-        from plenary.workspaces.services.digests import start_digests
-
-        children.before_serving(start_digests)
-        children.before_serving(start_ending_idle_calls)
+        from plenary.workspaces.services import calls, digests  # noqa: F401

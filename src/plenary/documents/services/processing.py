@@ -8,7 +8,7 @@ queued with the row; a worker that dies mid-way leaves it ``running``, and the
 next worker runs it again (``core.tasks.requeue_abandoned``): each step is
 idempotent (it overwrites its own outputs). A file
 whose scanner was down waits, unpublishable, and is tried again every minute
-while the server runs (:func:`start_scan_retries`).
+by a task worker (:func:`retry_waiting_scans`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +29,7 @@ from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_noop
 
 from plenary.core import audit
-from plenary.core.tasks import Task, enqueue, repeat, task
+from plenary.core.tasks import Task, enqueue, every, task
 from plenary.documents import conversion, extraction, scanning
 from plenary.documents.files import pdf_pages
 from plenary.documents.models import FileVersion, LibraryFile, StoredFile
@@ -197,10 +196,15 @@ def retry_scans() -> int:
     return _resubmit(_waiting_for_a_scanner())
 
 
-def start_scan_retries() -> threading.Thread | None:
-    """While ``plenary serve`` runs, files that wait for a scanner that was down are tried
-    again every ``PLENARY_DOCUMENT_SCAN_RETRY_SECONDS`` (0, or no scanner: never)."""
-    interval = settings.DOCUMENT_SCAN_RETRY_SECONDS
-    if interval <= 0 or not settings.CLAMD_ADDRESS:
-        return None
-    return repeat(interval, "plenary-scan-retries", retry_scans)
+@task()
+def retry_waiting_scans() -> None:
+    retry_scans()
+
+
+def _scan_retry_seconds() -> float:
+    return float(settings.DOCUMENT_SCAN_RETRY_SECONDS) if settings.CLAMD_ADDRESS else 0.0
+
+
+# Files that wait for a scanner that was down are tried again by a task worker every
+# ``PLENARY_DOCUMENT_SCAN_RETRY_SECONDS`` (0, or no scanner: never).
+every(_scan_retry_seconds, retry_waiting_scans)

@@ -17,7 +17,7 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from plenary.media import health, placement
-from plenary.media.janus.client import JanusClient
+from plenary.media.janus.client import JanusClient, JanusUnavailableError
 from plenary.media.janus.config import JanusConfig
 from plenary.media.janus.process import JanusProcess
 from plenary.media.models import MediaServer, Placement
@@ -238,3 +238,11 @@ def test_the_sessions_of_a_killed_janus_move_to_the_other(pair: Pair) -> None:
     # /healthz: degraded (one down), not failed (the other takes sessions).
     result = health.check_janus()
     assert (result.ok, result.status, result.data["down"]) == (True, "degraded", 1)
+
+
+def test_with_no_server_up_the_media_are_unavailable_to_the_callers(settings: Any) -> None:
+    settings.JANUS_URLS = [A]
+    MediaServer.objects.create(url=A, capacity=10, down_since=timezone.now())
+    session = SessionFactory.create()
+    with pytest.raises(JanusUnavailableError, match="No media server"):
+        async_to_sync(RegisteredServers().place)(session.pk)

@@ -18,7 +18,6 @@ ten minutes (``plenary serve`` looks every minute). One open call per topic.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from typing import Any
 
@@ -32,7 +31,7 @@ from django.utils.translation import ngettext
 from plenary.core.errors import NotFoundRefusal, PermissionRefusal, Refusal
 from plenary.core.events import publish
 from plenary.core.locking import lock
-from plenary.core.tasks import repeat
+from plenary.core.tasks import every, task
 from plenary.floor import services as floor
 from plenary.live.events import event
 from plenary.live.models import AttendanceRecord, Presence
@@ -272,6 +271,10 @@ def end_idle_calls(now: dt.datetime | None = None) -> int:
     return ended
 
 
-def start_ending_idle_calls() -> threading.Thread:
-    """While ``plenary serve`` runs, look for calls left alone every minute."""
-    return repeat(IDLE_CHECK_SECONDS, "plenary-idle-calls", end_idle_calls)
+@task()
+def end_calls_left_alone() -> None:
+    end_idle_calls()
+
+
+# A task worker looks for calls left alone every minute.
+every(lambda: IDLE_CHECK_SECONDS, end_calls_left_alone)

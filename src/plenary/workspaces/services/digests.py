@@ -6,14 +6,13 @@ workspace and topic, each with its link; it is sent when the person's period
 has passed since their last one, and only if there is something in it. Its
 ``List-Unsubscribe`` stops the digests (one click, signed); each channel's
 line carries that channel's own unsubscribe link. ``plenary workspace_digests``
-sends those that are due (``plenary serve`` runs it every hour: ``start_digests``).
+sends those that are due (a task worker runs it every hour: ``send_due_digests``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import itertools
-import threading
 from typing import Any
 
 from django.conf import settings
@@ -26,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from plenary.core.tasks import repeat
+from plenary.core.tasks import every, task
 from plenary.live.standing import display_name
 from plenary.workspaces.models import MailChoice, Notification, Subscription
 from plenary.workspaces.services.mail import automatic_headers, topic_url, unsubscribe_url
@@ -110,13 +109,14 @@ def _compose(person: Any, notices: list[Notification]) -> tuple[str, str]:
     return subject, "\n".join(lines)
 
 
-def start_digests() -> threading.Thread | None:
-    """While ``plenary serve`` runs, the digests that are due go out every
-    ``PLENARY_WORKSPACE_DIGEST_SECONDS`` (0: never; then run ``plenary workspace_digests``)."""
-    interval = settings.WORKSPACE_DIGEST_SECONDS
-    if interval <= 0:
-        return None
-    return repeat(interval, "plenary-digests", send_digests)
+@task()
+def send_due_digests() -> None:
+    send_digests()
+
+
+# The digests that are due go out every ``PLENARY_WORKSPACE_DIGEST_SECONDS`` from a task
+# worker (0: never; then run ``plenary workspace_digests``).
+every(lambda: float(settings.WORKSPACE_DIGEST_SECONDS), send_due_digests)
 
 
 def send_digests(now: dt.datetime | None = None) -> int:
