@@ -7,7 +7,8 @@ as the media tests), where it starts its own PostgreSQL and Redis
 - ``fanout``: floor-event latency, the ``floor`` bench's harness (lean
   tabs in ``--client-processes`` processes, the chair gives the floor
   ``--rounds`` times), on PostgreSQL and Redis: ``--clients`` (10,000)
-  sockets over two web servers behind haproxy (``leastconn``), each server's
+  sockets over two web servers behind haproxy (``leastconn``; one haproxy
+  per client process, as the descriptors of one would not do), each server's
   relay getting each event once from Redis; baseline: ``--baseline-clients``
   (2,000) on one server, in the same run. Goals: p99 ≤ 250 ms for the
   10,000, ≤ 100 ms for the 2,000. Also the CPU per give of each server.
@@ -112,30 +113,26 @@ def fanout_child(clients: int, servers: int, rounds: int, client_processes: int)
             lambda: [harness.cookie_for(u) for u in [chair_user, *people]]
         )
         ports = [free_port() for _ in range(servers)]
-        started = [await harness.start_server(port, ["--log-level", "warning"]) for port in ports]
-        proxy = None
-        entry = ports[0]
-        if servers > 1:
-            folder = Path(tempfile.mkdtemp(prefix="plenary-scale-"))
-            entry = free_port()
-            lines = "\n".join(
-                f"    server web{n} 127.0.0.1:{port} check" for n, port in enumerate(ports, 1)
-            )
-            (folder / "haproxy.cfg").write_text(
-                HAPROXY.replace("maxconn 2000", "maxconn 40000").format(port=entry, servers=lines)
-            )
-            proxy = Program(
-                "haproxy", ["haproxy", "-db", "-f", str(folder / "haproxy.cfg")], folder, {}
-            )
-            proxy.start()
-            await asyncio.sleep(2)  # its health checks mark the servers up
+        started = []
+        proxies: list[Program] = []
+        entries = [ports[0]]
         try:
+            for port in ports:
+                started.append(await harness.start_server(port, ["--log-level", "warning"]))
+            if servers > 1:
+                entries = [free_port() for _ in range(client_processes)]
+                for entry in entries:
+                    proxies.append(start_proxy(entry, ports, clients // len(entries) + 100))
+                await asyncio.sleep(2)  # their health checks mark the servers up
             chair_tab = await harness.open_tab(ports[0], session.pk, cookies[0])
             chair_tab.send({"v": 1, "type": "session.open", "version": 0})
             await asyncio.sleep(0.5)
             chair = harness.Chair(chair_tab, chair_user, session.pk, people)
             pending = cookies[1:]
-            shares = [(entry, session.pk, pending[i :: len(pipes)]) for i in range(len(pipes))]
+            shares = [
+                (entries[i % len(entries)], session.pk, pending[i :: len(pipes)])
+                for i in range(len(pipes))
+            ]
             await harness.ask(pipes, "open", shares)
             await asyncio.sleep(2)
             cpu_before = [harness.cpu_s(server.pid) for server in started]
@@ -147,7 +144,7 @@ def fanout_child(clients: int, servers: int, rounds: int, client_processes: int)
             await harness.ask(pipes, "close", [None] * len(pipes))
             chair_tab.close()
         finally:
-            if proxy is not None:
+            for proxy in proxies:
                 proxy.stop()
             for server in started:
                 server.terminate()
@@ -163,6 +160,25 @@ def fanout_child(clients: int, servers: int, rounds: int, client_processes: int)
     for process in processes:
         process.join(timeout=30)
     print(json.dumps(figures), flush=True)
+
+
+def start_proxy(port: int, servers: list[int], connections: int) -> Program:
+    """haproxy on ``port`` in front of the web servers, for ``connections`` clients.
+
+    One haproxy per client process: each client costs haproxy two descriptors
+    (its side and the server's), and this machine's hard limit on a process's
+    descriptors (20,000) is below what one haproxy needs for 10,000.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="plenary-scale-"))
+    lines = "\n".join(
+        f"    server web{n} 127.0.0.1:{server} check" for n, server in enumerate(servers, 1)
+    )
+    config = HAPROXY.replace("maxconn 2000", f"maxconn {connections}")
+    (folder / "haproxy.cfg").write_text(config.format(port=port, servers=lines))
+    proxy = Program("haproxy", ["haproxy", "-db", "-f", str(folder / "haproxy.cfg")], folder,
+                    dict(os.environ))  # fmt: skip
+    proxy.start()
+    return proxy
 
 
 def placement_child(sessions: int) -> None:

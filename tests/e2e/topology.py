@@ -80,8 +80,10 @@ class Postgres:
         return True
 
     def query(self, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+        """The rows of ``sql`` (none for a statement that returns none: ``CREATE``)."""
         with psycopg.connect(self.url, autocommit=True) as connection:
-            return connection.execute(sql, params).fetchall()
+            cursor = connection.execute(sql, params)
+            return cursor.fetchall() if cursor.description else []
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

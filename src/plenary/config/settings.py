@@ -157,10 +157,12 @@ REDIS_LAYER_CONNECTION = {
         socket.TCP_KEEPCNT: 3,
     },
 }
+# Redis connections each process's channel layer keeps at most (a burst waits for one).
+REDIS_LAYER_POOL = env("PLENARY_REDIS_LAYER_POOL", int, default=100)
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "BACKEND": "plenary.live.layers.PooledRedisChannelLayer",
             "CONFIG": {"hosts": [{"address": REDIS_URL, **REDIS_LAYER_CONNECTION}]},
         }
     }

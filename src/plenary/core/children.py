@@ -24,7 +24,9 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import enum
+import functools
 import logging
+import os
 import signal
 import subprocess
 import threading
@@ -72,12 +74,18 @@ class Child:
 _PR_SET_PDEATHSIG = 1
 
 
-def die_with_parent(sig: signal.Signals = signal.SIGTERM) -> None:
+def die_with_parent(sig: signal.Signals = signal.SIGTERM, parent: int | None = None) -> None:
     """In a child (``preexec_fn``): get ``sig`` when the server dies, even if it had no
     time to stop it (SIGKILL). Linux sends it when the *thread* that started the
-    child ends: start children from the main thread or the supervisor's."""
+    child ends: start children from the main thread or the supervisor's.
+
+    ``parent``: the pid of the process that started the child; if it died between
+    the fork and this call (the signal then never comes), the child gets ``sig`` now.
+    """
     libc = ctypes.CDLL(None, use_errno=True)
     libc.prctl(_PR_SET_PDEATHSIG, sig)
+    if parent is not None and os.getppid() != parent:
+        os.kill(os.getpid(), sig)
 
 
 class Subprocess:
@@ -88,7 +96,7 @@ class Subprocess:
         self._popen = subprocess.Popen(  # noqa: S603 - our own commands
             list(argv),
             start_new_session=True,
-            preexec_fn=die_with_parent,  # noqa: PLW1509 - started by the main or supervisor thread
+            preexec_fn=functools.partial(die_with_parent, parent=os.getpid()),  # noqa: PLW1509 - started by the main or supervisor thread
         )
         self._stop_timeout = stop_timeout
 

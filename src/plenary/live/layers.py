@@ -1,4 +1,5 @@
-"""The in-memory channel layer of the embedded mode, without its quadratic fan-out.
+"""The channel layers: in memory for the embedded mode, without its quadratic fan-out;
+on Redis for a scale-out, with a pool that waits in a burst (``PooledRedisChannelLayer``).
 
 Channels' ``InMemoryChannelLayer`` sweeps every channel and group for expired
 messages on *every* ``receive``, and ``group_send`` starts one task and makes
@@ -20,8 +21,13 @@ from copy import deepcopy
 from typing import Any
 
 from channels.layers import InMemoryChannelLayer
+from channels_redis.core import RedisChannelLayer
+from django.conf import settings
+from redis.asyncio import BlockingConnectionPool
 
 SWEEP_INTERVAL_S = 1.0
+# Seconds a Redis operation of the channel layer waits for a free connection.
+POOL_TIMEOUT = 10.0
 
 
 class SweepingInMemoryChannelLayer(InMemoryChannelLayer):
@@ -47,3 +53,23 @@ class SweepingInMemoryChannelLayer(InMemoryChannelLayer):
             # A full queue drops the message for that member, as the base class does.
             with contextlib.suppress(asyncio.QueueFull):
                 queue.put_nowait((expires, shared))
+
+
+class PooledRedisChannelLayer(RedisChannelLayer):
+    """Channels' Redis layer whose operations wait for a free connection in a burst.
+
+    redis-py 8's connection pool raises ``MaxConnectionsError`` beyond 100
+    connections in use, and channels_redis makes that pool: when a few hundred
+    delegates join or leave at once (a session opening, a web server dying and
+    its sockets reconnecting to this one), each socket's ``group_add`` took a
+    connection and the hundred-and-first failed (``./scripts/bench scale``). A
+    blocking pool of ``REDIS_LAYER_POOL`` connections makes them wait their
+    turn, a few milliseconds each, for up to ``POOL_TIMEOUT`` seconds.
+    """
+
+    def create_pool(self, index: int) -> BlockingConnectionPool:
+        host = dict(self.hosts[index])
+        address = host.pop("address")
+        return BlockingConnectionPool.from_url(
+            address, max_connections=settings.REDIS_LAYER_POOL, timeout=POOL_TIMEOUT, **host
+        )

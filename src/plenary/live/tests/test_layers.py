@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 import asyncio
+import os
+from typing import Any
 from unittest import mock
 
 import pytest
 from channels.layers import InMemoryChannelLayer
+from redis.asyncio import BlockingConnectionPool
 
-from plenary.live.layers import SweepingInMemoryChannelLayer
+from plenary.live.layers import PooledRedisChannelLayer, SweepingInMemoryChannelLayer
 
 # pytest-django runs tests without a database after all the others, that is
 # after the browser tests, whose Playwright event loop would still be running
@@ -64,3 +67,26 @@ async def test_a_consumer_of_the_configured_layer_waits_idle_longer_than_a_block
         await asyncio.wait_for(layer.receive(channel), timeout=7)
     await layer.send(channel, {"type": "live.event", "event": {"v": 1}})
     assert await layer.receive(channel) == {"type": "live.event", "event": {"v": 1}}
+
+
+def test_the_redis_layer_pool_waits_for_a_connection(settings: Any) -> None:
+    settings.REDIS_LAYER_POOL = 7
+    pool = PooledRedisChannelLayer(hosts=[{"address": "redis://127.0.0.1:1/0"}]).create_pool(0)
+    assert isinstance(pool, BlockingConnectionPool) and pool.max_connections == 7
+
+
+@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="the PostgreSQL and Redis leg runs it")
+async def test_a_burst_of_sockets_joining_beyond_the_pool_all_get_in(settings: Any) -> None:
+    """Two hundred sockets join and leave a group at once through a pool of five
+    connections: every one succeeds (redis-py 8's own pool failed the 101st)."""
+    settings.REDIS_LAYER_POOL = 5
+    layer = PooledRedisChannelLayer(hosts=[{"address": os.environ["REDIS_URL"]}])
+    channels = [await layer.new_channel() for _ in range(200)]
+    try:
+        await asyncio.gather(*(layer.group_add("burst", channel) for channel in channels))
+        await layer.group_send("burst", {"type": "live.event", "event": {"v": 1}})
+        assert await layer.receive(channels[-1]) == {"type": "live.event", "event": {"v": 1}}
+        await asyncio.gather(*(layer.group_discard("burst", channel) for channel in channels))
+    finally:
+        await layer.flush()
+        await layer.close_pools()

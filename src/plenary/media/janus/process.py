@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import shutil
@@ -15,11 +16,6 @@ from plenary.core.children import die_with_parent
 from plenary.media.janus.config import JanusConfig, write
 
 logger = logging.getLogger(__name__)
-
-
-def _die_with_parent() -> None:
-    """In the child: Janus gets SIGINT (its clean stop) when the server dies."""
-    die_with_parent(signal.SIGINT)
 
 
 class JanusProcessError(RuntimeError):
@@ -73,7 +69,8 @@ class JanusProcess:
                 stderr=subprocess.STDOUT,
                 cwd=self.folder,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,  # noqa: PLW1509 - started by the main or supervisor thread
+                # Janus gets SIGINT (its clean stop) when the server dies.
+                preexec_fn=functools.partial(die_with_parent, signal.SIGINT, os.getpid()),  # noqa: PLW1509 - started by the main or supervisor thread
             )
         finally:
             log.close()
