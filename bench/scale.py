@@ -147,8 +147,12 @@ def fanout_child(clients: int, servers: int, rounds: int, client_processes: int)
             for proxy in proxies:
                 proxy.stop()
             for server in started:
-                server.terminate()
-                server.wait(timeout=30)
+                server.terminate()  # closing thousands of sockets takes a while
+                try:
+                    server.wait(timeout=60)
+                except subprocess.TimeoutExpired:
+                    server.kill()
+                    server.wait()
         quantiles = statistics.quantiles(latencies, n=100)
         return {
             "p50": statistics.median(latencies),
