@@ -49,15 +49,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
-from tests.e2e.netns import INTERFACE, NAMESPACE_SETUP  # noqa: E402
+from tests.e2e.netns import run_in_namespace  # noqa: E402
 
-if os.environ.get("PLENARY_MEDIA_NETNS") != "1":
-    env = {**os.environ, "PLENARY_MEDIA_NETNS": "1", "PLENARY_JANUS_ICE_INTERFACES": INTERFACE}
-    env.pop("DATABASE_URL", None)
-    env.pop("REDIS_URL", None)
-    unshare = shutil.which("unshare") or "/usr/bin/unshare"
-    command = [unshare, "-n", "sh", "-c", NAMESPACE_SETUP, "netns", sys.executable, *sys.argv]
-    sys.exit(subprocess.run(command, env=env, check=False).returncode)  # noqa: S603
+run_in_namespace()
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.config.settings")
 

@@ -119,3 +119,16 @@ def results_in_namespace(
                     "passed" if failure is None else (failure.text or "")[-4000:]
                 )
         yield results
+
+
+def run_in_namespace() -> None:
+    """For a benchmark script: outside the namespace, run this script again inside a
+    fresh one (on SQLite and in memory) and exit with its status; inside, return."""
+    if IN_NAMESPACE:
+        return
+    env = {**os.environ, "PLENARY_MEDIA_NETNS": "1", "PLENARY_JANUS_ICE_INTERFACES": INTERFACE}
+    env.pop("DATABASE_URL", None)
+    env.pop("REDIS_URL", None)
+    unshare = shutil.which("unshare") or "/usr/bin/unshare"
+    command = [unshare, "-n", "sh", "-c", NAMESPACE_SETUP, "netns", sys.executable, *sys.argv]
+    sys.exit(subprocess.run(command, env=env, check=False).returncode)  # noqa: S603
