@@ -64,6 +64,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from _figures import figure  # noqa: E402 - also the harness.figure of other benches
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
@@ -88,17 +89,6 @@ from plenary.meetings.models import (  # noqa: E402
 from plenary.meetings.tests.factories import SessionFactory  # noqa: E402
 
 BENCH = "floor"
-
-
-def figure(
-    bench: str, metric: str, value: float, unit: str, baseline: float | None, *, digits: int = 1
-) -> None:
-    """One JSON line per figure, the same for every benchmark that uses this harness, with
-    the load average it was measured under."""
-    rounded = None if baseline is None else round(baseline, digits)
-    line = {"bench": bench, "metric": metric, "value": round(value, digits), "unit": unit}
-    line |= {"baseline": rounded, "load1": round(os.getloadavg()[0], 2)}
-    print(json.dumps(line), flush=True)
 
 
 def emit(metric: str, value: float, unit: str, baseline: float | None = None) -> None:
@@ -193,6 +183,7 @@ class Tab(asyncio.Protocol):
         self.given: dict[int, float] = {}
         self.pongs: dict[str, float] = {}
         self.transport: asyncio.Transport | None = None
+        self.lost: Exception | bool | None = False  # why the connection ended, once it did
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -209,6 +200,7 @@ class Tab(asyncio.Protocol):
             self.snapshot.set_exception(self.conn.handshake_exc)
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self.lost = exc or True
         if not self.snapshot.done():
             self.snapshot.set_exception(exc or ConnectionError("closed before the snapshot"))
 
@@ -306,7 +298,13 @@ async def arrivals(tabs: list[Tab], version: int) -> list[float]:
     deadline = time.perf_counter() + 60
     while any(version not in tab.given for tab in tabs):
         if time.perf_counter() > deadline:
-            raise RuntimeError(f"some clients never received the event of version {version}")
+            missing = [tab for tab in tabs if version not in tab.given]
+            closed = [tab.lost for tab in missing if tab.lost is not False]
+            latest = sorted({max(tab.given, default=0) for tab in missing})
+            raise RuntimeError(
+                f"{len(missing)} of {len(tabs)} clients never received the event of version "
+                f"{version} ({len(closed)} closed: {closed[:3]}; latest seen {latest[:9]})"
+            )
         await asyncio.sleep(0.005)
     return [tab.given[version] for tab in tabs]
 

@@ -56,6 +56,7 @@ run_in_namespace()
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "plenary.config.settings")
 
 import numpy as np  # noqa: E402
+from _figures import spread  # noqa: E402
 from tests.e2e.served import Served, chromium, hears_floor, listen, open_page, speak  # noqa: E402
 
 from plenary.core.children import STABLE_AFTER_SECONDS  # noqa: E402
@@ -83,25 +84,8 @@ PAGE_STATE = """async () => ({
 })"""
 
 
-def emit(metric: str, value: float, unit: str, baseline: float | None) -> None:
-    line = {
-        "bench": "recovery",
-        "metric": metric,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "load1": round(os.getloadavg()[0], 2),
-    }
-    print(json.dumps(line), flush=True)
-
-
 def emit_spread(metric: str, values: list[float], baseline: float | None) -> None:
-    for name, value in (
-        ("min", min(values)),
-        ("median", statistics.median(values)),
-        ("max", max(values)),
-    ):
-        emit(f"{metric}_{name}", value, "s", baseline)
+    spread("recovery", metric, values, "s", baseline)
 
 
 def tone_wav(folder: Path) -> Path:

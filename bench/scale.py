@@ -47,6 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from _figures import figure, spread  # noqa: E402
 from tests.e2e.netns import run_in_namespace  # noqa: E402
 
 run_in_namespace()
@@ -59,15 +60,7 @@ from plenary.core.tests.live import free_port  # noqa: E402
 
 
 def emit(metric: str, value: float, unit: str, baseline: float | None) -> None:
-    line = {
-        "bench": "scale",
-        "metric": metric,
-        "value": round(value, 3),
-        "unit": unit,
-        "baseline": None if baseline is None else round(baseline, 3),
-        "load1": round(os.getloadavg()[0], 2),
-    }
-    print(json.dumps(line), flush=True)
+    figure("scale", metric, value, unit, baseline, digits=3)
 
 
 # --- The parts that need Django on PostgreSQL and Redis run in a child process ---------
@@ -233,15 +226,6 @@ def placement_part(options: argparse.Namespace, postgres: Postgres, redis: str) 
     emit("sessions_on_the_busier_server", figures["spread"][-1], "sessions", None)
 
 
-def emit_spread(metric: str, values: list[float], baseline: float | None) -> None:
-    for name, value in (
-        ("min", min(values)),
-        ("median", statistics.median(values)),
-        ("max", max(values)),
-    ):
-        emit(f"{metric}_{name}", value, "s", baseline)
-
-
 def failover_part(options: argparse.Namespace) -> None:
     from recovery import tone_wav, until_heard, until_silent
     from tests.e2e.served import chromium, listen, open_page, speak
@@ -262,7 +246,7 @@ def failover_part(options: argparse.Namespace) -> None:
                     page.get_by_role("button", name="Start listening", exact=True).click()
                     first.append(until_heard(page) - start)
                     page.context.close()
-                emit_spread("first_audio", first, None)
+                spread("scale", "first_audio", first, "s", None)
                 listening = open_page(browser, cluster, cookie, staged["observer"])
                 listen(listening, cluster, sid)
                 until_heard(listening)
@@ -275,7 +259,7 @@ def failover_part(options: argparse.Namespace) -> None:
                     moved.append(until_heard(listening) - since)
                     janus.start()  # back, empty: the next kill moves the session to it
                     time.sleep(3)
-                emit_spread("janus_kill_to_audio", moved, statistics.median(first))
+                spread("scale", "janus_kill_to_audio", moved, "s", statistics.median(first))
         finally:
             cluster.stop()
 

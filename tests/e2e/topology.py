@@ -139,7 +139,8 @@ frontend plenary
     default_backend web
 backend web
     balance leastconn
-    option httpchk GET /healthz
+    option httpchk GET /readyz
+    timeout check 2s
     default-server inter 500ms fall 2 rise 2 on-marked-down shutdown-sessions
 {servers}
 """

@@ -253,7 +253,7 @@ X_FRAME_OPTIONS = "DENY"
 # Production is HTTPS only: plain HTTP is redirected (but the health check, which
 # load balancers probe over HTTP) and browsers are told to stay on HTTPS.
 SECURE_SSL_REDIRECT = env("PLENARY_SSL_REDIRECT", to_bool, default=PRODUCTION)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env("PLENARY_HSTS_SECONDS", int, default=365 * 24 * 3600 if PRODUCTION else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env("PLENARY_HSTS_INCLUDE_SUBDOMAINS", to_bool, default=False)
 

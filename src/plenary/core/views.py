@@ -5,7 +5,7 @@ from django.views.decorators.http import require_GET
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from plenary.core import metrics
-from plenary.core.health import run_checks
+from plenary.core.health import READINESS, run_checks
 
 
 @never_cache
@@ -13,6 +13,15 @@ from plenary.core.health import run_checks
 def healthz(request: HttpRequest) -> JsonResponse:
     """Machine-readable health of every component; 503 when one is down."""
     report = run_checks()
+    return JsonResponse(report, status=200 if report["ok"] else 503)
+
+
+@never_cache
+@require_GET
+def readyz(request: HttpRequest) -> JsonResponse:
+    """Whether this web server can serve (its database and channel layer): what a
+    load balancer checks; 503 when not."""
+    report = run_checks(READINESS)
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 

@@ -37,3 +37,38 @@ def test_healthz_is_503_when_a_component_is_down(
         "status": "down",
     }
     assert "db.internal:5432" in caplog.text
+
+
+def test_readyz_asks_only_what_this_server_needs(client: Client) -> None:
+    """A shared component down (a Janus, the speech workers) makes /healthz 503 but keeps
+    /readyz, what the load balancer checks, at 200: every web server would be taken out."""
+    from plenary.core import health
+
+    @health.register("shared")
+    def shared() -> health.ComponentHealth:
+        return health.ComponentHealth(ok=False, detail="no worker")
+
+    try:
+        assert client.get("/healthz").status_code == 503
+        response = client.get("/readyz")
+    finally:
+        health._checks.pop("shared")
+    assert response.status_code == 200
+    assert set(response.json()["components"]) == {"database", "channel_layer"}
+
+
+def test_readyz_is_503_when_the_database_is_unreachable(client: Client) -> None:
+    from plenary.core import health
+
+    original = health._checks["database"]
+
+    def unreachable() -> health.ComponentHealth:
+        raise OSError("connection refused")
+
+    health._checks["database"] = unreachable
+    try:
+        response = client.get("/readyz")
+    finally:
+        health._checks["database"] = original
+    assert response.status_code == 503
+    assert response.json()["components"]["database"]["ok"] is False
