@@ -184,6 +184,7 @@ class Tab(asyncio.Protocol):
         self.pongs: dict[str, float] = {}
         self.transport: asyncio.Transport | None = None
         self.lost: Exception | bool | None = False  # why the connection ended, once it did
+        self.errors: list[str] = []  # the codes of the error replies it received
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]
@@ -212,6 +213,8 @@ class Tab(asyncio.Protocol):
                 self.snapshot.set_result(None)
         elif "version" in message:
             self.given[message["version"]] = time.perf_counter()
+        elif message.get("type") == "error":
+            self.errors.append(str(message.get("code")))
         elif message.get("type") == "workspace.message":  # ./scripts/bench workspaces
             self.given[message["message"]["id"]] = time.perf_counter()
 
@@ -301,9 +304,11 @@ async def arrivals(tabs: list[Tab], version: int) -> list[float]:
             missing = [tab for tab in tabs if version not in tab.given]
             closed = [tab.lost for tab in missing if tab.lost is not False]
             latest = sorted({max(tab.given, default=0) for tab in missing})
+            errors = sorted({code for tab in missing for code in tab.errors})
             raise RuntimeError(
                 f"{len(missing)} of {len(tabs)} clients never received the event of version "
-                f"{version} ({len(closed)} closed: {closed[:3]}; latest seen {latest[:9]})"
+                f"{version} ({len(closed)} closed: {closed[:3]}; latest seen {latest[:9]}; "
+                f"errors received: {errors})"
             )
         await asyncio.sleep(0.005)
     return [tab.given[version] for tab in tabs]
@@ -323,6 +328,9 @@ async def give_rounds(chair: Chair, pipes: list[Connection], rounds: int) -> lis
     """
     latencies: list[float] = []
     for round_ in range(rounds):
+        # A chair gives the floor at a person's pace: the socket's rate limit
+        # (PLENARY_WS_CONNECTION_RATE, 5 frames a second) refuses a faster one.
+        await asyncio.sleep(1 / settings.WS_CONNECTION_RATE)
         speaker = chair.speakers[round_ % len(chair.speakers)]
         await asyncio.to_thread(
             services.do_add_speaker, chair.user, chair.session_id, speaker.pk, "speak"
