@@ -6,6 +6,7 @@ from django.test import override_settings
 from django.utils import timezone
 
 from plenary.accounts.models import User
+from plenary.demo import live
 from plenary.demo.loader import load_demo
 from plenary.floor import services as floor
 from plenary.floor.models import SessionEvent
@@ -33,7 +34,11 @@ def test_demo_loads_the_upcoming_meetings_in_realistic_states() -> None:
     accounts = load_demo()
 
     assert {a.username for a in accounts} >= {"organiser", "fp.kenya", "ro.africa", "admin"}
-    upcoming = Meeting.objects.filter(start_date__gt=timezone.localdate())
+    # The meeting in session now is not upcoming, even when its site's date is already
+    # tomorrow's in UTC (Geneva's first hour of the day is 23:00 UTC).
+    upcoming = Meeting.objects.filter(start_date__gt=timezone.localdate()).exclude(
+        code__startswith=live.CODE_PREFIX
+    )
     prefixes = [next((p for p in UPCOMING if m.code.startswith(p)), m.code) for m in upcoming]
     assert sorted(prefixes) == sorted(UPCOMING)
     assert all(m.status == Meeting.Status.PUBLISHED for m in Meeting.objects.all())
