@@ -92,11 +92,21 @@ class Subprocess:
     """A plain child process (``argv``), in its own session: a Ctrl-C in the
     terminal reaches ``plenary serve`` only, which stops its children in order."""
 
-    def __init__(self, argv: Sequence[str], stop_timeout: float = 10.0):
+    def __init__(
+        self,
+        argv: Sequence[str],
+        stop_timeout: float = 10.0,
+        death_signal: signal.Signals = signal.SIGTERM,
+    ):
+        """``death_signal``: what the child gets if this process dies without stopping it;
+        SIGKILL for a child that may not act on SIGTERM then (an ffmpeg following a file
+        that no longer grows waits inside its read and takes one SIGTERM as a request to
+        finish, which never comes)."""
+        preexec = functools.partial(die_with_parent, death_signal, os.getpid())
         self._popen = subprocess.Popen(  # noqa: S603 - our own commands
             list(argv),
             start_new_session=True,
-            preexec_fn=functools.partial(die_with_parent, parent=os.getpid()),  # noqa: PLW1509 - started by the main or supervisor thread
+            preexec_fn=preexec,  # noqa: PLW1509 - started by the main or supervisor thread
         )
         self._stop_timeout = stop_timeout
 

@@ -11,6 +11,7 @@ ffmpeg that the live origin watches.
 from __future__ import annotations
 
 import shutil
+import signal
 import subprocess
 from collections.abc import Sequence
 from pathlib import Path
@@ -210,4 +211,6 @@ def follow(wav: Path, offset: int, rate: int, folder: Path) -> Subprocess:
     arguments += ["-hls_list_size", str(LIVE_WINDOW)]
     arguments += ["-hls_flags", "delete_segments+append_list+omit_endlist+program_date_time"]
     arguments += ["-hls_segment_filename", str(folder / "%05d.ts"), str(folder / "index.m3u8")]
-    return Subprocess(arguments, stop_timeout=5.0)
+    # SIGKILL should the server die: once the file stops growing (its Janus gone too),
+    # this ffmpeg waits in its read and ignores a SIGTERM (seen: orphans following a WAV).
+    return Subprocess(arguments, stop_timeout=5.0, death_signal=signal.SIGKILL)

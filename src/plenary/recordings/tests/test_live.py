@@ -145,3 +145,57 @@ def test_a_new_file_after_a_janus_restart_is_followed_from_its_start(
         until(origin, lambda: len(segments(recording, "floor")) >= count + 2)
         assert starts(recording, "floor") == 2
         assert abs(pitch(recording, "floor") - 660) < 20
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` has exited (a zombie nobody reaps counts as gone)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
+    except (FileNotFoundError, ProcessLookupError):
+        return True
+
+
+def test_a_follower_dies_with_its_server_even_once_its_file_stopped_growing(
+    tmp_path: Path,
+) -> None:
+    """The server SIGKILLed after its Janus: the file no longer grows and the ffmpeg
+    that follows it, waiting in its read, would ignore a SIGTERM (seen: orphans that
+    followed a dead recording for the rest of the day). It gets SIGKILL."""
+    import subprocess
+    import sys
+
+    with GrowingWav(tmp_path / "wav", time.time()) as wav:
+        time.sleep(4.0)
+    script = (
+        "import sys, time\n"
+        "from pathlib import Path\n"
+        "from plenary.recordings import ffmpeg\n"
+        "f = ffmpeg.follow(Path(sys.argv[1]), 44, int(sys.argv[2]), Path(sys.argv[3]))\n"
+        "print(f.pid, flush=True)\n"
+        "time.sleep(600)\n"
+    )
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter
+        [sys.executable, "-c", script, str(wav.path), str(RATE), str(tmp_path / "live")],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert server.stdout is not None
+    with server.stdout:
+        follower = int(server.stdout.readline())
+    playlist = tmp_path / "live" / "index.m3u8"
+    for _ in range(300):  # it is transcoding, has read all there is and waits for more
+        if playlist.exists():
+            break
+        time.sleep(0.05)
+    assert playlist.exists()
+    assert not _gone(follower)
+    server.kill()
+    server.wait()
+    for _ in range(100):
+        if _gone(follower):
+            break
+        time.sleep(0.1)
+    gone = _gone(follower)
+    if not gone:
+        os.kill(follower, signal.SIGKILL)
+    assert gone
