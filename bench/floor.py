@@ -183,7 +183,7 @@ class Tab(asyncio.Protocol):
         self.given: dict[int, float] = {}
         self.pongs: dict[str, float] = {}
         self.transport: asyncio.Transport | None = None
-        self.lost: Exception | bool | None = False  # why the connection ended, once it did
+        self.lost: str | None = None  # why the connection ended, once it did
         self.errors: list[str] = []  # the codes of the error replies it received
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -201,7 +201,7 @@ class Tab(asyncio.Protocol):
             self.snapshot.set_exception(self.conn.handshake_exc)
 
     def connection_lost(self, exc: Exception | None) -> None:
-        self.lost = exc or True
+        self.lost = repr(exc) if exc else "closed"
         if not self.snapshot.done():
             self.snapshot.set_exception(exc or ConnectionError("closed before the snapshot"))
 
@@ -302,7 +302,7 @@ async def arrivals(tabs: list[Tab], version: int) -> list[float]:
     while any(version not in tab.given for tab in tabs):
         if time.perf_counter() > deadline:
             missing = [tab for tab in tabs if version not in tab.given]
-            closed = [tab.lost for tab in missing if tab.lost is not False]
+            closed = [tab.lost for tab in missing if tab.lost is not None]
             latest = sorted({max(tab.given, default=0) for tab in missing})
             errors = sorted({code for tab in missing for code in tab.errors})
             raise RuntimeError(

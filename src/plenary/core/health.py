@@ -57,7 +57,7 @@ def unregister(name: str) -> None:
 
 
 # What this process needs to serve a page and a socket: ``/readyz``, which a load
-# balancer asks every half second. The other components (Janus, speech workers,
+# balancer asks every second or two. The other components (Janus, speech workers,
 # the task queue) are shared by every web server: one of them down is no reason to
 # take this server out, and asking them all costs seconds on a busy machine.
 READINESS = ("database", "channel_layer")
@@ -66,9 +66,9 @@ READINESS = ("database", "channel_layer")
 def run_checks(only: tuple[str, ...] | None = None) -> dict[str, Any]:
     """Run every check, or those named in ``only``."""
     components: dict[str, Any] = {}
-    for name, check in list(_checks.items()):
-        if only is not None and name not in only:
-            continue
+    checks = dict(_checks)
+    for name in checks if only is None else only:
+        check = checks[name]
         try:
             result = check()
         except Exception as exc:

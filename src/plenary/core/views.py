@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -12,8 +14,7 @@ from plenary.core.health import READINESS, run_checks
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     """Machine-readable health of every component; 503 when one is down."""
-    report = run_checks()
-    return JsonResponse(report, status=200 if report["ok"] else 503)
+    return _health_response(run_checks())
 
 
 @never_cache
@@ -21,7 +22,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def readyz(request: HttpRequest) -> JsonResponse:
     """Whether this web server can serve (its database and channel layer): what a
     load balancer checks; 503 when not."""
-    report = run_checks(READINESS)
+    return _health_response(run_checks(READINESS))
+
+
+def _health_response(report: dict[str, Any]) -> JsonResponse:
     return JsonResponse(report, status=200 if report["ok"] else 503)
 
 

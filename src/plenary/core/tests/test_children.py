@@ -7,7 +7,6 @@ import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -15,29 +14,12 @@ from django.test import Client
 from plenary.core import health
 from plenary.core.children import Child, State, Subprocess, Supervisor
 from plenary.core.models import AuditEntry
+from plenary.core.tests.processes import alive, until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SLEEPER = [sys.executable, "-c", "import time; time.sleep(600)"]
 QUITTER = [sys.executable, "-c", "raise SystemExit(3)"]
-
-
-def until(condition: Callable[[], bool], seconds: float = 20.0) -> None:
-    """Wait for ``condition`` (a bounded wait, not a timing assertion)."""
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not reached")
-        time.sleep(0.05)
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A zombie (exited, not yet reaped) is dead too.
-    return "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
 
 
 @pytest.fixture

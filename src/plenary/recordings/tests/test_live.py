@@ -15,6 +15,8 @@ import numpy as np
 import pytest
 from django.utils import timezone
 
+from plenary.core.tests.processes import alive
+from plenary.core.tests.processes import until as until_done
 from plenary.meetings.tests.factories import SessionFactory
 from plenary.recordings import live
 from plenary.recordings.live import ENDLIST, Origin
@@ -147,14 +149,6 @@ def test_a_new_file_after_a_janus_restart_is_followed_from_its_start(
         assert abs(pitch(recording, "floor") - 660) < 20
 
 
-def _gone(pid: int) -> bool:
-    """Whether ``pid`` has exited (a zombie nobody reaps counts as gone)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1].startswith("Z")
-    except (FileNotFoundError, ProcessLookupError):
-        return True
-
-
 def test_a_follower_dies_with_its_server_even_once_its_file_stopped_growing(
     tmp_path: Path,
 ) -> None:
@@ -183,19 +177,12 @@ def test_a_follower_dies_with_its_server_even_once_its_file_stopped_growing(
     with server.stdout:
         follower = int(server.stdout.readline())
     playlist = tmp_path / "live" / "index.m3u8"
-    for _ in range(300):  # it is transcoding, has read all there is and waits for more
-        if playlist.exists():
-            break
-        time.sleep(0.05)
-    assert playlist.exists()
-    assert not _gone(follower)
-    server.kill()
-    server.wait()
-    for _ in range(100):
-        if _gone(follower):
-            break
-        time.sleep(0.1)
-    gone = _gone(follower)
-    if not gone:
-        os.kill(follower, signal.SIGKILL)
-    assert gone
+    try:
+        until_done(playlist.exists, 15)  # it transcodes, has read all there is, waits for more
+        assert alive(follower)
+        server.kill()
+        server.wait()
+        until_done(lambda: not alive(follower), 10)
+    finally:
+        if alive(follower):
+            os.kill(follower, signal.SIGKILL)
