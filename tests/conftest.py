@@ -17,9 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 
 from plenary.core.tests.live import serving
 
+# The database the settings name, before any test database replaces it: still
+# this name when a demo module starts, the run has no test database yet.
+CONFIGURED_DATABASE = settings.DATABASES["default"]["NAME"]
 CHROMIUM = os.environ.get("PLENARY_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -139,7 +143,7 @@ def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     tables are flushed after the module, as a transactional test leaves them.
     """
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, connections
     from django.test.utils import setup_databases, teardown_databases
 
     from plenary.demo.loader import load_demo
@@ -149,8 +153,7 @@ def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
         # pytest-django sets the test database up only for tests that ask for ``db``;
         # when no test of the run does, this module sets it up for itself.
         own = None
-        test_name = connection.creation._get_test_db_name()  # type: ignore[attr-defined]
-        if connection.settings_dict["NAME"] != test_name:
+        if connection.settings_dict["NAME"] == CONFIGURED_DATABASE:
             # Django takes any collection of aliases; the stubs say a mapping.
             own = setup_databases(verbosity=0, interactive=False, aliases={"default"})  # type: ignore[arg-type]
         for code in Sector.Code.values:  # rows of a data migration, gone after a flush
@@ -162,6 +165,9 @@ def demo_url(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
     finally:
         with django_db_blocker.unblock():
             call_command("flush", interactive=False, verbosity=0)
+            # Left open, this module's connection would block the test database's
+            # drop at the end of the run (PostgreSQL refuses while one is in use).
+            connections.close_all()
             if own is not None:
                 teardown_databases(own, verbosity=0)
 

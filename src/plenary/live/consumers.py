@@ -44,6 +44,18 @@ class SessionConsumer(ProtocolSocket):
             await self.refuse(CLOSE_NOT_FOUND, self._not_found())
             return
         self.session_id = session_id
+        # The session group first, held: an event published while the snapshot
+        # is built then follows it (clients drop what the snapshot holds already,
+        # by version) instead of falling between the two.
+        group = session_group(session_id)
+        self.outbox = await fanout.join(
+            self.channel_layer,
+            group,
+            self.channel_name,
+            self.base_send,
+            self.scope.get("extensions", {}).get(SEND_NOW),
+        )
+        self.groups_joined = [group]
         query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
         headers = dict(self.scope.get("headers", []))
         try:
@@ -52,28 +64,27 @@ class SessionConsumer(ProtocolSocket):
                 headers.get(b"user-agent", b"").decode(errors="replace"),
             )
         except NotFoundRefusal:
+            await self._leave_held()
             await self.refuse(CLOSE_NOT_FOUND, self._not_found())
             return
         except Exception:
+            await self._leave_held()
             await self.refuse_internal()
             return
         self.participant = connection.participant
-        for group in connection.groups:
-            if group == session_group(self.session_id):
-                self.outbox = await fanout.join(
-                    self.channel_layer,
-                    group,
-                    self.channel_name,
-                    self.base_send,
-                    self.scope.get("extensions", {}).get(SEND_NOW),
-                )
-            else:
-                await self.channel_layer.group_add(group, self.channel_name)
+        for other in connection.groups:
+            if other != group:
+                await self.channel_layer.group_add(other, self.channel_name)
         self.groups_joined = connection.groups
         await self.accept()
         await self.send_json(connection.snapshot)
-        if self.outbox is not None:
-            self.outbox.open()  # events since joining follow the snapshot
+        self.outbox.open()  # events since joining follow the snapshot
+
+    async def _leave_held(self) -> None:
+        """A refused socket leaves the group it joined before the checks."""
+        await fanout.leave(self.groups_joined[0], self.channel_name)
+        self.groups_joined = []
+        self.outbox = None
 
     def _connect(self, device: str | None, user_agent: str) -> services.Connection:
         with translation.override(self.language):

@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
 from plenary.live.events import event, publish_to_session
+from plenary.live.services import snapshot_part
 from plenary.live.standing import Standing, standing_for
 from plenary.media import engine, video
 from plenary.media.janus.client import Handle, JanusError, JanusUnavailableError
@@ -98,6 +99,19 @@ def _heard_key(session_id: int, channel: str) -> str:
 def heard(session_id: int, channel: str) -> frozenset[int]:
     """The users whose microphones are open on ``channel`` (nobody until decided)."""
     return frozenset(cache.get(_heard_key(session_id, channel), ()))
+
+
+def channels_on_air(session: Session) -> list[str]:
+    """The language channels someone is heard on now (an interpreter on air);
+    listen pages tell a listener when the channel they chose is silent."""
+    return [code for code in layout_for(session).languages if heard(session.pk, code)]
+
+
+@snapshot_part
+def _media_snapshot(session: Session, standing: Standing) -> dict[str, Any]:
+    """The channels on air, in every snapshot: a page that connects (again)
+    after a ``media.heard`` it missed still shows which booths are on air."""
+    return {"on_air": channels_on_air(session)}
 
 
 def set_heard(session_id: int, channel: str, user_ids: frozenset[int]) -> None:

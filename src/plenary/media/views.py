@@ -23,13 +23,6 @@ def channel_choices(session: Session) -> list[tuple[str, str]]:
     ]
 
 
-def channels_on_air(session: Session) -> list[str]:
-    """The language channels someone is heard on now (an interpreter on air);
-    listen pages tell a listener when the channel they chose is silent."""
-    layout = services.layout_for(session)
-    return [code for code in layout.languages if services.heard(session.pk, code)]
-
-
 def _standing(request: HttpRequest, session: Session) -> Standing:
     try:
         return services.check_listen(request.user, session)
@@ -49,7 +42,7 @@ def listen(request: HttpRequest, session_id: int) -> HttpResponse:
             "heading": _("Listen and speak"),
             "speak_heading": _("Speak"),
             "channels": channel_choices(session),
-            "on_air": channels_on_air(session),
+            "on_air": services.channels_on_air(session),
             "may_speak": standing.may_speak(),
         },
     )
@@ -70,7 +63,7 @@ def room_feed(request: HttpRequest, session_id: int) -> HttpResponse:
             "heading": _("Room feed"),
             "speak_heading": _("Room audio to the floor"),
             "channels": channel_choices(session),
-            "on_air": channels_on_air(session),
+            "on_air": services.channels_on_air(session),
             "may_speak": True,
         },
     )

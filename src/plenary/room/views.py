@@ -22,7 +22,8 @@ from plenary.guidance.services import pending_guideline
 from plenary.live.services import get_session
 from plenary.live.standing import standing_for
 from plenary.media import video
-from plenary.media.views import channel_choices, channels_on_air
+from plenary.media.services import channels_on_air
+from plenary.media.views import channel_choices
 from plenary.room import services
 
 

@@ -19,6 +19,7 @@ from plenary.floor.models import LiveSession
 from plenary.floor.tests.factories import Cast, cast
 from plenary.live import protocol
 from plenary.live import services as live_services
+from plenary.live.events import event, publish_to_session
 from plenary.live.models import AttendanceRecord, Presence
 from plenary.live.protocol import MAX_MESSAGE_BYTES
 from plenary.live.routing import websocket_urlpatterns
@@ -87,6 +88,28 @@ async def test_a_delegate_gets_a_snapshot_and_is_counted_present(c: Cast, connec
     assert snapshot["presence"] is None  # delegates do not see the presence list
     join = await database_sync_to_async(AttendanceRecord.objects.get)(user=c.delegate)
     assert (join.kind, join.device_class, join.attendance) == ("join", "tablet", "remote")
+
+
+async def test_an_event_published_while_the_snapshot_is_built_follows_it(
+    c: Cast, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def publishing(session: Any, standing: Any) -> dict[str, Any]:
+        publish_to_session(session.pk, event("media.heard", channel="en", user_ids=[7]))
+        return {}
+
+    monkeypatch.setattr(
+        live_services, "_snapshot_parts", [*live_services._snapshot_parts, publishing]
+    )
+    ws, snapshot = await connect(c.delegate)
+    assert snapshot["type"] == "snapshot"
+    meanwhile = await ws.receive_json_from(timeout=5)  # not lost
+    assert (meanwhile["type"], meanwhile["user_ids"]) == ("media.heard", [7])
+
+
+async def test_the_snapshot_says_which_booths_are_on_air(c: Cast, connect: Connect) -> None:
+    await database_sync_to_async(media.set_heard)(c.session.pk, "fr", frozenset({c.delegate.pk}))
+    _ws, snapshot = await connect(c.delegate)
+    assert snapshot["on_air"] == ["fr"]  # the meeting offers en and fr; nobody on en
 
 
 async def test_staff_see_who_joins_and_leaves(c: Cast, connect: Connect) -> None:

@@ -4,7 +4,8 @@ from typing import Any
 from django import template
 
 from plenary.live.standing import standing_for
-from plenary.media.views import channel_choices, channels_on_air
+from plenary.media.services import channels_on_air
+from plenary.media.views import channel_choices
 from plenary.meetings.models import Participation, Session
 
 register = template.Library()

@@ -51,14 +51,21 @@
     const name = radio ? radio.parentElement.querySelector("[data-channel-name]").textContent : e.language;
     if (note) { note.textContent = msg("floorLanguage").replace("%(language)s", name); note.hidden = false; }
   });
-  link.on("media.heard", (e) => {
-    if (e.channel === "floor") return;
-    const was = onAir.has(e.channel);
-    if (e.user_ids.length) onAir.add(e.channel); else onAir.delete(e.channel);
-    badge(e.channel);
-    if (e.channel !== chosen() || was === onAir.has(e.channel)) return;
-    if (window.plenaryMediaState.listening) show(msg(onAir.has(e.channel) ? "nowOnAir" : "notOnAir"));
-    else show(onAir.has(e.channel) ? "" : msg("notOnAir"));
+  function onAirNow(channel, on) {
+    const was = onAir.has(channel);
+    if (on) onAir.add(channel); else onAir.delete(channel);
+    badge(channel);
+    if (channel !== chosen() || was === on) return;
+    if (window.plenaryMediaState.listening) show(msg(on ? "nowOnAir" : "notOnAir"));
+    else show(on ? "" : msg("notOnAir"));
+  }
+  link.on("media.heard", (e) => { if (e.channel !== "floor") onAirNow(e.channel, e.user_ids.length > 0); });
+  // Every (re)connection's snapshot: what changed while the socket was away.
+  link.on("snapshot", (e) => {
+    if (!Array.isArray(e.on_air)) return;
+    document.querySelectorAll("[data-channel-state]").forEach((shown) => {
+      onAirNow(shown.dataset.channelState, e.on_air.includes(shown.dataset.channelState));
+    });
   });
   function fail(e) {
     window.plenaryMediaState.error = e.message;
