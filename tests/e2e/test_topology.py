@@ -70,15 +70,7 @@ else:
             speaking = open_page(browser, cluster, cookie, staged["delegate"])
             speak(speaking, cluster, sid)
             listening = open_page(browser, cluster, cookie, staged["observer"])
-            try:
-                listen(listening, cluster, sid)
-            except Exception as exc:
-                # Seen twice: the page's scripts not loaded at first. The likely cause, fixed:
-                # haproxy asked /healthz (every Janus, every worker) with its half-second
-                # check timeout and took both servers out. Kept, and said, until runs show
-                # it gone (noted on the issue); one reload, not more.
-                print(f"TOPOLOGY: the observer's page loaded again after {exc!r}")
-                listen(listening, cluster, sid)
+            listen(listening, cluster, sid)
             heard_again(listening, voice[0], "the floor before any crash")
             yield speaking, listening
 
