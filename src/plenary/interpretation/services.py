@@ -25,6 +25,7 @@ from plenary.core.errors import PermissionRefusal, Refusal
 from plenary.core.languages import UN_LANGUAGES
 from plenary.interpretation.models import Booth
 from plenary.live.events import event, publish_to_session, publish_to_user
+from plenary.live.signals import booth_changed
 from plenary.media import services as media
 from plenary.meetings.models import Participation, Session
 
@@ -60,7 +61,12 @@ def languages_on_air(session: Session) -> list[str]:
     """The meeting's languages whose booth has an interpreter on air now
     (the cough key down counts as on air: the booth is staffed)."""
     languages = session.meeting.languages or [session.meeting.working_language]
-    return [code for code in languages if booth_state(session.pk, code)["on_air"]]
+    staffed = set(
+        Booth.objects.filter(session=session, on_air__isnull=False).values_list(
+            "language", flat=True
+        )
+    )
+    return [code for code in languages if code in staffed]
 
 
 def booth_partners(session: Session, language: str) -> set[int]:
@@ -112,7 +118,24 @@ def _change(session: Session, language: str, change: Change) -> BoothState:
         live = live_microphone(state)
         media.set_heard(session.pk, language, frozenset({live} if live else set()))
         publish_to_session(session.pk, event("booth.state", language=language, **state))
+    if state["on_air"] != before["on_air"]:
+        _send_booth_changed(session.pk, language, state["on_air"] is not None)
     return state
+
+
+def _send_booth_changed(session_id: int, language: str, on_air: bool) -> None:
+    transaction.on_commit(
+        lambda: booth_changed.send(
+            sender=Booth, session_id=session_id, language=language, on_air=on_air
+        ),
+        robust=True,
+    )
+
+
+def resend_booths_on_air(session: Session) -> None:
+    """Tell the other apps again of every booth on air (the session opened)."""
+    for language in languages_on_air(session):
+        _send_booth_changed(session.pk, language, True)
 
 
 def _completed_handover(session: Session, language: str, state: BoothState) -> BoothState:

@@ -9,8 +9,15 @@ presiding officer and the room operators; in a small call everyone taking
 part) and ``stage_user_ids: frozenset[int]`` (whose camera may be seen). The
 media app moderates the audio bridge and the stage with it; the speech plane
 follows the session's status.
+
+``booth_changed`` is sent by the interpretation app after commit when a
+booth's interpreter on air changes (someone goes on air, hands over, leaves
+the air). Keyword arguments: ``session_id: int``, ``language: str`` (the
+booth's) and ``on_air: bool`` (an interpreter is on air, their cough key
+down or not). The speech plane captions each booth on air.
 """
 
 from django.dispatch import Signal
 
 floor_changed = Signal()
+booth_changed = Signal()

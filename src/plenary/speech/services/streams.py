@@ -212,6 +212,25 @@ def do_follow_session(session_id: int) -> None:
 
 
 @transaction.atomic
+def do_follow_booth(session_id: int, language: str, on_air: bool) -> None:
+    """Captions follow the booths: a booth with an interpreter on air is captioned in its
+    language while the session is open (where the site offers captions); a booth
+    going off the air stops its stream, whoever started it (nobody speaks there)."""
+    session = get_session(session_id)
+    active = CaptionStream.objects.select_for_update().filter(
+        session=session, channel=language, stopped_at__isnull=True
+    )
+    if not on_air:
+        for stream in active:
+            _stop(stream)
+        return
+    site = session.meeting.site
+    offers = site is None or site.offers_captions
+    if floor().status(session_id) == "open" and offers and not active.exists():
+        _start_stream(None, session, language, language, {})
+
+
+@transaction.atomic
 def do_route_voice(stream_id: int, language: str, host: str, port: int) -> CaptionStream:
     """Send the AI voice in ``language`` as RTP to ``host:port`` (called by the media plane
     once Janus listens there); the stream's worker is told at once."""

@@ -493,6 +493,46 @@ def test_opening_the_session_captions_the_floor_and_closing_stops_it(session: Se
     assert stream.status == CaptionStream.Status.STOPPED and stream.stopped_at is not None
 
 
+def test_a_booth_on_air_is_captioned_in_its_language_until_it_leaves_the_air(
+    session: Session, committed: Any
+) -> None:
+    from plenary.interpretation import services as booths
+
+    interpreter = ParticipationFactory.create(
+        meeting=session.meeting, role=Participation.Role.INTERPRETER, language="fr"
+    ).user
+    _live(session, "open")
+    with committed():
+        booths.do_take_air(interpreter, session, "fr")
+    stream = CaptionStream.objects.get(session=session, channel="fr")
+    assert stream.language == "fr" and stream.stopped_at is None
+    with committed():
+        booths.do_cough(interpreter, session, "fr", True)  # a cough: still on air
+    assert CaptionStream.objects.filter(session=session, stopped_at__isnull=True).count() == 1
+    with committed():
+        booths.do_leave_air(interpreter, session, "fr")
+    stream.refresh_from_db()
+    assert stream.status == CaptionStream.Status.STOPPED
+
+
+def test_a_booth_on_air_before_the_session_opens_is_captioned_when_it_opens(
+    session: Session, committed: Any
+) -> None:
+    from plenary.interpretation import services as booths
+    from plenary.interpretation.receivers import booths_follow_session
+
+    interpreter = ParticipationFactory.create(
+        meeting=session.meeting, role=Participation.Role.INTERPRETER, language="es"
+    ).user
+    with committed():
+        booths.do_take_air(interpreter, session, "es")
+    assert not CaptionStream.objects.filter(channel="es").exists()  # not open yet
+    _live(session, "open")
+    with committed():
+        booths_follow_session(Session, session_id=session.pk)
+    assert CaptionStream.objects.get(session=session, channel="es").language == "es"
+
+
 def test_no_automatic_captions_where_the_site_offers_none(session: Session) -> None:
     site = session.meeting.site
     assert site is not None
