@@ -261,7 +261,10 @@ def _stop(stream: CaptionStream) -> None:
     stream.save(update_fields=["stopped_at"])
     # Captions never resumed: the outage lasted until the stream stopped.
     _end_outage(stream, stream.stopped_at)
+    freed = stream.worker_id is not None
     _release(stream, CaptionStream.Status.STOPPED)
+    if freed:  # a stream waiting for room gets it now, not at the next heartbeat
+        _assign_waiting()
 
 
 def _locked_stream(stream_id: int) -> CaptionStream:

@@ -112,6 +112,22 @@ def test_the_media_plane_hears_of_a_stream_change_after_commit_and_not_of_its_ow
         stream_audio_changed.disconnect(dispatch_uid="test.heard")
 
 
+def test_a_stream_waits_while_the_workers_are_full_and_gets_captions_once_one_frees(
+    session: Session, chair: Any, committed: Any
+) -> None:
+    worker = _worker()  # capacity 1
+    first = services.do_start_stream(chair, session.pk, "floor", "en")
+    other = SessionFactory.create(meeting=session.meeting)
+    second = services.do_start_stream(chair, other.pk, "floor", "en")
+    assert (first.worker_id, second.status) == (worker.pk, CaptionStream.Status.WAITING)
+    coverage = services.caption_coverage(other)
+    assert coverage["en"] == {"status": "captioned"}  # spoken, if waiting: said by the stream
+    with committed():
+        services.do_stop_stream(chair, first.pk)
+    second.refresh_from_db()
+    assert (second.status, second.worker_id) == (CaptionStream.Status.ASSIGNED, worker.pk)
+
+
 def test_a_delegate_may_not_start_captions(session: Session) -> None:
     delegate = ParticipationFactory.create(
         meeting=session.meeting, role=Participation.Role.DELEGATE
