@@ -19,7 +19,7 @@ from plenary.speech.engines.whisper import WhisperRecognizer
 from plenary.speech.protocol import Assign
 from plenary.speech.rtp import OpusSender
 from plenary.speech.tests.speechdata import ENGLISH, CountingBatches, Utterance, word_error_rate
-from plenary.speech.worker.runner import StreamRunner, open_rtp_socket, receive
+from plenary.speech.worker.runner import StreamRunner, open_rtp_socket, receive, receive_waiting
 
 STREAMS = (1, 2)
 
@@ -95,3 +95,20 @@ def test_a_datagram_reports_how_long_it_waited_unread() -> None:
     assert (first, second) == (b"first", b"second")
     assert waited_first >= 0.3
     assert waited_second < waited_first
+
+
+def test_a_stream_behind_real_time_takes_all_its_waiting_audio_at_once(
+    piper_english: Utterance,
+) -> None:
+    """Shedding passes, not queueing: the audio that arrived during a long pass goes
+    into the next pass whole, instead of one pass per second of it."""
+    first = piper_english.audio[: int(piper_english.ends[0] * 16_000)]  # about 2 s
+    samples = (first * 32767).astype("int16")
+    sock = open_rtp_socket("127.0.0.1")
+    with sock:
+        # What arrives while the worker is busy with a pass.
+        sender = OpusSender("127.0.0.1", sock.getsockname()[1])
+        sent = sender.send(Speech(samples, 16_000), realtime=False)
+        sender.close()
+        taken, _waited = receive_waiting(sock)
+    assert len(taken) == sent > 50

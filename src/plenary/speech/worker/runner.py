@@ -8,6 +8,7 @@ one batched call; the policy, VAD, translation and AI voice stay per stream.
 from __future__ import annotations
 
 import logging
+import select
 import socket
 import struct
 import threading
@@ -15,6 +16,8 @@ import time
 from collections.abc import Callable
 from functools import partial
 from typing import Any
+
+import numpy as np
 
 from plenary.speech import mt
 from plenary.speech.batching import Schedulers
@@ -105,7 +108,7 @@ class StreamRunner(threading.Thread):
         flushed = True
         while not self._stopping.is_set():
             try:
-                datagram, self._waited = receive(sock)
+                datagrams, self._waited = receive_waiting(sock)
             except TimeoutError:
                 self._waited = 0.0
                 if not flushed and time.monotonic() - last_packet > IDLE_FLUSH_S:
@@ -115,7 +118,7 @@ class StreamRunner(threading.Thread):
             last_packet = time.monotonic()
             if origin is None:
                 origin = time.time()
-            audio = decoder.decode(datagram)
+            audio = np.concatenate([decoder.decode(datagram) for datagram in datagrams])
             if len(audio):
                 flushed = False
                 self._advance(partial(streamer.push, audio), origin)
@@ -198,6 +201,23 @@ def open_rtp_socket(host: str) -> socket.socket:
     sock.bind((host, 0))
     sock.settimeout(0.2)
     return sock
+
+
+# A stream behind real time takes this much waiting audio at most into one pass.
+MOST_WAITING_DATAGRAMS = 1000  # 20 s of 20 ms Opus frames
+
+
+def receive_waiting(sock: socket.socket) -> tuple[list[bytes], float]:
+    """The next datagram and every one already waiting behind it, and how long the
+    first waited unread: a stream that fell behind (its last pass took longer than
+    the audio it covered) catches up in one pass over all of it instead of a pass
+    per second of backlog, which would leave it further behind real time."""
+    first, waited = receive(sock)
+    datagrams = [first]
+    # The socket has a timeout, so Python would wait on a read with MSG_DONTWAIT too.
+    while len(datagrams) < MOST_WAITING_DATAGRAMS and select.select([sock], [], [], 0)[0]:
+        datagrams.append(receive(sock)[0])
+    return datagrams, waited
 
 
 def receive(sock: socket.socket) -> tuple[bytes, float]:
