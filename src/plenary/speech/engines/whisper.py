@@ -29,6 +29,7 @@ from plenary.speech.engines.base import (
     FloatAudio,
     Word,
 )
+from plenary.speech.text import simplified
 
 # Whisper's code for each UN language.
 WHISPER_LANGUAGE = {"ar": "ar", "zh-hans": "zh", "en": "en", "fr": "fr", "ru": "ru", "es": "es"}
@@ -90,9 +91,10 @@ class WhisperRecognizer:
     def _transcribe(
         self, audio: FloatAudio, language: str, prompt: str, hotwords: str, beam_size: int
     ) -> list[Word]:
+        whisper_language = WHISPER_LANGUAGE.get(language, language)
         segments, _info = self._model.transcribe(
             audio,
-            language=WHISPER_LANGUAGE.get(language, language),
+            language=whisper_language,
             beam_size=beam_size,
             temperature=0.0,
             condition_on_previous_text=False,
@@ -103,7 +105,7 @@ class WhisperRecognizer:
             max_new_tokens=MAX_NEW_TOKENS,
         )
         return [
-            Word(w.word, float(w.start), float(w.end))
+            Word(_written(w.word, whisper_language), float(w.start), float(w.end))
             for segment in segments
             for w in (segment.words or [])
         ]
@@ -196,11 +198,20 @@ class WhisperRecognizer:
         )
         return [
             [
-                Word(w["word"], offset + float(w["start"]), offset + float(w["end"]))
+                Word(
+                    _written(w["word"], language),
+                    offset + float(w["start"]),
+                    offset + float(w["end"]),
+                )
                 for w in segment[0]["words"]
             ]
             for segment, offset in zip(segments, offsets, strict=True)
         ]
+
+
+def _written(text: str, language: str) -> str:
+    """A word as the audience reads it: Chinese in simplified characters (``text``)."""
+    return simplified(text) if language == "zh" else text
 
 
 def _aligned(prompts: list[list[int]], sot: int, most: int) -> list[list[int]]:

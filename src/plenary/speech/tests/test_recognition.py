@@ -47,3 +47,11 @@ def test_unknown_language_has_no_recogniser() -> None:
 
 def test_loader_returns_the_same_model_twice(tiny_en: Recognizer) -> None:
     assert loader.recognizer(catalog.pick_asr("en")) is tiny_en
+
+
+def test_chinese_captions_are_written_in_simplified_characters() -> None:
+    """Whisper writes Chinese in either script; the UN's Chinese is simplified."""
+    from plenary.speech.engines.whisper import _written
+
+    assert _written("國際電信聯盟會議", "zh") == "国际电信联盟会议"
+    assert _written("Союз", "ru") == "Союз"  # other languages untouched
