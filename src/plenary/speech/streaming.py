@@ -8,7 +8,9 @@ sentence end once it is longer than ``trim_s``. Silero VAD (shipped with
 faster-whisper, ``plenary.speech.engines.silero``) skips passes over silence
 and noise (where Whisper would hallucinate) and, when speech stops,
 triggers a final pass that confirms the rest of the utterance instead of
-losing it.
+losing it. A chunk found silent keeps its last half second, which holds the
+onset of speech too short yet for the VAD; silence at the end of a stream is
+not decoded (Whisper would say its prompt, the last sentence, again).
 
 Whisper is prompted with the last finished sentences, including those whose
 audio is still in the buffer: it then goes on after them instead of hearing
@@ -64,6 +66,9 @@ class Policy:
     max_buffer_s: float = 20.0
     # This much trailing silence ends an utterance (final pass).
     end_silence_s: float = 0.8
+    # Audio kept from a chunk the VAD found silent: the onset of speech that starts
+    # at its end (Silero needs about a quarter second of speech to say so).
+    preroll_s: float = 0.5
 
 
 def _key(word: Word) -> str:
@@ -144,6 +149,13 @@ class StreamingRecognizer:
         if self._pending:
             self._buffer = np.concatenate([self._buffer, *self._pending])
             self._pending, self._pending_samples = [], 0
+        if len(self._buffer) and self.has_speech is not None and not self.has_speech(self._buffer):
+            # Silence after the speech (a mix goes on sending it): decoded with the
+            # last sentence as prompt, Whisper would say that sentence again.
+            captions = [self._finalise()] if self._confirmed else []
+            self._previous = []
+            self._drop_buffer()
+            return captions
         return self._final_pass()
 
     def abandon(self) -> tuple[list[Caption], tuple[float, float]]:
@@ -169,7 +181,9 @@ class StreamingRecognizer:
                     self._in_speech = False
                     return self._final_pass()
                 if not self.has_speech(chunk):
-                    self._drop_buffer()  # silence or noise: nothing to recognise
+                    # Silence or noise: nothing to recognise, but speech that begins
+                    # at the chunk's very end is too short for the VAD yet: keep it.
+                    self._drop_buffer(keep_s=self.policy.preroll_s)
                     return []
             self._in_speech = True
         words = self._transcribe()
@@ -248,9 +262,11 @@ class StreamingRecognizer:
         self._drop_buffer()
         return captions
 
-    def _drop_buffer(self) -> None:
-        self._buffer_start += len(self._buffer) / ASR_SAMPLE_RATE
-        self._buffer = np.zeros(0, dtype=np.float32)
+    def _drop_buffer(self, keep_s: float = 0.0) -> None:
+        """Forget the buffer's audio, all of it or all but its last ``keep_s``."""
+        keep = min(len(self._buffer), int(keep_s * ASR_SAMPLE_RATE))
+        self._buffer_start += (len(self._buffer) - keep) / ASR_SAMPLE_RATE
+        self._buffer = self._buffer[len(self._buffer) - keep :].copy()
         self._confirmed_end = max(self._confirmed_end, self._buffer_start)
 
     def _trim(self) -> list[Caption]:

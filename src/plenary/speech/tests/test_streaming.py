@@ -182,3 +182,48 @@ def test_a_looping_pass_is_discarded() -> None:
     assert [(c.text, c.final) for c in partials] == [("Thank you", False)] * 2
     # The last pass loops too: what the stream heard before is kept.
     assert [(c.text, c.final) for c in streamer.finish()] == [("Thank you", True)]
+
+
+def _energy(audio: FloatAudio) -> bool:
+    """A VAD for scripted audio: speech is a quarter second or more of signal."""
+    return int(np.count_nonzero(audio)) >= ASR_SAMPLE_RATE // 4
+
+
+class _Parrot:
+    """Stands in for Whisper over a mix: one sentence where there is signal, and
+    over silence the prompt again (what Whisper does with the last sentence as
+    prompt)."""
+
+    SENTENCE = "The meeting is now called to order."
+
+    def __init__(self) -> None:
+        self.heard: list[int] = []  # samples of each pass
+
+    def transcribe(self, audio: FloatAudio, *, prompt: str = "", **_options: object) -> list[Word]:
+        self.heard.append(len(audio))
+        said = prompt if not np.count_nonzero(audio) else self.SENTENCE
+        step = len(audio) / ASR_SAMPLE_RATE / (len(said.split()) + 1)
+        return [Word(f" {w}", i * step, (i + 1) * step) for i, w in enumerate(said.split())]
+
+
+def test_silence_after_the_speech_is_not_decoded_when_the_stream_ends() -> None:
+    streamer = StreamingRecognizer(_Parrot(), "en", has_speech=_energy)
+    tone = np.full(ASR_SAMPLE_RATE, 0.1, dtype=np.float32)
+    silence = np.zeros(ASR_SAMPLE_RATE, dtype=np.float32)
+    captions = []
+    for chunk in (tone, tone, silence, silence, silence[: ASR_SAMPLE_RATE // 2]):
+        captions += streamer.push(chunk)
+    captions += streamer.finish()  # half a second of silence was still waiting
+    assert [c.text for c in captions if c.final] == [_Parrot.SENTENCE]  # once, not twice
+
+
+def test_speech_that_starts_at_the_end_of_a_silent_chunk_is_heard() -> None:
+    parrot = _Parrot()
+    streamer = StreamingRecognizer(parrot, "en", has_speech=_energy)
+    onset = np.zeros(ASR_SAMPLE_RATE, dtype=np.float32)
+    onset[-ASR_SAMPLE_RATE // 5 :] = 0.1  # too short for the VAD: a silent chunk
+    streamer.push(onset)
+    assert parrot.heard == []
+    streamer.push(np.full(ASR_SAMPLE_RATE, 0.1, dtype=np.float32))
+    # The first pass hears the onset too (half a second kept), not the second chunk alone.
+    assert parrot.heard == [ASR_SAMPLE_RATE + ASR_SAMPLE_RATE // 2]
