@@ -347,7 +347,10 @@ NINJA_PAGINATION_PER_PAGE = 50
 # --- Speech plane (plenary.speech) ----------------------------------------
 
 # Operator folders with extra models (Whisper, MT, Piper voices); nothing downloads.
-SPEECH_MODEL_DIRS: list[str] = env("PLENARY_SPEECH_MODEL_DIRS", to_list, default=[])
+# ``plenary models add`` installs into the first.
+SPEECH_MODEL_DIRS: list[str] = env(
+    "PLENARY_SPEECH_MODEL_DIRS", to_list, default=[str(DATA_DIR / "models")]
+)
 # auto (a GPU if CTranslate2 sees one), cpu or cuda.
 SPEECH_DEVICE = env("PLENARY_SPEECH_DEVICE", default="auto")
 # Most stream passes a worker decodes in one model call; 0: 4 on CPU, 64 on a GPU.

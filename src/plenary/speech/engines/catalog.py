@@ -220,7 +220,7 @@ def _operator_models() -> list[ModelInfo]:
             continue
         for entry in sorted(base.iterdir()):
             try:
-                model = _operator_model(entry)
+                model = identify(entry)
             except (OSError, ValueError, KeyError, TypeError, StopIteration, zipfile.BadZipFile):
                 continue  # an unreadable entry is not a model; `plenary models` shows what loads
             if model is not None:
@@ -228,7 +228,8 @@ def _operator_models() -> list[ModelInfo]:
     return found
 
 
-def _operator_model(entry: Path) -> ModelInfo | None:
+def identify(entry: Path) -> ModelInfo | None:
+    """The model at ``entry`` as an operator installs one, or None if it is none."""
     if entry.is_dir() and (entry / MT_MANIFEST).is_file():
         return _ctranslate2_mt(entry)
     config = entry / "config.json"

@@ -1,13 +1,16 @@
-"""``plenary models``: what speech models are installed, per task and language."""
+"""``plenary models``: what speech models are installed, per task and language, and
+``plenary models add PATH``: check an operator's model and install it."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.speech.engines import catalog
+from plenary.speech.engines import catalog, install
+from plenary.speech.engines.base import EngineError
 from plenary.speech.mt import available_pairs
 
 
@@ -16,8 +19,20 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--json", action="store_true", help="Machine-readable output.")
+        actions = parser.add_subparsers(dest="action")
+        add = actions.add_parser(
+            "add",
+            help="Check a model (recognised, checksummed, run once) and install it "
+            "into the first PLENARY_SPEECH_MODEL_DIRS folder.",
+        )
+        add.add_argument("path", type=Path, help="A model folder, .argosmodel or Piper .onnx.")
+        add.add_argument("--sha256", help="The checksum the model must have.")
+        add.add_argument("--replace", action="store_true", help="Replace an installed copy.")
 
-    def handle(self, *args: Any, json: bool, **options: Any) -> None:
+    def handle(self, *args: Any, json: bool, action: str | None = None, **options: Any) -> None:
+        if action == "add":
+            self._add(options["path"], options["sha256"], options["replace"])
+            return
         models = catalog.installed_models()
         if json:
             import json as json_module
@@ -57,3 +72,14 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{code:8} captions: {asr} | translation to: {mt_targets} | voice: {tts}"
             )
+
+    def _add(self, path: Path, sha256: str | None, replace: bool) -> None:
+        try:
+            installed = install.install(path, sha256=sha256, replace=replace)
+        except EngineError as exc:
+            raise CommandError(f"Not installed: {exc}") from exc
+        info = installed.info
+        self.stdout.write(
+            f"Installed {info.task} {info.name} [{info.engine}] "
+            f"languages={','.join(info.languages)} sha256={installed.sha256}"
+        )
