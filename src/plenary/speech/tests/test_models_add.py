@@ -76,3 +76,17 @@ def test_something_that_is_no_model_is_refused(models: Path, tmp_path: Path) -> 
     text.write_text("hello", encoding="utf-8")
     with pytest.raises(CommandError, match="not a model Plenary knows"):
         call_command("models", "add", str(text))
+
+
+def test_the_model_list_shows_what_the_development_set_measured(tmp_path: Path) -> None:
+    from io import StringIO
+
+    from plenary.speech.engines import quality
+
+    with override_settings(DATA_DIR=tmp_path):
+        asr = catalog.pick_asr("fr").name
+        quality.record(asr, "fr", {"live": 12.04, "offline": 9.5, "clips": 5, "metric": "WER"})
+        out = StringIO()
+        call_command("models", stdout=out)
+    line = next(row for row in out.getvalue().splitlines() if row.startswith("fr "))
+    assert f"{asr} live WER 12.0% (offline 9.5%, 5 clips)" in line

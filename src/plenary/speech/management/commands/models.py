@@ -9,7 +9,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plenary.core.languages import UN_LANGUAGES
-from plenary.speech.engines import catalog, install
+from plenary.speech.engines import catalog, install, quality
 from plenary.speech.engines.base import EngineError
 from plenary.speech.mt import available_pairs
 
@@ -66,7 +66,13 @@ class Command(BaseCommand):
         self.stdout.write("")
         translation_pairs = available_pairs()
         for code in UN_LANGUAGES:
-            asr = ", ".join(m.name for m in catalog.models_for("asr", code)) or "-"
+            asr = (
+                ", ".join(
+                    " ".join(filter(None, [m.name, quality.describe(m.name, code)]))
+                    for m in catalog.models_for("asr", code)
+                )
+                or "-"
+            )
             tts = ", ".join(m.name for m in catalog.models_for("tts", code)) or "-"
             mt_targets = ", ".join(sorted(t for s, t in translation_pairs if s == code)) or "-"
             self.stdout.write(
