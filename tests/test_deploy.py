@@ -3,7 +3,7 @@
 haproxy checks its configurations (``haproxy -c``, with a certificate made
 here); docker-compose validates the compose file; every Plenary command the
 units and services run exists; every setting read from the environment is
-documented. (The compose trial is not brought up here: see docs/deploy.md.)
+documented. The compose trial is brought up for real by ``test_compose_trial.py``.
 """
 
 from __future__ import annotations
