@@ -12,13 +12,14 @@ losing it. A chunk found silent keeps its last half second, which holds the
 onset of speech too short yet for the VAD; silence at the end of a stream is
 not decoded (Whisper would say its prompt, the last sentence, again).
 
-Whisper is prompted with the last finished sentences, including those whose
-audio is still in the buffer: it then goes on after them instead of hearing
-them again differently ("to order" as "Tauridur"), which a comparison of
-word times would take for new words. Shown the same words in its prompt and
-in the audio, Whisper sometimes loops over them instead ("The meeting is
-called to order." eight times); a pass whose text is that repetitive
-(faster-whisper's compression-ratio test) is discarded.
+Whisper is prompted with the last finished sentences, and a finished
+sentence's audio leaves the buffer as it is finalised: heard again under its
+own text in the prompt, Whisper timed the next words over the old audio and
+they were taken for words already confirmed (the word after a final was lost:
+"It was not so much" became "so much" on the development set). Shown the
+same words in its prompt and in the audio, Whisper sometimes loops over them
+instead ("The meeting is called to order." eight times); a pass whose text is
+that repetitive (faster-whisper's compression-ratio test) is discarded.
 
 Everything is driven by the audio given to :meth:`StreamingRecognizer.push`:
 times are seconds of audio since the stream began, never wall time, so a test
@@ -244,6 +245,9 @@ class StreamingRecognizer:
             self._confirmed_end = word.end
             if _SENTENCE_END.search(word.text.strip()):
                 finals.append(self._finalise())
+                # The finished sentence's audio leaves the buffer: it is the prompt now,
+                # and heard again under it Whisper timed the next words over it.
+                self._cut(word.end)
         return finals
 
     def _finalise(self) -> Caption:
@@ -278,9 +282,12 @@ class StreamingRecognizer:
         if duration > self.policy.max_buffer_s and self._confirmed:
             # No sentence end for too long: finish what is confirmed and cut after it.
             forced.append(self._finalise())
-        cut = self._confirmed[0].start if self._confirmed else self._confirmed_end
-        if cut > self._buffer_start:
-            samples = int((cut - self._buffer_start) * ASR_SAMPLE_RATE)
-            self._buffer = self._buffer[samples:]
-            self._buffer_start = cut
+        self._cut(self._confirmed[0].start if self._confirmed else self._confirmed_end)
         return forced
+
+    def _cut(self, at: float) -> None:
+        """Drop the buffer's audio before audio time ``at``."""
+        if at > self._buffer_start:
+            samples = int((at - self._buffer_start) * ASR_SAMPLE_RATE)
+            self._buffer = self._buffer[samples:]
+            self._buffer_start = at

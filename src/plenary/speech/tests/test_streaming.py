@@ -201,7 +201,10 @@ class _Parrot:
 
     def transcribe(self, audio: FloatAudio, *, prompt: str = "", **_options: object) -> list[Word]:
         self.heard.append(len(audio))
-        said = prompt if not np.count_nonzero(audio) else self.SENTENCE
+        # A sentence takes a second of signal or more; less is the end of one, not heard.
+        said = prompt if not np.count_nonzero(audio) else ""
+        if np.count_nonzero(audio) >= ASR_SAMPLE_RATE:
+            said = self.SENTENCE
         step = len(audio) / ASR_SAMPLE_RATE / (len(said.split()) + 1)
         return [Word(f" {w}", i * step, (i + 1) * step) for i, w in enumerate(said.split())]
 
