@@ -110,9 +110,11 @@ def in_a_thread(load: Callable[[], object]) -> None:
 
 
 @pytest.fixture
-def task_worker() -> Iterator[None]:
+def task_worker(transactional_db: None) -> Iterator[None]:
     """A background-task worker beside the live server, as ``plenary serve`` runs one:
-    the queued jobs run in a thread of their own, on a connection of its own."""
+    the queued jobs run in a thread of their own, on a connection of its own. It
+    stops before the database is closed to the test (it needs the database
+    fixture set up first, so torn down after it)."""
     from django.db import connection
 
     from plenary.core.tasks import run_queued
